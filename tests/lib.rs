@@ -1,0 +1,1 @@
+//! Workspace tests for twerr; the tests live in `tests/`.

@@ -1,0 +1,67 @@
+//! Retry classification: what a client should do after a failure.
+
+use core::fmt;
+
+/// What a client should do after a failed request, by the documented meaning of the failure.
+///
+/// Every error row of `error-table.toml` carries one of these; for values the table does not
+/// know, [`Status::retry`](crate::Status::retry) falls back to the class of the HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Retry {
+    /// Repeating the request fails the same way: fix the request, the credentials or the
+    /// account first.
+    Never,
+    /// Transient server trouble: retry with exponential backoff, and only requests that are
+    /// safe to repeat (a blind retry of a POST is how code 187, "Status is a duplicate", is
+    /// produced).
+    Backoff,
+    /// Rate limited: wait until the limit's window resets, then retry.
+    AfterReset,
+}
+
+impl Retry {
+    /// The spelling used in `error-table.toml` and in serialised output:
+    /// `"never"`, `"backoff"` or `"after-reset"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Never => "never",
+            Self::Backoff => "backoff",
+            Self::AfterReset => "after-reset",
+        }
+    }
+
+    /// Parses the spelling of [`Retry::as_str`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "never" => Some(Self::Never),
+            "backoff" => Some(Self::Backoff),
+            "after-reset" => Some(Self::AfterReset),
+            _ => None,
+        }
+    }
+
+    /// Whether retrying can succeed at all (`Backoff` or `AfterReset`).
+    pub const fn is_retryable(self) -> bool {
+        !matches!(self, Self::Never)
+    }
+
+    /// The class default for an HTTP status the table does not list: 429 waits for the reset;
+    /// 5xx backs off, except 501 Not Implemented and 505 HTTP Version Not Supported, which no
+    /// retry can fix; any other status from 400 up is never retried; below 400 is no error.
+    pub const fn for_status_class(status: u16) -> Option<Self> {
+        match status {
+            429 => Some(Self::AfterReset),
+            501 | 505 => Some(Self::Never),
+            500..=599 => Some(Self::Backoff),
+            400.. => Some(Self::Never),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Retry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
