@@ -1,1 +1,36 @@
-//! Implementation detail of `twerr-core`: reads `error-table.toml` and generates the table types.
+//! Implementation detail of `twerr-core`: reads `error-table.toml` and generates the table
+//! types `Status`, `Code` and `Problem`.
+//!
+//! The phases are one module each and work on `proc_macro2`, so they are unit-tested here:
+//! [`input`] (the macro's arguments) -> `read` (the table's text) -> `parse` (TOML with
+//! spans) -> `validate` (every row mistake, collected) -> `expand` (the generated code), with
+//! `diagnostics` turning mistakes into `compile_error!`s that name the table's line and
+//! column, and `doc` escaping table text for rustdoc. This file is the only one that touches
+//! `proc_macro`.
+
+mod diagnostics;
+mod doc;
+mod expand;
+mod input;
+mod model;
+mod parse;
+mod read;
+mod run;
+mod validate;
+
+/// Generates `Status`, `Code`, `Problem`, `UnknownStatus` and `UnknownCode` from an error
+/// table.
+///
+/// ```ignore
+/// twerr_macros::error_table!(path = "error-table.toml"); // relative to CARGO_MANIFEST_DIR
+/// twerr_macros::error_table!(source = r#"[[status]] ..."#); // the table inline
+/// ```
+///
+/// The generated code refers to `::twerr_core` (its `Retry`, `ParseError` and `row` types),
+/// so it is meant to expand inside `twerr-core`. A mistake in the table is a compile error
+/// starting `<path as written>:LINE:COL:` (`<inline>:LINE:COL:` for inline tables); every
+/// row mistake is reported in one build.
+#[proc_macro]
+pub fn error_table(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    run::error_table(input.into()).into()
+}

@@ -1,0 +1,221 @@
+//! `Problem`: the v2 problem types, keyed by slug, `Unknown` without payload.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::expand::docs;
+use crate::expand::rows::{full_match, provenance, retry, sparse_match, status, string, variants};
+use crate::model::{Kind, Row, RowKey, Table};
+use crate::validate::names::ABOUT_BLANK;
+
+const DOC: &str = "A v2 problem type (the `type` member of a problem-details error body, e.g. \
+    `https://api.twitter.com/2/problems/usage-capped`): one variant per `[[problem]]` row of \
+    `error-table.toml`, with the row's title, description, HTTP correspondence, source and \
+    retry advice in its docs.\n\n\
+    [`Problem::from_type`] accepts the type URI on any host, or the bare slug; types the table \
+    does not list give [`Problem::Unknown`] (keep the raw `type` string to tell them apart). \
+    Problems are ordered as in the table (by slug).";
+
+fn slug(row: &Row) -> &str {
+    match &row.key {
+        RowKey::Slug(slug) => slug,
+        RowKey::Number(_) => "",
+    }
+}
+
+/// The `Problem` enum and its impls.
+pub fn expand(table: &Table) -> TokenStream {
+    let variants = variants(&table.problems);
+    let idents: Vec<_> = variants.iter().map(|v| &v.ident).collect();
+    let attrs = variants
+        .iter()
+        .map(|v| docs::attributes(Kind::Problem, v.row, table));
+
+    let about_blank = variants
+        .iter()
+        .find(|v| slug(v.row) == ABOUT_BLANK)
+        .map(|v| {
+            let ident = &v.ident;
+            quote! {
+                if type_uri == #ABOUT_BLANK {
+                    return Self::#ident;
+                }
+            }
+        });
+    let segment_arms: Vec<TokenStream> = variants
+        .iter()
+        .filter(|v| slug(v.row) != ABOUT_BLANK)
+        .map(|v| {
+            let (ident, slug) = (&v.ident, string(slug(v.row)));
+            quote! { #slug => Self::#ident, }
+        })
+        .collect();
+    let from_type = if segment_arms.is_empty() {
+        quote! {
+            #about_blank
+            let _ = type_uri;
+            Self::Unknown
+        }
+    } else {
+        quote! {
+            #about_blank
+            // The last path segment, whatever the host and prefix (`/2/problems/`,
+            // `/labs/1/problems/`), or the whole text for a bare slug.
+            let segment = match type_uri.rsplit_once('/') {
+                ::core::option::Option::Some((_, last)) => last,
+                ::core::option::Option::None => type_uri,
+            };
+            match segment {
+                #(#segment_arms)*
+                _ => Self::Unknown,
+            }
+        }
+    };
+
+    let text = |get: fn(&Row) -> &str, unknown: &str| {
+        full_match(
+            &variants,
+            |row| {
+                let text = string(get(row));
+                quote! { #text }
+            },
+            quote! { Self::Unknown => #unknown },
+        )
+    };
+    let slug_body = text(slug, "");
+    let message = text(|row| &row.message, "<unknown problem>");
+    let description = text(|row| &row.description, "");
+    let name = text(|row| &row.name, "Unknown");
+    let source = text(|row| &row.source, "");
+    let documented = full_match(
+        &variants,
+        |row| {
+            let documented = row.documented;
+            quote! { #documented }
+        },
+        quote! { Self::Unknown => false },
+    );
+    let none = quote! { ::core::option::Option::None };
+    let retry_body = sparse_match(
+        &variants,
+        |row| {
+            row.retry.map(|class| {
+                let class = retry(class);
+                quote! { ::core::option::Option::Some(#class) }
+            })
+        },
+        none.clone(),
+    );
+    let status_body = sparse_match(
+        &variants,
+        |row| row.http.as_ref().and_then(|(code, _)| status(table, *code)),
+        none,
+    );
+    let provenance = provenance(&variants, table);
+
+    quote! {
+        #[doc = #DOC]
+        #[derive(
+            ::core::clone::Clone,
+            ::core::marker::Copy,
+            ::core::fmt::Debug,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::hash::Hash,
+            ::core::cmp::PartialOrd,
+            ::core::cmp::Ord,
+        )]
+        #[non_exhaustive]
+        pub enum Problem {
+            #(
+                #attrs
+                #idents,
+            )*
+            /// A problem type the table does not list.
+            Unknown,
+        }
+
+        #[automatically_derived]
+        impl Problem {
+            /// Every problem type the table lists, in table order (by slug).
+            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
+
+            /// The problem type of a `type` member: `about:blank`, a type URI whose last path
+            /// segment is a known slug (any host: `api.twitter.com/2/problems/...`,
+            /// `api.x.com/2/problems/...`, `api.twitter.com/labs/1/problems/...`), or the bare
+            /// slug. Anything else is `Unknown`.
+            pub fn from_type(type_uri: &str) -> Self {
+                #from_type
+            }
+
+            /// The slug: the type URI's last path segment (`"about:blank"` as is); empty for
+            /// `Unknown`.
+            pub const fn slug(self) -> &'static str {
+                #slug_body
+            }
+
+            /// The documented title, as Display shows it after the slug.
+            pub const fn message(self) -> &'static str {
+                #message
+            }
+
+            /// The documented description; empty for `Unknown`.
+            pub const fn description(self) -> &'static str {
+                #description
+            }
+
+            /// The variant name; `"Unknown"` for `Unknown`.
+            pub const fn name(self) -> &'static str {
+                #name
+            }
+
+            /// Where the row's text comes from: the doc page and its date, or a URL.
+            pub const fn source(self) -> &'static str {
+                #source
+            }
+
+            /// Whether the table lists this problem type.
+            pub const fn is_known(self) -> bool {
+                !::core::matches!(self, Self::Unknown)
+            }
+
+            /// Whether the docs list it (`false` for types seen only in real responses, and
+            /// for `Unknown`).
+            pub const fn documented(self) -> bool {
+                #documented
+            }
+
+            #provenance
+
+            /// The retry advice of this problem type; `None` for `about:blank` and `Unknown`:
+            /// then the HTTP status decides.
+            pub const fn retry(self) -> ::core::option::Option<::twerr_core::Retry> {
+                #retry_body
+            }
+
+            /// Whether retrying can succeed: the retry advice is `Backoff` or `AfterReset`.
+            pub const fn is_retryable(self) -> bool {
+                match self.retry() {
+                    ::core::option::Option::Some(retry) => retry.is_retryable(),
+                    ::core::option::Option::None => false,
+                }
+            }
+
+            /// The HTTP status the docs say this problem type comes with, if they say.
+            pub const fn status(self) -> ::core::option::Option<Status> {
+                #status_body
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Display for Problem {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                if self.is_known() {
+                    ::core::write!(f, "{} {}", self.slug(), self.message())
+                } else {
+                    f.write_str(self.message())
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Helpers shared by the expansions: variant idents and per-variant `match` arms.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Retired, RetryClass, Row, Table};
+use crate::validate::names::check_name;
+
+/// A row ready to expand: its variant ident (from a name that passed `check_name`).
+pub struct Variant<'a> {
+    pub ident: Ident,
+    pub row: &'a Row,
+}
+
+/// The rows whose names are valid identifiers (validation already dropped the others; the
+/// check here keeps `Ident::new` from ever seeing unchecked text).
+pub fn variants(rows: &[Row]) -> Vec<Variant<'_>> {
+    rows.iter()
+        .filter(|row| check_name(&row.name).is_ok())
+        .map(|row| Variant {
+            ident: Ident::new(&row.name, Span::call_site()),
+            row,
+        })
+        .collect()
+}
+
+/// A string literal.
+pub fn string(text: &str) -> Literal {
+    Literal::string(text)
+}
+
+/// `match self { Self::A => a, ..., <unknown arm> }` with one arm per variant.
+pub fn full_match<F>(variants: &[Variant<'_>], value: F, unknown: TokenStream) -> TokenStream
+where
+    F: Fn(&Row) -> TokenStream,
+{
+    let arms = variants.iter().map(|v| {
+        let ident = &v.ident;
+        let value = value(v.row);
+        quote! { Self::#ident => #value, }
+    });
+    quote! {
+        match self {
+            #(#arms)*
+            #unknown
+        }
+    }
+}
+
+/// `match self { Self::A => a, _ => default }` with arms only for the rows that have a value;
+/// just `default` when none has.
+pub fn sparse_match<F>(variants: &[Variant<'_>], value: F, default: TokenStream) -> TokenStream
+where
+    F: Fn(&Row) -> Option<TokenStream>,
+{
+    let arms: Vec<TokenStream> = variants
+        .iter()
+        .filter_map(|v| {
+            let ident = &v.ident;
+            value(v.row).map(|value| quote! { Self::#ident => #value, })
+        })
+        .collect();
+    if arms.is_empty() {
+        return default;
+    }
+    quote! {
+        match self {
+            #(#arms)*
+            _ => #default,
+        }
+    }
+}
+
+/// `::twerr_core::Retry::X`
+pub fn retry(class: RetryClass) -> TokenStream {
+    let variant = Ident::new(class.variant(), Span::call_site());
+    quote! { ::twerr_core::Retry::#variant }
+}
+
+/// `Some(Status::X)` for a status the expansion defines.
+pub fn status(table: &Table, code: u16) -> Option<TokenStream> {
+    let name = table.status_name(code)?;
+    if check_name(name).is_err() {
+        return None;
+    }
+    let ident = Ident::new(name, Span::call_site());
+    Some(quote! { ::core::option::Option::Some(Status::#ident) })
+}
+
+/// `Option<&'static str>` tokens.
+fn optional(text: Option<&String>) -> TokenStream {
+    match text {
+        Some(text) => {
+            let text = string(text);
+            quote! { ::core::option::Option::Some(#text) }
+        }
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+/// The accessors every table type has for provenance: `retired`, `observed`, `history`.
+pub fn provenance(variants: &[Variant<'_>], table: &Table) -> TokenStream {
+    let none = quote! { ::core::option::Option::None };
+    let empty = quote! { &[] };
+    let retired = sparse_match(
+        variants,
+        |row| {
+            row.retired.as_ref().map(|Retired { date, note }| {
+                let (date, note) = (string(date), string(note));
+                quote! {
+                    ::core::option::Option::Some(&::twerr_core::row::Retired {
+                        date: #date,
+                        note: #note,
+                    })
+                }
+            })
+        },
+        none.clone(),
+    );
+    let observed = sparse_match(
+        variants,
+        |row| {
+            if row.observed.is_empty() {
+                return None;
+            }
+            let entries = row.observed.iter().map(|o| {
+                let message = optional(o.message.as_ref());
+                let http = o
+                    .http
+                    .as_ref()
+                    .and_then(|(code, _)| status(table, *code))
+                    .unwrap_or_else(|| none.clone());
+                let source = string(&o.source);
+                quote! {
+                    ::twerr_core::row::Observed { message: #message, http: #http, source: #source }
+                }
+            });
+            Some(quote! { &[#(#entries),*] })
+        },
+        empty.clone(),
+    );
+    let history = sparse_match(
+        variants,
+        |row| {
+            if row.history.is_empty() {
+                return None;
+            }
+            let entries = row.history.iter().map(|h| {
+                let message = optional(h.message.as_ref());
+                let description = optional(h.description.as_ref());
+                let source = string(&h.source);
+                quote! {
+                    ::twerr_core::row::History {
+                        message: #message,
+                        description: #description,
+                        source: #source,
+                    }
+                }
+            });
+            Some(quote! { &[#(#entries),*] })
+        },
+        empty,
+    );
+    quote! {
+        /// When the docs dropped this row: its date and what replaced it. `None` for current
+        /// rows and unknown values.
+        pub const fn retired(self) -> ::core::option::Option<&'static ::twerr_core::row::Retired> {
+            #retired
+        }
+
+        /// What real responses said where it differs from the docs (message, HTTP status).
+        pub const fn observed(self) -> &'static [::twerr_core::row::Observed] {
+            #observed
+        }
+
+        /// Other doc versions' wording of this row.
+        pub const fn history(self) -> &'static [::twerr_core::row::History] {
+            #history
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Loading the table's text: from the macro argument or from a file next to the crate.
+
+use std::ffi::OsStr;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::input::TableSource;
+
+/// The table's text and how diagnostics name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    /// The path as written, or `<inline>`.
+    pub name: String,
+    pub text: String,
+    /// The file's full path, for `include_str!` (so cargo rebuilds when the file changes);
+    /// `None` for inline tables or a path that is not UTF-8.
+    pub file: Option<String>,
+}
+
+/// Loads the table. `manifest_dir` is `CARGO_MANIFEST_DIR` of the crate invoking the macro.
+/// The error is a complete diagnostic message naming the path as written.
+pub fn load(source: &TableSource, manifest_dir: Option<&OsStr>) -> Result<Loaded, String> {
+    match source {
+        TableSource::Inline(text) => Ok(Loaded {
+            name: "<inline>".to_owned(),
+            text: text.clone(),
+            file: None,
+        }),
+        TableSource::Path(path) => {
+            let Some(dir) = manifest_dir else {
+                return Err(format!(
+                    "{path}: cannot locate the table: CARGO_MANIFEST_DIR is not set; \
+                     build with cargo, or pass the table inline with `source = r#\"...\"#`"
+                ));
+            };
+            let full: PathBuf = Path::new(dir).join(path);
+            let text = std::fs::read_to_string(&full).map_err(|e| {
+                format!(
+                    "{path}: cannot read the table: {}; the path is relative to the directory \
+                     of the crate's Cargo.toml: fix the path or create the file",
+                    why(&e)
+                )
+            })?;
+            Ok(Loaded {
+                name: path.clone(),
+                text,
+                file: full.to_str().map(str::to_owned),
+            })
+        }
+    }
+}
+
+/// A platform-neutral reason, so the message (and its UI test) reads the same everywhere.
+fn why(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::InvalidData => "the file is not valid UTF-8".to_owned(),
+        io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_tables_are_named_inline() {
+        let loaded = load(&TableSource::Inline("x = 1".into()), None);
+        assert_eq!(
+            loaded.map(|l| (l.name, l.file)),
+            Ok(("<inline>".into(), None))
+        );
+    }
+
+    #[test]
+    fn a_file_is_read_relative_to_the_manifest_dir() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let loaded = load(
+            &TableSource::Path("Cargo.toml".into()),
+            Some(OsStr::new(dir)),
+        );
+        let loaded = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.name, "Cargo.toml");
+        assert!(loaded.text.contains("twerr-macros"));
+        assert_eq!(loaded.file, Some(format!("{dir}/Cargo.toml")));
+    }
+
+    #[test]
+    fn a_missing_file_names_the_path_as_written() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let err = load(
+            &TableSource::Path("no/such-table.toml".into()),
+            Some(OsStr::new(dir)),
+        );
+        insta::assert_snapshot!(err.err().unwrap_or_default());
+    }
+
+    #[test]
+    fn without_a_manifest_dir_the_message_says_why() {
+        let err = load(&TableSource::Path("t.toml".into()), None);
+        insta::assert_snapshot!(err.err().unwrap_or_default());
+    }
+}

@@ -1,0 +1,43 @@
+//! The macro from arguments to tokens, on `proc_macro2` so every step is testable.
+
+use proc_macro2::TokenStream;
+
+use crate::diagnostics::{Diag, compile_errors, render};
+use crate::model::Table;
+use crate::{expand, input, parse, read, validate};
+
+/// Parses and validates a table's text: the usable rows, and every mistake in file order.
+pub fn check(text: &str) -> (Table, Vec<Diag>) {
+    match parse::parse(text) {
+        Ok(document) => validate::validate(document.get_ref(), text),
+        Err(diags) => (Table::default(), diags),
+    }
+}
+
+/// `error_table!(...)`: the generated types, plus one `compile_error!` per mistake. On errors
+/// the expansion still defines the types from the rows that are usable (an empty table when
+/// nothing is), so one mistake in the table does not cascade into errors about missing types.
+pub fn error_table(args: TokenStream) -> TokenStream {
+    let input = match input::parse(args) {
+        Ok(input) => input,
+        Err(error) => {
+            let mut out = expand::expand(&Table::default(), None);
+            out.extend(error.to_compile_error());
+            return out;
+        }
+    };
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR");
+    let loaded = match read::load(&input.source, manifest_dir.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            let mut out = expand::expand(&Table::default(), None);
+            out.extend(compile_errors([message], input.span));
+            return out;
+        }
+    };
+    let (table, diags) = check(&loaded.text);
+    let mut out = expand::expand(&table, loaded.file.as_deref());
+    let messages = diags.iter().map(|d| render(&loaded.name, &loaded.text, d));
+    out.extend(compile_errors(messages, input.span));
+    out
+}

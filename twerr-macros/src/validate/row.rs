@@ -1,0 +1,287 @@
+//! One row of a table: every key checked, every mistake reported, the usable part kept.
+
+use core::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::Diag;
+use crate::model::{History, Kind, Observed, Retired, RetryClass, Row, RowKey};
+use crate::validate::fields::{Reader, type_name};
+use crate::validate::names::{ABOUT_BLANK, check_name, check_slug};
+
+const STATUS_RANGE: (u16, u16) = (100, 599);
+const STATUS_WHAT: &str = "an HTTP status from 100 to 599";
+const CODE_RANGE: (u16, u16) = (0, u16::MAX);
+const CODE_WHAT: &str = "a number from 0 to 65535";
+const RETRY_EXAMPLE: &str = "`retry = \"never\"`, `\"backoff\"` or `\"after-reset\"`";
+
+/// The context of a row's messages once its key is known: "[[code]] 88".
+pub fn label(kind: Kind, key: &RowKey) -> String {
+    format!("[[{}]] {key}", kind.table())
+}
+
+/// Reads row number `ordinal` (1-based) of `kind`. Returns `None` when the row cannot become a
+/// variant (no usable key or name); every mistake is in `diags` either way.
+pub fn read_row(
+    kind: Kind,
+    ordinal: usize,
+    value: &Spanned<DeValue<'_>>,
+    diags: &mut Vec<Diag>,
+) -> Option<Row> {
+    let table_name = kind.table();
+    let DeValue::Table(table) = value.get_ref() else {
+        let found = type_name(value.get_ref());
+        diags.push(Diag::new(
+            value.span(),
+            format!(
+                "[[{table_name}]] row {ordinal} must be a table, found {found}; \
+                 write each row under a `[[{table_name}]]` header"
+            ),
+        ));
+        return None;
+    };
+    let mut reader = Reader {
+        table,
+        span: value.span(),
+        context: format!("[[{table_name}]] row {ordinal}"),
+        diags,
+    };
+    let key = read_key(kind, &mut reader);
+    if let Some((key, _)) = &key {
+        reader.context = label(kind, key);
+    }
+    reader.unknown_keys(kind.keys(), &format!("a [[{table_name}]] row"));
+
+    let name = reader.string(
+        "name",
+        Some("`name = \"UpperCamelCase\"`: the Rust variant"),
+    );
+    let name = name.and_then(|(name, span)| match check_name(&name) {
+        Ok(()) => Some((name, span)),
+        Err(why) => {
+            reader.report(span, why);
+            None
+        }
+    });
+    let message = reader.line(
+        "message",
+        Some("`message = \"...\"`: the documented text, one line"),
+    );
+    let description = reader.string(
+        "description",
+        Some("`description = \"...\"`: the documented description"),
+    );
+    let source = reader.line(
+        "source",
+        Some("`source = \"...\"`: the doc page and its date, or a URL"),
+    );
+    let retry = read_retry(kind, key.as_ref().map(|(k, _)| k), &mut reader);
+    let http = if kind == Kind::Status {
+        None
+    } else {
+        reader.integer("http", None, STATUS_RANGE, STATUS_WHAT)
+    };
+    let documented = reader.boolean("documented").unwrap_or(true);
+    let retired = read_retired(&mut reader);
+    let observed = read_entries(&mut reader, "observed", read_observed);
+    let history = read_entries(&mut reader, "history", read_history);
+
+    let ((key, key_span), (name, name_span)) = (key?, name?);
+    Some(Row {
+        key,
+        key_span,
+        name,
+        name_span,
+        message: message.map(|(m, _)| m).unwrap_or_default(),
+        description: description.map(|(d, _)| d).unwrap_or_default(),
+        retry,
+        http,
+        source: source.map(|(s, _)| s).unwrap_or_default(),
+        documented,
+        retired,
+        observed,
+        history,
+    })
+}
+
+fn read_key(kind: Kind, reader: &mut Reader<'_, '_>) -> Option<(RowKey, Range<usize>)> {
+    match kind {
+        Kind::Status => reader
+            .integer("code", Some("`code = 404`"), STATUS_RANGE, STATUS_WHAT)
+            .map(|(n, span)| (RowKey::Number(n), span)),
+        Kind::Code => reader
+            .integer("code", Some("`code = 88`"), CODE_RANGE, CODE_WHAT)
+            .map(|(n, span)| (RowKey::Number(n), span)),
+        Kind::Problem => {
+            let (slug, span) = reader.string(
+                "slug",
+                Some("`slug = \"...\"`: the last path segment of the type URI"),
+            )?;
+            match check_slug(&slug) {
+                Ok(()) => Some((RowKey::Slug(slug), span)),
+                Err(why) => {
+                    reader.report(span, why);
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// `retry`: present exactly on error rows, with a known value.
+fn read_retry(kind: Kind, key: Option<&RowKey>, reader: &mut Reader<'_, '_>) -> Option<RetryClass> {
+    let value = reader.string("retry", None);
+    // Without a usable key, whether the row is an error is unknown: check only the value.
+    let is_error = key.map(|key| match (kind, key) {
+        (Kind::Status, RowKey::Number(n)) => *n >= 400,
+        (Kind::Problem, RowKey::Slug(slug)) => slug != ABOUT_BLANK,
+        _ => true,
+    });
+    match (value, is_error) {
+        (None, Some(true)) => {
+            let why = match kind {
+                Kind::Status => "a status from 400 up is an error",
+                Kind::Code => "every code is an error",
+                Kind::Problem => "every problem type except `about:blank` is an error",
+            };
+            reader.missing("retry", &format!("{RETRY_EXAMPLE} ({why})"));
+            None
+        }
+        (None, _) => None,
+        (Some((_, span)), Some(false)) => {
+            let why = match kind {
+                Kind::Problem => "`about:blank` takes its retry advice from the HTTP status",
+                _ => "a status below 400 is not an error",
+            };
+            reader.report(
+                span,
+                format!("`retry` on a row that is not an error; remove it: {why}"),
+            );
+            None
+        }
+        (Some((text, span)), _) => {
+            let class = RetryClass::from_name(&text);
+            if class.is_none() {
+                reader.report(
+                    span,
+                    format!(
+                        "unknown retry value `{text}`; use `never`, `backoff` or `after-reset`"
+                    ),
+                );
+            }
+            class
+        }
+    }
+}
+
+/// A nested table's reader, sharing the row's diagnostics, with a longer context.
+fn nested<'a, 'i>(
+    parent: &'a mut Reader<'_, 'i>,
+    table: &'a DeTable<'i>,
+    span: Range<usize>,
+    what: &str,
+) -> Reader<'a, 'i> {
+    Reader {
+        table,
+        span,
+        context: format!("{}: {what}", parent.context),
+        diags: parent.diags,
+    }
+}
+
+fn read_retired(reader: &mut Reader<'_, '_>) -> Option<Retired> {
+    let value = reader.get("retired")?;
+    let DeValue::Table(table) = value.get_ref() else {
+        let found = type_name(value.get_ref());
+        reader.report(
+            value.span(),
+            format!(
+                "`retired` must be a table, found {found}; \
+                 write `retired = {{ date = \"...\", note = \"...\" }}`"
+            ),
+        );
+        return None;
+    };
+    let mut inner = nested(reader, table, value.span(), "`retired`");
+    inner.unknown_keys(&["date", "note"], "`retired`");
+    let date = inner.line(
+        "date",
+        Some("`date = \"...\"`: when the docs dropped the row"),
+    );
+    let note = inner.string(
+        "note",
+        Some("`note = \"...\"`: what happened, what replaces it"),
+    );
+    Some(Retired {
+        date: date?.0,
+        note: note?.0,
+    })
+}
+
+/// Reads an array of tables (`observed`, `history`) entry by entry.
+fn read_entries<T>(
+    reader: &mut Reader<'_, '_>,
+    key: &str,
+    read: fn(&mut Reader<'_, '_>) -> Option<T>,
+) -> Vec<T> {
+    let Some(value) = reader.get(key) else {
+        return Vec::new();
+    };
+    let DeValue::Array(items) = value.get_ref() else {
+        let found = type_name(value.get_ref());
+        reader.report(
+            value.span(),
+            format!(
+                "`{key}` must be an array of tables, found {found}; write `{key} = [{{ ... }}]`"
+            ),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let what = format!("`{key}` entry {}", i + 1);
+        let DeValue::Table(table) = item.get_ref() else {
+            let found = type_name(item.get_ref());
+            reader.report(
+                item.span(),
+                format!(
+                    "{what} must be a table, found {found}; write `{{ source = \"...\", ... }}`"
+                ),
+            );
+            continue;
+        };
+        let mut inner = nested(reader, table, item.span(), &what);
+        if let Some(entry) = read(&mut inner) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+fn read_observed(reader: &mut Reader<'_, '_>) -> Option<Observed> {
+    reader.unknown_keys(&["message", "http", "source"], "an `observed` entry");
+    let message = reader.line("message", None);
+    let http = reader.integer("http", None, STATUS_RANGE, STATUS_WHAT);
+    let source = reader.line("source", Some("`source = \"...\"`: where it was seen"))?;
+    Some(Observed {
+        message: message.map(|(m, _)| m),
+        http,
+        source: source.0,
+    })
+}
+
+fn read_history(reader: &mut Reader<'_, '_>) -> Option<History> {
+    reader.unknown_keys(&["message", "description", "source"], "a `history` entry");
+    let message = reader.line("message", None);
+    let description = reader.string("description", None);
+    let source = reader.line(
+        "source",
+        Some("`source = \"...\"`: which doc version said it"),
+    )?;
+    Some(History {
+        message: message.map(|(m, _)| m),
+        description: description.map(|(d, _)| d),
+        source: source.0,
+    })
+}
