@@ -19,7 +19,11 @@ enum ParseErrorKind {
 
 impl ParseError {
     /// Classifies why `text` is not a `u16`; `what` names the type ("status", "code").
-    pub(crate) fn new(what: &'static str, text: &str) -> Self {
+    ///
+    /// Public only for the code `twerr_macros::error_table!` generates, which also expands
+    /// outside this crate (the macro's UI tests); not part of the API.
+    #[doc(hidden)]
+    pub fn new(what: &'static str, text: &str) -> Self {
         let kind = if text.is_empty() {
             ParseErrorKind::Empty
         } else if text.bytes().all(|b| b.is_ascii_digit()) {
