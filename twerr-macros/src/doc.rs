@@ -4,10 +4,9 @@
 //! written, and bare URLs must become autolinks (`<https://...>`) so `cargo doc` stays free
 //! of `rustdoc::bare_urls` and `invalid_html_tags` warnings.
 
-/// ASCII punctuation that Markdown or HTML could interpret anywhere in a line.
-const SPECIAL: &[char] = &[
-    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '#', '&', '!',
-];
+/// ASCII punctuation that Markdown or HTML could interpret anywhere in a line (`!` only
+/// matters before `[`, `#` only at the start: see `escape_line_start`).
+const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '~'];
 
 /// Splits `text` into paragraphs at blank lines; each one is escaped and on a single line.
 pub fn paragraphs(text: &str) -> Vec<String> {
@@ -50,7 +49,12 @@ pub fn escape(text: &str) -> String {
                 continue;
             }
         }
-        if SPECIAL.contains(&c) {
+        // `&` starts an HTML entity (`&amp;`) only when a name or `#` follows.
+        let entity = c == '&'
+            && rest
+                .get(1..)
+                .is_some_and(|r| r.starts_with(|n: char| n.is_ascii_alphanumeric() || n == '#'));
+        if SPECIAL.contains(&c) || entity {
             out.push('\\');
         }
         out.push(c);
@@ -92,7 +96,7 @@ fn url_len(text: &str) -> Option<usize> {
 /// A paragraph must not start like a list item, heading underline or indented code block.
 fn escape_line_start(text: String) -> String {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
-    if text.starts_with(['-', '+', '=']) {
+    if text.starts_with(['-', '+', '=', '#']) {
         format!("\\{text}")
     } else if digits > 0 && text[digits..].starts_with(['.', ')']) {
         format!("{}\\{}", &text[..digits], &text[digits..])
@@ -125,8 +129,10 @@ mod tests {
     fn markdown_and_html_render_literally() {
         assert_eq!(
             escape("a *b* _c_ `d` [e](f) <b>g</b> & h | i ~ # j \\ k!"),
-            "a \\*b\\* \\_c\\_ \\`d\\` \\[e\\](f) \\<b\\>g\\</b\\> \\& h \\| i \\~ \\# j \\\\ k\\!"
+            "a \\*b\\* \\_c\\_ \\`d\\` \\[e\\](f) \\<b\\>g\\</b\\> & h \\| i \\~ # j \\\\ k!"
         );
+        assert_eq!(escape("&amp; &#38; R&D"), "\\&amp; \\&#38; R\\&D");
+        assert_eq!(escape("# not a heading"), "\\# not a heading");
         assert_eq!(escape("- not a list"), "\\- not a list");
         assert_eq!(escape("1. not a list"), "1\\. not a list");
         assert_eq!(escape("12) no"), "12\\) no");

@@ -2,7 +2,7 @@
 //! types `Status`, `Code` and `Problem`.
 //!
 //! The phases are one module each and work on `proc_macro2`, so they are unit-tested here:
-//! [`input`] (the macro's arguments) -> `read` (the table's text) -> `parse` (TOML with
+//! `input` (the macro's arguments) -> `read` (the table's text) -> `parse` (TOML with
 //! spans) -> `validate` (every row mistake, collected) -> `expand` (the generated code), with
 //! `diagnostics` turning mistakes into `compile_error!`s that name the table's line and
 //! column, and `doc` escaping table text for rustdoc. This file is the only one that touches

@@ -5,8 +5,12 @@
 
 mod docs;
 mod numbered;
+#[cfg(test)]
+mod pretty;
 mod problem;
 mod rows;
+#[cfg(test)]
+mod tests;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -29,6 +29,8 @@ pub struct Reader<'a, 'i> {
     /// Serde-style context that starts every message, e.g. "[[code]] 88".
     pub context: String,
     pub diags: &'a mut Vec<Diag>,
+    /// Keys that an unknown key's "did you mean" already named: not reported missing again.
+    pub suggested: Vec<&'static str>,
 }
 
 impl<'a, 'i> Reader<'a, 'i> {
@@ -40,24 +42,22 @@ impl<'a, 'i> Reader<'a, 'i> {
     }
 
     /// Reports every key not in `allowed`; `what` names the table in the message.
-    pub fn unknown_keys(&mut self, allowed: &[&str], what: &str) {
+    pub fn unknown_keys(&mut self, allowed: &[&'static str], what: &str) {
         let table = self.table;
         for (key, _) in table.iter() {
             let name = key.get_ref().as_ref();
             if allowed.contains(&name) {
                 continue;
             }
-            let hint = match suggest(name, allowed) {
-                Some(close) => format!("did you mean `{close}`? "),
-                None => String::new(),
+            let keys = allowed.join(", ");
+            let message = match suggest(name, allowed) {
+                Some(close) => {
+                    self.suggested.push(close);
+                    format!("unknown key `{name}`; did you mean `{close}`? ({what} has {keys})")
+                }
+                None => format!("unknown key `{name}`; remove it or use a key of {what}: {keys}"),
             };
-            self.report(
-                key.span(),
-                format!(
-                    "unknown key `{name}`; {hint}the keys of {what} are {}",
-                    allowed.join(", ")
-                ),
-            );
+            self.report(key.span(), message);
         }
     }
 
@@ -68,6 +68,9 @@ impl<'a, 'i> Reader<'a, 'i> {
 
     /// Reports a missing required key; `example` shows what to add.
     pub fn missing(&mut self, key: &str, example: &str) {
+        if self.suggested.contains(&key) {
+            return;
+        }
         let span = self.span.clone();
         self.report(span, format!("missing key `{key}`; add {example}"));
     }
@@ -104,7 +107,10 @@ impl<'a, 'i> Reader<'a, 'i> {
         if text.trim().is_empty() {
             self.report(
                 span,
-                format!("`{key}` is empty; write the text (or remove the key if it is optional)"),
+                match required {
+                    Some(_) => format!("`{key}` is empty; write the text"),
+                    None => format!("`{key}` is empty; write the text or remove the key"),
+                },
             );
             return None;
         }

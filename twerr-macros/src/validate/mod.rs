@@ -5,9 +5,13 @@
 //! table so the (fallback) expansion still compiles and one mistake does not cascade.
 
 mod fields;
+#[cfg(test)]
+pub mod fixture;
 pub mod names;
 mod row;
 mod table;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashSet;
 
@@ -36,19 +40,18 @@ pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
         if tables.contains(&name) {
             continue;
         }
-        let hint = match names::suggest(name, &tables) {
-            Some(close) => format!("did you mean [[{close}]]? "),
-            None => String::new(),
-        };
         let what = if matches!(value.get_ref(), DeValue::Array(_)) {
             format!("unknown table [[{name}]]")
         } else {
             format!("unknown key `{name}`")
         };
-        diags.push(Diag::new(
-            key.span(),
-            format!("{what}; {hint}the file has [[status]], [[code]] and [[problem]] rows"),
-        ));
+        let fix = match names::suggest(name, &tables) {
+            Some(close) => format!(
+                "did you mean [[{close}]]? (the file has [[status]], [[code]] and [[problem]] rows)"
+            ),
+            None => "remove it: the file has [[status]], [[code]] and [[problem]] rows".to_owned(),
+        };
+        diags.push(Diag::new(key.span(), format!("{what}; {fix}")));
     }
 
     let mut table = Table::default();

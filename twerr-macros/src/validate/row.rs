@@ -46,6 +46,7 @@ pub fn read_row(
         span: value.span(),
         context: format!("[[{table_name}]] row {ordinal}"),
         diags,
+        suggested: Vec::new(),
     };
     let key = read_key(kind, &mut reader);
     if let Some((key, _)) = &key {
@@ -187,6 +188,7 @@ fn nested<'a, 'i>(
         span,
         context: format!("{}: {what}", parent.context),
         diags: parent.diags,
+        suggested: Vec::new(),
     }
 }
 
