@@ -1,0 +1,126 @@
+//! Retry advice: combining several errors' advice, and how long to wait.
+
+use core::time::Duration;
+
+use crate::{RateLimit, Retry, RetryAfter};
+
+/// The first wait of [`Retry::Backoff`]; each further attempt doubles it.
+pub(crate) const BACKOFF_FIRST: Duration = Duration::from_secs(5);
+/// The longest wait of [`Retry::Backoff`] (Twitter's reconnect guidance caps at 320 s).
+pub(crate) const BACKOFF_CAP: Duration = Duration::from_secs(320);
+/// The wait of [`Retry::AfterReset`] when no header says when the limit resets: one
+/// 15-minute rate-limit window.
+pub(crate) const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(15 * 60);
+/// No advice ever waits longer than a day: the longest window Twitter documents.
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+/// Added after a reset so the retry lands in the new window despite 1 s header resolution.
+const RESET_MARGIN: u64 = 1;
+
+/// The more restrictive of two pieces of advice: `Never` > `AfterReset` > `Backoff`.
+///
+/// A request that also failed for a reason no retry fixes is not worth retrying; one that is
+/// rate limited must wait for the reset even if another error alone would allow a backoff.
+pub(crate) fn most_restrictive(a: Retry, b: Retry) -> Retry {
+    fn rank(retry: Retry) -> u8 {
+        match retry {
+            Retry::Backoff => 0,
+            Retry::AfterReset => 1,
+            Retry::Never => 2,
+        }
+    }
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// When a rate-limited request may be retried, as far as the headers say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ResetAt {
+    /// An instant, UTC epoch seconds.
+    At(u64),
+    /// Only a relative `Retry-After` (no `Date` to anchor it), seconds.
+    After(u64),
+    /// Nothing is known.
+    Unknown,
+}
+
+/// The latest of the binding reset and `Retry-After`, as an instant when possible.
+pub(crate) fn reset_at(limits: Option<&RateLimit>) -> ResetAt {
+    let Some(limits) = limits else {
+        return ResetAt::Unknown;
+    };
+    let retry_after_at = match limits.retry_after() {
+        Some(RetryAfter::At(at)) => Some(at),
+        Some(RetryAfter::Seconds(secs)) => match limits.date() {
+            Some(date) => Some(date.saturating_add(secs)),
+            None => return relative_or_reset(limits.binding_reset(), secs),
+        },
+        None => None,
+    };
+    match limits.binding_reset().max(retry_after_at) {
+        Some(at) => ResetAt::At(at),
+        None => ResetAt::Unknown,
+    }
+}
+
+fn relative_or_reset(reset: Option<u64>, secs: u64) -> ResetAt {
+    // Without a `Date` header a relative wait cannot be compared with an epoch.
+    match reset {
+        Some(at) => ResetAt::At(at),
+        None => ResetAt::After(secs),
+    }
+}
+
+/// The wait before the next attempt, for advice `retry`; see
+/// [`ErrorResponse::retry_delay`](crate::ErrorResponse::retry_delay).
+pub(crate) fn delay(
+    retry: Option<Retry>,
+    limits: Option<&RateLimit>,
+    attempt: u32,
+    now: u64,
+) -> Option<Duration> {
+    match retry? {
+        Retry::Never => None,
+        Retry::Backoff => {
+            let factor = 1u32.checked_shl(attempt).unwrap_or(u32::MAX);
+            Some(BACKOFF_FIRST.saturating_mul(factor).min(BACKOFF_CAP))
+        }
+        Retry::AfterReset => Some(after_reset(limits, now)),
+    }
+}
+
+fn after_reset(limits: Option<&RateLimit>, now: u64) -> Duration {
+    let Some(limits) = limits else {
+        return UNKNOWN_RESET_WAIT;
+    };
+    // Resets are the server's epoch; when the response says what time the server had, measure
+    // from that, so a skewed local clock neither shortens nor stretches the wait.
+    let reference = limits.date().unwrap_or(now);
+    let until = |at: u64| at.saturating_sub(reference);
+    let reset = limits.binding_reset().map(until);
+    let retry_after = limits.retry_after().map(|after| match after {
+        RetryAfter::Seconds(secs) => secs,
+        RetryAfter::At(at) => until(at),
+    });
+    match reset.max(retry_after) {
+        Some(secs) => Duration::from_secs(secs.saturating_add(RESET_MARGIN)).min(MAX_WAIT),
+        None => UNKNOWN_RESET_WAIT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_beats_after_reset_beats_backoff() {
+        use Retry::*;
+        for (a, b, expected) in [
+            (Backoff, AfterReset, AfterReset),
+            (AfterReset, Backoff, AfterReset),
+            (Backoff, Never, Never),
+            (Never, AfterReset, Never),
+            (Backoff, Backoff, Backoff),
+        ] {
+            assert_eq!(most_restrictive(a, b), expected);
+        }
+    }
+}

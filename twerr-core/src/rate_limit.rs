@@ -1,0 +1,274 @@
+//! Rate-limit headers: the 15-minute window, the v2 24-hour windows, `Retry-After`, `Date`.
+
+use std::time::UNIX_EPOCH;
+
+/// 2006-01-01T00:00:00Z. Twitter did not exist before; an earlier epoch is a broken value (or a
+/// count of seconds mistaken for an epoch), not a time to wait for.
+pub(crate) const MIN_EPOCH: u64 = 1_136_073_600;
+/// 9999-12-31T23:59:59Z, the last instant an HTTP date can name. Later values (an epoch in
+/// milliseconds, say) are not times either.
+pub(crate) const MAX_EPOCH: u64 = 253_402_300_799;
+
+/// One rate-limit window: the ceiling, what is left, and when it resets (UTC epoch seconds).
+///
+/// Each field is `None` when its header was absent or malformed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Window {
+    /// Requests allowed in the window (`...-limit`).
+    pub limit: Option<u64>,
+    /// Requests left in the window (`...-remaining`).
+    pub remaining: Option<u64>,
+    /// When the window resets, in UTC epoch seconds (`...-reset`).
+    pub reset: Option<u64>,
+}
+
+impl Window {
+    /// Whether any of the three values is known.
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
+    }
+
+    /// Whether the window is known to be used up (`remaining` is 0).
+    pub fn is_exhausted(&self) -> bool {
+        self.remaining == Some(0)
+    }
+}
+
+/// The value of a `Retry-After` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryAfter {
+    /// `Retry-After: 67`: seconds to wait, counted from when the response was sent.
+    Seconds(u64),
+    /// `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`: the instant, in UTC epoch seconds.
+    At(u64),
+}
+
+/// What the rate-limit headers of a response said.
+///
+/// Header names are matched in any case: Twitter sent `X-Rate-Limit-Limit` before 2017-05-08
+/// and `x-rate-limit-limit` since; v1's `X-RateLimit-*` is read too. A malformed value (not a
+/// plain decimal number, a date that does not parse) or an absurd one (a reset before 2006 or
+/// after 9999) leaves its field `None`; parsing never fails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    window: Window,
+    app_24h: Window,
+    user_24h: Window,
+    retry_after: Option<RetryAfter>,
+    date: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the rate-limit headers from `(name, value)` pairs, e.g. an `http::HeaderMap` or a
+    /// `Vec<(String, String)>`. `None` when none of them is present with a valid value.
+    ///
+    /// When a header repeats, the last valid value wins.
+    pub fn from_headers<I, K, V>(headers: I) -> Option<RateLimit>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        let mut limits = RateLimit::default();
+        for (name, value) in headers {
+            limits.apply(name.as_ref(), value.as_ref());
+        }
+        (limits != RateLimit::default()).then_some(limits)
+    }
+
+    /// Applies one header; unknown names and invalid values change nothing.
+    pub(crate) fn apply(&mut self, name: &str, value: &[u8]) {
+        let Some(first) = name.as_bytes().first() else {
+            return;
+        };
+        if !matches!(first, b'x' | b'X' | b'r' | b'R' | b'd' | b'D') {
+            return;
+        }
+        let (window, field) = if name.eq_ignore_ascii_case("retry-after") {
+            if let Some(after) = retry_after(value) {
+                self.retry_after = Some(after);
+            }
+            return;
+        } else if name.eq_ignore_ascii_case("date") {
+            if let Some(date) = http_date(value) {
+                self.date = Some(date);
+            }
+            return;
+        } else {
+            match split_window(name) {
+                Some(found) => found,
+                None => return,
+            }
+        };
+        let window = match window {
+            WindowName::Fifteen => &mut self.window,
+            WindowName::App24h => &mut self.app_24h,
+            WindowName::User24h => &mut self.user_24h,
+        };
+        let number = decimal(value);
+        match field {
+            Field::Limit => window.limit = number.or(window.limit),
+            Field::Remaining => window.remaining = number.or(window.remaining),
+            Field::Reset => window.reset = number.filter(|t| plausible_epoch(*t)).or(window.reset),
+        }
+    }
+
+    /// `x-rate-limit-limit`: requests allowed in the 15-minute window.
+    pub fn limit(&self) -> Option<u64> {
+        self.window.limit
+    }
+
+    /// `x-rate-limit-remaining`: requests left in the 15-minute window.
+    pub fn remaining(&self) -> Option<u64> {
+        self.window.remaining
+    }
+
+    /// `x-rate-limit-reset`: when the 15-minute window resets, UTC epoch seconds.
+    pub fn reset(&self) -> Option<u64> {
+        self.window.reset
+    }
+
+    /// The 15-minute window as a whole (`x-rate-limit-*`).
+    pub fn window(&self) -> Window {
+        self.window
+    }
+
+    /// The app's 24-hour window (`x-app-limit-24hour-*`, v2), when any of its headers was
+    /// present.
+    pub fn app_24h(&self) -> Option<Window> {
+        Some(self.app_24h).filter(|w| !w.is_empty())
+    }
+
+    /// The user's 24-hour window (`x-user-limit-24hour-*`, v2), when any of its headers was
+    /// present.
+    pub fn user_24h(&self) -> Option<Window> {
+        Some(self.user_24h).filter(|w| !w.is_empty())
+    }
+
+    /// `Retry-After`, in seconds or as an HTTP date.
+    pub fn retry_after(&self) -> Option<RetryAfter> {
+        self.retry_after
+    }
+
+    /// `Date`: the server's clock when it answered, UTC epoch seconds. Comparing it with the
+    /// local clock reveals the skew that makes OAuth 1.0a fail with code 135.
+    pub fn date(&self) -> Option<u64> {
+        self.date
+    }
+
+    /// The reset that keeps the client waiting: the latest reset among the exhausted windows;
+    /// failing that, the 15-minute window's reset when its `remaining` is unknown.
+    pub(crate) fn binding_reset(&self) -> Option<u64> {
+        let exhausted = [self.window, self.app_24h, self.user_24h]
+            .iter()
+            .filter(|w| w.is_exhausted())
+            .filter_map(|w| w.reset)
+            .max();
+        exhausted.or_else(|| {
+            self.window
+                .reset
+                .filter(|_| self.window.remaining.is_none())
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum WindowName {
+    Fifteen,
+    App24h,
+    User24h,
+}
+
+#[derive(Clone, Copy)]
+enum Field {
+    Limit,
+    Remaining,
+    Reset,
+}
+
+/// Which window and field a header name (any case) is.
+fn split_window(name: &str) -> Option<(WindowName, Field)> {
+    const PREFIXES: [(&str, WindowName); 4] = [
+        ("x-rate-limit-", WindowName::Fifteen),
+        ("x-ratelimit-", WindowName::Fifteen),
+        ("x-app-limit-24hour-", WindowName::App24h),
+        ("x-user-limit-24hour-", WindowName::User24h),
+    ];
+    let (window, field) = PREFIXES.iter().find_map(|(prefix, window)| {
+        let head = name.get(..prefix.len())?;
+        head.eq_ignore_ascii_case(prefix)
+            .then(|| (*window, name.get(prefix.len()..).unwrap_or_default()))
+    })?;
+    let field = [
+        ("limit", Field::Limit),
+        ("remaining", Field::Remaining),
+        ("reset", Field::Reset),
+    ]
+    .into_iter()
+    .find_map(|(suffix, kind)| field.eq_ignore_ascii_case(suffix).then_some(kind))?;
+    Some((window, field))
+}
+
+/// A plain decimal number (surrounding blanks allowed; no sign, fraction or exponent).
+fn decimal(value: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(value).ok()?.trim_matches([' ', '\t']);
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn plausible_epoch(secs: u64) -> bool {
+    (MIN_EPOCH..=MAX_EPOCH).contains(&secs)
+}
+
+/// An HTTP date (IMF-fixdate, RFC 850 or asctime) as plausible epoch seconds.
+fn http_date(value: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(value).ok()?.trim_matches([' ', '\t']);
+    let time = httpdate::parse_http_date(text).ok()?;
+    let secs = time.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    plausible_epoch(secs).then_some(secs)
+}
+
+fn retry_after(value: &[u8]) -> Option<RetryAfter> {
+    match decimal(value) {
+        Some(secs) => Some(RetryAfter::Seconds(secs)),
+        None => http_date(value).map(RetryAfter::At),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_any_case_and_both_spellings() {
+        let limits = RateLimit::from_headers([
+            ("X-Rate-Limit-Limit", "15"),
+            ("x-ratelimit-remaining", "14"),
+            ("X-RATE-LIMIT-RESET", "1619190978"),
+        ]);
+        let limits = limits.unwrap_or_default();
+        assert_eq!(
+            (limits.limit(), limits.remaining(), limits.reset()),
+            (Some(15), Some(14), Some(1619190978))
+        );
+        assert_eq!(limits.app_24h(), None);
+    }
+
+    #[test]
+    fn binding_reset_prefers_exhausted_windows() {
+        let mut limits = RateLimit::default();
+        limits.apply("x-rate-limit-remaining", b"3");
+        limits.apply("x-rate-limit-reset", b"1700000900");
+        assert_eq!(limits.binding_reset(), None);
+        limits.apply("x-app-limit-24hour-remaining", b"0");
+        limits.apply("x-app-limit-24hour-reset", b"1700050000");
+        assert_eq!(limits.binding_reset(), Some(1700050000));
+        let mut unknown = RateLimit::default();
+        unknown.apply("x-rate-limit-reset", b"1700000900");
+        assert_eq!(unknown.binding_reset(), Some(1700000900));
+    }
+}

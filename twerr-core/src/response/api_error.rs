@@ -1,0 +1,181 @@
+//! One error reported by a response body, and the media-processing error.
+
+use crate::{Code, Problem, Retry, Status};
+
+/// One error found in a response body.
+///
+/// What is set depends on the body's shape: a v1.1 entry has [`code`](Self::code) and
+/// [`message`](Self::message); a v2 problem has [`problem_type`](Self::problem_type),
+/// [`title`](Self::title) and [`detail`](Self::detail); an `invalid-request` entry has a
+/// message and its `parameters` in [`extra`](Self::extra); `{"error": ..}` bodies give a
+/// message (and, for OAuth2, the error identifier as the title).
+///
+/// Nothing is invented: a `code` member that is not a whole number from 0 to 65535 (a string,
+/// a negative number, a fraction, a number too large) gives no [`Code`]; its text is kept in
+/// [`extra`](Self::extra) under the name `code`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiError {
+    pub(crate) code: Option<Code>,
+    pub(crate) status: Option<Status>,
+    pub(crate) message: Option<String>,
+    pub(crate) problem_type: Option<String>,
+    pub(crate) problem: Option<Problem>,
+    pub(crate) title: Option<String>,
+    pub(crate) detail: Option<String>,
+    pub(crate) extra: Vec<(String, String)>,
+}
+
+impl ApiError {
+    /// The v1.1 error code, when the body had a whole number from 0 to 65535 there.
+    ///
+    /// A number the table does not list is `Some(Code::Unknown(..))`.
+    pub fn code(&self) -> Option<Code> {
+        self.code
+    }
+
+    /// The error's text as the body gave it (`message`, or the `error` of older shapes).
+    ///
+    /// This is the server's wording, which often differs from the documented
+    /// [`Code::message`].
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The v2 problem type, read from `type` by its last path segment on any host.
+    ///
+    /// `Some(Problem::Unknown)` when the body had a `type` the table does not list; the raw
+    /// text is in [`problem_type`](Self::problem_type).
+    pub fn problem(&self) -> Option<Problem> {
+        self.problem
+    }
+
+    /// The raw `type` member of a v2 problem, e.g.
+    /// `https://api.twitter.com/2/problems/usage-capped` or `about:blank`.
+    pub fn problem_type(&self) -> Option<&str> {
+        self.problem_type.as_deref()
+    }
+
+    /// The last path segment of [`problem_type`](Self::problem_type) (`usage-capped`), with any
+    /// query or fragment removed; `about:blank` is its own slug.
+    pub fn slug(&self) -> Option<&str> {
+        self.problem_type.as_deref().map(slug_of)
+    }
+
+    /// The v2 problem's `title` (not a stable identifier: use [`problem`](Self::problem)),
+    /// or the OAuth2 `error` identifier (`invalid_request`).
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The v2 problem's `detail`: the human-readable explanation.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
+    /// The `status` member of a v2 problem, when it was a number from 0 to 65535.
+    pub fn status(&self) -> Option<Status> {
+        self.status
+    }
+
+    /// Every other member, in body order, as (name, raw JSON text): `parameters` of an
+    /// `invalid-request` entry, `resource_id`, `value`, `client_id`, `request`, and so on.
+    /// XML attributes and elements appear as JSON strings.
+    pub fn extra(&self) -> &[(String, String)] {
+        &self.extra
+    }
+
+    /// What the documentation says to do about this error: from the known code, else from the
+    /// known problem type. `None` when neither is in the table (then the HTTP status decides;
+    /// see [`ErrorResponse::retry`](crate::ErrorResponse::retry)).
+    pub fn retry(&self) -> Option<Retry> {
+        self.code
+            .and_then(Code::retry)
+            .or_else(|| self.problem.and_then(Problem::retry))
+    }
+
+    /// Whether nothing at all was extracted (such entries are not kept).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.code.is_none()
+            && self.status.is_none()
+            && self.message.is_none()
+            && self.problem_type.is_none()
+            && self.title.is_none()
+            && self.detail.is_none()
+            && self.extra.is_empty()
+    }
+
+    /// Sets `problem_type` and the `Problem` read from it.
+    pub(crate) fn set_type(&mut self, text: String) {
+        self.problem = Some(Problem::from_type(&text));
+        self.problem_type = Some(text);
+    }
+}
+
+/// The last path segment of a problem type URI, without query or fragment.
+pub(crate) fn slug_of(type_uri: &str) -> &str {
+    let end = type_uri.find(['?', '#']).unwrap_or(type_uri.len());
+    let path = type_uri.get(..end).unwrap_or(type_uri);
+    let path = path.trim_end_matches('/');
+    match path.rfind('/') {
+        Some(slash) => path.get(slash + 1..).unwrap_or(path),
+        None => path,
+    }
+}
+
+/// The error of a failed chunked media upload: `processing_info.error` of the upload's STATUS
+/// response, which arrives with HTTP 200.
+///
+/// Its `code` is the media service's own numbering (1 = `InvalidMedia`, ...), unrelated to the
+/// v1.1 [`Code`]s, so it is exposed as a plain number beside its `name` and `message`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MediaError {
+    pub(crate) code: Option<i64>,
+    pub(crate) name: Option<String>,
+    pub(crate) message: Option<String>,
+}
+
+impl MediaError {
+    /// The media service's error number, when it was a whole number.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The error's name, e.g. `InvalidMedia`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The error's text, e.g. `Unsupported video format`.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn slug_is_the_last_path_segment() {
+        assert_eq!(
+            slug_of("https://api.twitter.com/2/problems/usage-capped"),
+            "usage-capped"
+        );
+        assert_eq!(
+            slug_of("https://api.x.com/2/problems/usage-capped/"),
+            "usage-capped"
+        );
+        assert_eq!(
+            slug_of("https://api.twitter.com/labs/1/problems/client-forbidden"),
+            "client-forbidden"
+        );
+        assert_eq!(
+            slug_of("https://api.x.com/2/problems/conflict?x=1#y"),
+            "conflict"
+        );
+        assert_eq!(slug_of("about:blank"), "about:blank");
+        assert_eq!(slug_of("invalid-request"), "invalid-request");
+        assert_eq!(slug_of(""), "");
+        assert_eq!(slug_of("/"), "");
+    }
+}

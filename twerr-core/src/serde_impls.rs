@@ -1,0 +1,209 @@
+//! Serde support (feature `serde`).
+//!
+//! `Status` and `Code` are numbers, unknown values included, so a value round-trips whatever
+//! the table knows; `Retry` is its spelling in the table (`"after-reset"`); `Problem` is its
+//! slug, and deserializes from a slug or a full type URI (unknown ones give
+//! `Problem::Unknown`). Parsed responses (feature `std`) serialize only, in the shape
+//! `twerr classify --json` prints.
+
+use core::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
+
+use crate::{Code, Problem, Retry, Status};
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(self.as_u16())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        u16::deserialize(deserializer).map(Status::from_u16)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(self.as_u16())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        u16::deserialize(deserializer).map(Code::from_u16)
+    }
+}
+
+impl Serialize for Retry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Retry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RetryVisitor;
+        impl Visitor<'_> for RetryVisitor {
+            type Value = Retry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#""never", "backoff" or "after-reset""#)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Retry, E> {
+                Retry::from_name(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_str(RetryVisitor)
+    }
+}
+
+impl Serialize for Problem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.slug())
+    }
+}
+
+impl<'de> Deserialize<'de> for Problem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProblemVisitor;
+        impl Visitor<'_> for ProblemVisitor {
+            type Value = Problem;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a problem slug or type URI")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Problem, E> {
+                Ok(Problem::from_type(v))
+            }
+        }
+        deserializer.deserialize_str(ProblemVisitor)
+    }
+}
+
+#[cfg(feature = "std")]
+mod responses {
+    use serde::ser::{SerializeMap, SerializeStruct};
+    use serde::{Serialize, Serializer};
+
+    use crate::{ApiError, BodyFormat, ErrorResponse, MediaError, RateLimit, RetryAfter, Window};
+
+    impl Serialize for BodyFormat {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    /// `{"status", "effective_status", "format", "is_error", "errors", "problem",
+    /// "media_error", "html_title", "raw_body", "retry", "rate_limit"}`.
+    impl Serialize for ErrorResponse {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut s = serializer.serialize_struct("ErrorResponse", 11)?;
+            s.serialize_field("status", &self.status())?;
+            s.serialize_field("effective_status", &self.effective_status())?;
+            s.serialize_field("format", &self.format())?;
+            s.serialize_field("is_error", &self.is_error())?;
+            s.serialize_field("errors", self.errors())?;
+            s.serialize_field("problem", &self.problem())?;
+            s.serialize_field("media_error", &self.media_error())?;
+            s.serialize_field("html_title", &self.html_title())?;
+            s.serialize_field("raw_body", &self.raw_body())?;
+            s.serialize_field("retry", &self.retry())?;
+            s.serialize_field("rate_limit", &self.rate_limit())?;
+            s.end()
+        }
+    }
+
+    /// `{"code", "known", "name", "message", "slug", "type", "title", "detail", "status",
+    /// "extra"}`; `known` and `name` describe the code when there is one, else the problem
+    /// type; `extra` maps each member name to its JSON value.
+    impl Serialize for ApiError {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (known, name) = match (self.code(), self.problem()) {
+                (Some(code), _) => (code.is_known(), code.is_known().then(|| code.name())),
+                (None, Some(problem)) => (
+                    problem.is_known(),
+                    problem.is_known().then(|| problem.name()),
+                ),
+                (None, None) => (false, None),
+            };
+            let mut s = serializer.serialize_struct("ApiError", 10)?;
+            s.serialize_field("code", &self.code())?;
+            s.serialize_field("known", &known)?;
+            s.serialize_field("name", &name)?;
+            s.serialize_field("message", &self.message())?;
+            s.serialize_field("slug", &self.slug())?;
+            s.serialize_field("type", &self.problem_type())?;
+            s.serialize_field("title", &self.title())?;
+            s.serialize_field("detail", &self.detail())?;
+            s.serialize_field("status", &self.status())?;
+            s.serialize_field("extra", &Extra(self.extra()))?;
+            s.end()
+        }
+    }
+
+    /// Extra members as a map of real JSON values.
+    struct Extra<'a>(&'a [(String, String)]);
+
+    impl Serialize for Extra<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (name, raw) in self.0 {
+                // The text is JSON the parser accepted; a value nested beyond serde_json's
+                // recursion limit cannot be rebuilt, and is kept as its text.
+                match serde_json::from_str::<serde_json::Value>(raw) {
+                    Ok(value) => map.serialize_entry(name, &value)?,
+                    Err(_) => map.serialize_entry(name, raw)?,
+                }
+            }
+            map.end()
+        }
+    }
+
+    /// `{"code", "name", "message"}`.
+    impl Serialize for MediaError {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut s = serializer.serialize_struct("MediaError", 3)?;
+            s.serialize_field("code", &self.code())?;
+            s.serialize_field("name", &self.name())?;
+            s.serialize_field("message", &self.message())?;
+            s.end()
+        }
+    }
+
+    /// `{"limit", "remaining", "reset"}`.
+    impl Serialize for Window {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut s = serializer.serialize_struct("Window", 3)?;
+            s.serialize_field("limit", &self.limit)?;
+            s.serialize_field("remaining", &self.remaining)?;
+            s.serialize_field("reset", &self.reset)?;
+            s.end()
+        }
+    }
+
+    /// `{"limit", "remaining", "reset", "app_24h", "user_24h", "retry_after", "retry_after_at",
+    /// "date"}`: `retry_after` in seconds (for an HTTP date, counted from `Date` when there is
+    /// one), `retry_after_at` the HTTP date as epoch seconds.
+    impl Serialize for RateLimit {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (after, at) = match self.retry_after() {
+                Some(RetryAfter::Seconds(secs)) => (Some(secs), None),
+                Some(RetryAfter::At(at)) => {
+                    (self.date().map(|date| at.saturating_sub(date)), Some(at))
+                }
+                None => (None, None),
+            };
+            let mut s = serializer.serialize_struct("RateLimit", 8)?;
+            s.serialize_field("limit", &self.limit())?;
+            s.serialize_field("remaining", &self.remaining())?;
+            s.serialize_field("reset", &self.reset())?;
+            s.serialize_field("app_24h", &self.app_24h())?;
+            s.serialize_field("user_24h", &self.user_24h())?;
+            s.serialize_field("retry_after", &after)?;
+            s.serialize_field("retry_after_at", &at)?;
+            s.serialize_field("date", &self.date())?;
+            s.end()
+        }
+    }
+}

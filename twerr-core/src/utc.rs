@@ -1,0 +1,78 @@
+//! UTC timestamps for log lines, computed from epoch seconds (no date-time dependency).
+
+use core::fmt;
+
+/// Displays epoch seconds as `2026-11-24T22:00:00Z`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Utc(pub(crate) u64);
+
+impl fmt::Display for Utc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.0 / 86_400;
+        let secs = self.0 % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`,
+/// restricted to dates from 1970 on, so all arithmetic is unsigned).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // Shift the epoch to 0000-03-01, the start of a 400-year era, so leap days end each year.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097; // day of era, 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..=399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of year from March 1st, 0..=365
+    let mp = (5 * doy + 2) / 153; // month from March, 0..=11
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Utc;
+
+    #[test]
+    fn known_instants() {
+        assert_eq!(Utc(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(Utc(951_782_400).to_string(), "2000-02-29T00:00:00Z");
+        assert_eq!(Utc(1_619_190_978).to_string(), "2021-04-23T15:16:18Z");
+        assert_eq!(Utc(1_795_557_600).to_string(), "2026-11-24T22:00:00Z");
+        assert_eq!(Utc(4_107_542_399).to_string(), "2100-02-28T23:59:59Z");
+        assert_eq!(Utc(4_107_542_400).to_string(), "2100-03-01T00:00:00Z");
+        assert_eq!(Utc(253_402_300_799).to_string(), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn agrees_with_httpdate_every_day_for_a_century() {
+        for day in 0..36_525u64 {
+            let secs = day * 86_400 + 45_296;
+            let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            let http = httpdate::fmt_http_date(time); // "Sun, 06 Nov 1994 08:49:37 GMT"
+            let ours = Utc(secs).to_string();
+            let months = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            let (y, rest) = ours.split_at(4);
+            let month = rest
+                .get(1..3)
+                .and_then(|m| m.parse::<usize>().ok())
+                .unwrap_or(0);
+            let d = rest.get(4..6).unwrap_or("");
+            let expected = format!(
+                "{d} {} {y} 12:34:56",
+                months.get(month.wrapping_sub(1)).unwrap_or(&"?")
+            );
+            assert!(http.contains(&expected), "{http} vs {ours}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use twerr_core::{Code, Problem, Retry, Status};
+
+/// The fixture file, verbatim (see fixtures/README.md).
+pub const FIXTURE: &str = include_str!("../fixtures/real-error-bodies.json");
+
+/// Every fixture entry.
+pub fn entries() -> Vec<Value> {
+    match serde_json::from_str::<Value>(FIXTURE) {
+        Ok(Value::Array(entries)) => entries,
+        other => panic!("fixture is not a JSON array: {other:?}"),
+    }
+}
+
+/// The entry with `id`: its reported HTTP status (if any) and body bytes.
+pub fn entry(id: &str) -> (Option<u16>, Vec<u8>) {
+    let entries = entries();
+    let found = entries.iter().find(|e| e["id"] == id);
+    let Some(found) = found else {
+        panic!("no fixture entry {id}")
+    };
+    let status = found["http_status"]
+        .as_u64()
+        .map(|s| u16::try_from(s).expect("status fits u16"));
+    let body = found["body"]
+        .as_str()
+        .expect("body is a string")
+        .as_bytes()
+        .to_vec();
+    (status, body)
+}
+
+/// Every fixture body that is JSON, with its id.
+pub fn json_bodies() -> Vec<(String, Vec<u8>)> {
+    entries()
+        .iter()
+        .filter(|e| e["format"].as_str().is_some_and(|f| f.starts_with("json")))
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap_or_default().to_owned(),
+                e["body"].as_str().unwrap_or_default().as_bytes().to_vec(),
+            )
+        })
+        .collect()
+}
+
+fn rank(retry: Retry) -> u8 {
+    match retry {
+        Retry::Backoff => 0,
+        Retry::AfterReset => 1,
+        _ => 2,
+    }
+}
+
+/// The documented advice for a failed response, from the table: the known codes and problem
+/// types decide (most restrictive wins), else `status` (the effective status), else Never.
+pub fn expected_retry(status: u16, codes: &[u16], types: &[&str]) -> Option<Retry> {
+    let known = codes
+        .iter()
+        .filter_map(|&c| Code::from_u16(c).retry())
+        .chain(types.iter().filter_map(|t| Problem::from_type(t).retry()))
+        .max_by_key(|r| rank(*r));
+    known
+        .or_else(|| Status::from_u16(status).retry())
+        .or(Some(Retry::Never))
+}
+
+/// The codes of a response's errors, in order.
+pub fn codes(response: &twerr_core::ErrorResponse) -> Vec<Option<u16>> {
+    response
+        .errors()
+        .iter()
+        .map(|e| e.code().map(Code::as_u16))
+        .collect()
+}
+
+/// The messages of a response's errors, in order.
+pub fn messages(response: &twerr_core::ErrorResponse) -> Vec<Option<&str>> {
+    response.errors().iter().map(|e| e.message()).collect()
+}
+
+/// The extra members of an error as (name, parsed JSON value).
+pub fn extras(error: &twerr_core::ApiError) -> Vec<(&str, Value)> {
+    error
+        .extra()
+        .iter()
+        .map(|(name, raw)| {
+            (
+                name.as_str(),
+                serde_json::from_str(raw).expect("extra is JSON"),
+            )
+        })
+        .collect()
+}
