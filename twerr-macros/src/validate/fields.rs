@@ -26,7 +26,7 @@ pub struct Reader<'a, 'i> {
     pub table: &'a DeTable<'i>,
     /// Where "missing key" is reported: the row's `[[...]]` header or the inline table.
     pub span: Range<usize>,
-    /// Serde-style context that starts every message, e.g. "[[code]] 88".
+    /// Serde-style context that starts every message, e.g. `"[[code]] 88"`.
     pub context: String,
     pub diags: &'a mut Vec<Diag>,
     /// Keys that an unknown key's "did you mean" already named: not reported missing again.

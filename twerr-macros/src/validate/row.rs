@@ -16,19 +16,27 @@ const CODE_RANGE: (u16, u16) = (0, u16::MAX);
 const CODE_WHAT: &str = "a number from 0 to 65535";
 const RETRY_EXAMPLE: &str = "`retry = \"never\"`, `\"backoff\"` or `\"after-reset\"`";
 
-/// The context of a row's messages once its key is known: "[[code]] 88".
+/// The context of a row's messages once its key is known: `"[[code]] 88"`.
 pub fn label(kind: Kind, key: &RowKey) -> String {
     format!("[[{}]] {key}", kind.table())
 }
 
-/// Reads row number `ordinal` (1-based) of `kind`. Returns `None` when the row cannot become a
-/// variant (no usable key or name); every mistake is in `diags` either way.
+/// A row with a usable key: the key takes part in the duplicate and order checks even when
+/// the rest of the row cannot become a variant (`row` is `None`, e.g. for a bad name).
+pub struct Entry {
+    pub key: RowKey,
+    pub key_span: Range<usize>,
+    pub row: Option<Row>,
+}
+
+/// Reads row number `ordinal` (1-based) of `kind`. Returns `None` when the row has no usable
+/// key; every mistake is in `diags` either way.
 pub fn read_row(
     kind: Kind,
     ordinal: usize,
     value: &Spanned<DeValue<'_>>,
     diags: &mut Vec<Diag>,
-) -> Option<Row> {
+) -> Option<Entry> {
     let table_name = kind.table();
     let DeValue::Table(table) = value.get_ref() else {
         let found = type_name(value.get_ref());
@@ -88,10 +96,10 @@ pub fn read_row(
     let observed = read_entries(&mut reader, "observed", read_observed);
     let history = read_entries(&mut reader, "history", read_history);
 
-    let ((key, key_span), (name, name_span)) = (key?, name?);
-    Some(Row {
-        key,
-        key_span,
+    let (key, key_span) = key?;
+    let row = name.map(|(name, name_span)| Row {
+        key: key.clone(),
+        key_span: key_span.clone(),
         name,
         name_span,
         message: message.map(|(m, _)| m).unwrap_or_default(),
@@ -103,7 +111,8 @@ pub fn read_row(
         retired,
         observed,
         history,
-    })
+    });
+    Some(Entry { key, key_span, row })
 }
 
 fn read_key(kind: Kind, reader: &mut Reader<'_, '_>) -> Option<(RowKey, Range<usize>)> {

@@ -3,31 +3,49 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Diag, line_of};
-use crate::model::{Kind, Row, Table};
-use crate::validate::row::label;
+use crate::model::{Kind, Row, RowKey, Table};
+use crate::validate::row::{Entry, label};
 
-/// Drops rows whose key or name repeats an earlier row's (so the expansion stays valid) and
-/// reports rows that break the table's sort order.
-pub fn check_rows(kind: Kind, rows: Vec<Row>, text: &str, diags: &mut Vec<Diag>) -> Vec<Row> {
+/// Reports repeated keys and names and rows that break the table's sort order; keeps the
+/// rows that can become variants, without repeats (so the expansion stays valid).
+pub fn check_rows(kind: Kind, entries: Vec<Entry>, text: &str, diags: &mut Vec<Diag>) -> Vec<Row> {
     let table = kind.table();
     let key_name = kind.key_name();
     let mut keys = HashMap::new();
     let mut names = HashMap::new();
-    let mut kept: Vec<Row> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let context = label(kind, &row.key);
-        if let Some(first) = keys.get(&row.key) {
+    let mut previous: Option<(RowKey, usize)> = None;
+    let mut kept: Vec<Row> = Vec::with_capacity(entries.len());
+    for Entry { key, key_span, row } in entries {
+        let context = label(kind, &key);
+        if let Some(first) = keys.get(&key) {
             diags.push(Diag::new(
-                row.key_span.clone(),
+                key_span,
                 format!(
-                    "{context}: duplicate {key_name} {}, first at line {}; every row needs its \
+                    "{context}: duplicate {key_name} {key}, first at line {}; every row needs its \
                      own {key_name}: fix it or merge the two rows",
-                    row.key,
                     line_of(text, *first)
                 ),
             ));
             continue;
         }
+        // Compared with the previous row only, so one misplaced row is one error.
+        if let Some((previous_key, previous_at)) = &previous {
+            if key < *previous_key {
+                diags.push(Diag::new(
+                    key_span.clone(),
+                    format!(
+                        "{context}: out of order: {key} comes after {previous_key} (line {}); \
+                         [[{table}]] rows are sorted by {key_name}: move this row up",
+                        line_of(text, *previous_at)
+                    ),
+                ));
+            }
+        }
+        keys.insert(key.clone(), key_span.start);
+        previous = Some((key, key_span.start));
+        let Some(row) = row else {
+            continue;
+        };
         if let Some(first) = names.get(&row.name) {
             diags.push(Diag::new(
                 row.name_span.clone(),
@@ -40,22 +58,6 @@ pub fn check_rows(kind: Kind, rows: Vec<Row>, text: &str, diags: &mut Vec<Diag>)
             ));
             continue;
         }
-        // Compared with the previous row only, so one misplaced row is one error.
-        if let Some(previous) = kept.last() {
-            if row.key < previous.key {
-                diags.push(Diag::new(
-                    row.key_span.clone(),
-                    format!(
-                        "{context}: out of order: {} comes after {} (line {}); [[{table}]] rows \
-                         are sorted by {key_name}: move this row up",
-                        row.key,
-                        previous.key,
-                        line_of(text, previous.key_span.start)
-                    ),
-                ));
-            }
-        }
-        keys.insert(row.key.clone(), row.key_span.start);
         names.insert(row.name.clone(), row.name_span.start);
         kept.push(row);
     }

@@ -251,3 +251,14 @@ fn truncated_or_damaged_tables_never_panic() {
         let _ = crate::expand::expand(&table, None);
     }
 }
+
+#[test]
+fn a_row_with_a_bad_name_still_counts_for_order_and_duplicates() {
+    insta::assert_snapshot!(messages(&edit(&[
+        (
+            "code = 64\nname = \"AccountSuspended\"",
+            "code = 99\nname = \"account\""
+        ),
+        ("code = 453", "code = 99"),
+    ])));
+}
