@@ -53,12 +53,10 @@ impl fmt::Display for ErrorResponse {
             if let Some(message) = media.message() {
                 write!(f, "{sep}{}", OneLine(message))?;
             }
-            separator = "; ";
-        }
-        if shown == 0 {
+        } else if shown == 0 {
+            // Only unstructured bodies get here: no errors, so `separator` is still ": ".
             if let Some(title) = self.html_title() {
                 write!(f, "{separator}{}", OneLine(title))?;
-                separator = "; ";
             } else if let Some(body) = self.raw_body() {
                 let body = body.trim();
                 match body.char_indices().nth(SHOWN_BODY_CHARS) {
@@ -69,18 +67,15 @@ impl fmt::Display for ErrorResponse {
                     )?,
                     None => write!(f, "{separator}{}", OneLine(body))?,
                 }
-                separator = "; ";
             }
         }
         match self.retry() {
             Some(Retry::AfterReset) => match advice::reset_at(self.rate_limit()) {
-                ResetAt::At(at) => write!(f, "{separator}retry after {}", Utc(at)),
-                ResetAt::After(secs) => write!(f, "{separator}retry after {secs} s"),
-                ResetAt::Unknown => {
-                    write!(f, "{separator}retry after the rate-limit window resets")
-                }
+                ResetAt::At(at) => write!(f, "; retry after {}", Utc(at)),
+                ResetAt::After(secs) => write!(f, "; retry after {secs} s"),
+                ResetAt::Unknown => f.write_str("; retry after the rate-limit window resets"),
             },
-            Some(Retry::Backoff) => write!(f, "{separator}retry with backoff"),
+            Some(Retry::Backoff) => f.write_str("; retry with backoff"),
             _ => Ok(()),
         }
     }
