@@ -1,0 +1,287 @@
+//! `twerr classify`: what failed in a saved response, and what to do about it.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use twerr_core::{ApiError, ErrorResponse, RateLimit, RetryAfter, Status};
+
+use crate::capture;
+use crate::cli::ClassifyArgs;
+use crate::error::{Failure, Outcome};
+use crate::input;
+use crate::output::{Lines, clean, duration, retry_words, timestamp};
+
+/// The version of the `--json` object's shape. Bump it when a key changes meaning or goes
+/// away; adding keys keeps it.
+const SCHEMA: u32 = 1;
+
+/// Body text is cut at this many characters in the text output.
+const MAX_TEXT: usize = 300;
+
+/// `twerr classify --json`: the serde serialisation of the parsed response, so the CLI's
+/// keys cannot drift from the library's, plus what only the CLI knows.
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: u32,
+    /// The table's text for the received status, or null.
+    status_text: Option<&'static str>,
+    /// Seconds to wait before the first retry, or null when retrying will not help.
+    wait_seconds: Option<u64>,
+    #[serde(flatten)]
+    response: &'a ErrorResponse,
+}
+
+/// `twerr classify`.
+pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
+    // Arguments first: a bad --header should not wait for standard input.
+    let extra = args
+        .headers
+        .iter()
+        .map(|h| capture::parse_header_arg(h.as_encoded_bytes()).map_err(Failure))
+        .collect::<Result<Vec<_>, _>>()?;
+    let bytes = input::read(args.file.as_deref())?;
+    let source = match args.file.as_deref() {
+        Some(path) if path != std::path::Path::new("-") => path.display().to_string(),
+        _ => "standard input".to_owned(),
+    };
+    let captured = capture::parse(&bytes).map_err(|e| Failure(format!("{source}: {e}")))?;
+    let (status, headers, body, skipped) = match captured {
+        Some(c) => (
+            Some(args.status.unwrap_or(c.status)),
+            capture::merge_headers(c.headers, extra),
+            c.body,
+            c.skipped_blocks,
+        ),
+        None => (args.status, extra, &bytes[..], 0),
+    };
+    let Some(status) = status else {
+        return Err(Failure(format!(
+            "{source} has no HTTP status: it does not start with a status line; pass \
+             --status N, or save the response with `curl -i` so the status line comes with it"
+        )));
+    };
+    let response = ErrorResponse::from_parts(
+        status,
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+        body,
+    );
+    let now = args.now.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
+    // The delay before the first retry: attempt 0.
+    let wait_seconds = response.retry_delay(0, now).map(|d| {
+        // Round up: waiting a fraction less than advised is waiting too little.
+        d.as_secs() + u64::from(d.subsec_nanos() > 0)
+    });
+    let status_text = known_text(response.status());
+    let text = if args.json {
+        let report = Report {
+            schema: SCHEMA,
+            status_text,
+            wait_seconds,
+            response: &response,
+        };
+        let mut json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure(format!("cannot write the JSON report: {e}")))?;
+        json.push('\n');
+        json
+    } else {
+        describe(&response, wait_seconds, now, skipped)
+    };
+    Ok(Outcome::ok(text))
+}
+
+fn known_text(status: Status) -> Option<&'static str> {
+    status.is_known().then(|| status.message())
+}
+
+/// The text report.
+fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usize) -> String {
+    let mut out = Lines::default();
+    let status = response.status();
+    let effective = response.effective_status();
+    let mut line = status_words(status);
+    if effective != status {
+        line.push_str(&format!(", treated as {}", status_words(effective)));
+    }
+    line.push_str(if response.is_error() {
+        ": the request failed"
+    } else {
+        ": not an error"
+    });
+    out.field("Status", &line);
+    if skipped > 0 {
+        out.more(&format!(
+            "(the last of {} responses in the capture)",
+            skipped + 1
+        ));
+    }
+    let errors = response.errors();
+    let format = response.format().as_str();
+    out.field(
+        "Body",
+        &match errors.len() {
+            0 => format.to_owned(),
+            1 => format!("{format}, 1 error"),
+            n => format!("{format}, {n} errors"),
+        },
+    );
+    if let Some(problem) = response.problem() {
+        out.field("Problem", &error_words(problem));
+        extras(&mut out, problem);
+    }
+    for (i, error) in errors.iter().enumerate() {
+        out.field(&format!("Error {}", i + 1), &error_words(error));
+        if let Some(code) = error.code().filter(|c| c.is_known()) {
+            if !error
+                .message()
+                .is_some_and(|m| same_text(m, code.message()))
+            {
+                out.more(&format!("table: {}", clean(code.message(), MAX_TEXT)));
+            }
+        }
+        extras(&mut out, error);
+    }
+    if let Some(media) = response.media_error() {
+        let mut parts = Vec::new();
+        if let Some(code) = media.code() {
+            parts.push(format!("code {code}"));
+        }
+        if let Some(name) = media.name() {
+            parts.push(clean(name, MAX_TEXT));
+        }
+        if let Some(message) = media.message() {
+            parts.push(format!("\"{}\"", clean(message, MAX_TEXT)));
+        }
+        out.field("Media", &parts.join(" "));
+    }
+    if let Some(title) = response.html_title() {
+        out.field("Page", &format!("\"{}\"", clean(title, MAX_TEXT)));
+    }
+    if let Some(raw) = response.raw_body() {
+        if !raw.is_empty() {
+            out.field("Text", &format!("\"{}\"", clean(raw, MAX_TEXT)));
+        }
+    }
+    let unset = if response.is_error() {
+        "no advice"
+    } else {
+        "no: nothing failed"
+    };
+    out.field("Retry", &retry_words(response.retry(), unset));
+    if let Some(secs) = wait {
+        out.field(
+            "Wait",
+            &format!(
+                "{}, until {}",
+                duration(secs),
+                timestamp(now.saturating_add(secs))
+            ),
+        );
+    }
+    if let Some(limit) = response.rate_limit() {
+        rate_limit(&mut out, limit);
+    }
+    out.finish()
+}
+
+fn status_words(status: Status) -> String {
+    if status.is_known() {
+        status.to_string()
+    } else {
+        format!("{} (not in the table)", status.as_u16())
+    }
+}
+
+/// One error in a line: what the table calls it, then what the body said.
+fn error_words(error: &ApiError) -> String {
+    let mut parts = Vec::new();
+    if let Some(code) = error.code() {
+        parts.push(if code.is_known() {
+            format!("code {} ({})", code.as_u16(), code.name())
+        } else {
+            format!("code {} (not in the table)", code.as_u16())
+        });
+    }
+    if let Some(kind) = error.problem_type() {
+        let problem = error.problem().filter(|p| p.is_known());
+        parts.push(match problem {
+            Some(p) => format!("type {} ({})", p.slug(), p.name()),
+            None => format!("type {} (not in the table)", clean(kind, MAX_TEXT)),
+        });
+    }
+    let said: Vec<String> = [error.message(), error.title(), error.detail()]
+        .into_iter()
+        .flatten()
+        .map(|text| format!("\"{}\"", clean(text, MAX_TEXT)))
+        .collect();
+    let mut line = parts.join(" ");
+    if !said.is_empty() {
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&said.join(", "));
+    }
+    line
+}
+
+/// Whether a body's message says what the table says, ignoring case and a final period
+/// (`"Status is a duplicate."` against the table's `Status is a duplicate`).
+fn same_text(body: &str, table: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('.').to_lowercase();
+    norm(body) == norm(table)
+}
+
+fn extras(out: &mut Lines, error: &ApiError) {
+    let extra = error.extra();
+    if extra.is_empty() {
+        return;
+    }
+    let pairs: Vec<String> = extra
+        .iter()
+        .map(|(name, json)| format!("{}={}", clean(name, 60), clean(json, 120)))
+        .collect();
+    out.more(&clean(&pairs.join(" "), MAX_TEXT));
+}
+
+fn rate_limit(out: &mut Lines, limit: &RateLimit) {
+    let mut parts = Vec::new();
+    match (limit.remaining(), limit.limit()) {
+        (Some(left), Some(max)) => parts.push(format!("{left} of {max} left")),
+        (Some(left), None) => parts.push(format!("{left} left")),
+        (None, Some(max)) => parts.push(format!("limit {max}")),
+        (None, None) => {}
+    }
+    if let Some(reset) = limit.reset() {
+        parts.push(format!("resets {}", timestamp(reset)));
+    }
+    for (name, window) in [("app", limit.app_24h()), ("user", limit.user_24h())] {
+        if let Some(w) = window {
+            let mut text = format!("{name} 24 h:");
+            if let Some(left) = w.remaining {
+                text.push_str(&format!(" {left}"));
+                if let Some(max) = w.limit {
+                    text.push_str(&format!(" of {max}"));
+                }
+                text.push_str(" left");
+            }
+            if let Some(reset) = w.reset {
+                text.push_str(&format!(", resets {}", timestamp(reset)));
+            }
+            parts.push(text);
+        }
+    }
+    match limit.retry_after() {
+        Some(RetryAfter::Seconds(secs)) => parts.push(format!("Retry-After {secs} s")),
+        Some(RetryAfter::At(at)) => parts.push(format!("Retry-After {}", timestamp(at))),
+        Some(_) | None => {}
+    }
+    if let Some(date) = limit.date() {
+        parts.push(format!("server time {}", timestamp(date)));
+    }
+    if !parts.is_empty() {
+        out.field("Rate limit", &parts.join("; "));
+    }
+}

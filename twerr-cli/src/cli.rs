@@ -1,0 +1,101 @@
+//! The command line: clap types only, no behaviour.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Explain Twitter/X API errors: codes, HTTP statuses, v2 problem types and saved responses.
+#[derive(Debug, Parser)]
+#[command(name = "twerr", version, about, long_about = None)]
+#[command(after_help = "Exit status: 0 answered, 1 value not in the table, 2 unusable input.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain a v1.1 error code (88), an HTTP status (http:429) or a v2 problem type
+    /// (usage-capped or its type URI).
+    Explain(ExplainArgs),
+    /// Classify a saved error response: a body, or `curl -i` output with status and headers.
+    Classify(ClassifyArgs),
+    /// Print the compiled-in tables.
+    List(ListArgs),
+}
+
+/// `twerr explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// `88` or `code:88`, `http:429`, `usage-capped` or
+    /// `https://api.twitter.com/2/problems/usage-capped`.
+    #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+    pub value: String,
+}
+
+/// `twerr classify`.
+#[derive(Debug, clap::Args)]
+pub struct ClassifyArgs {
+    /// The HTTP status the body came with (overrides the status of a `curl -i` capture).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=999))]
+    pub status: Option<u16>,
+    /// A response header, `Name: value` (repeatable; replaces a captured header of that name).
+    #[arg(long = "header", short = 'H', value_name = "'Name: value'")]
+    pub headers: Vec<OsString>,
+    /// The current time as Unix seconds, for the wait computed from rate-limit headers
+    /// (default: the system clock).
+    #[arg(long, value_name = "EPOCH")]
+    pub now: Option<u64>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The saved response: a body, or the output of `curl -i`. `-` or absent: standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `twerr list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Which table (default: all three).
+    #[arg(value_enum, value_name = "TABLE")]
+    pub table: Option<TableName>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The three tables of `error-table.toml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableName {
+    /// HTTP statuses.
+    Status,
+    /// v1.1 numeric error codes.
+    Code,
+    /// v2 problem types.
+    Problem,
+}
+
+/// How `list` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+    /// A JSON array of rows with every key.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
