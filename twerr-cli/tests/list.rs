@@ -1,0 +1,188 @@
+//! `twerr list` checked against the `twerr_core` API, row by row, so a new row in
+//! `error-table.toml` is a new expectation, never a failure. (The exact layout is
+//! snapshot-tested on a fixture table in `src/list_tests.rs`.)
+
+mod common;
+
+use common::{assert_refused, json, twerr};
+use serde_json::Value;
+use twerr_core::{Code, Problem, Status};
+
+/// `(key, name, message)` of every row of a table, in table order.
+fn expected(table: &str) -> Vec<(String, &'static str, &'static str)> {
+    match table {
+        "status" => Status::ALL
+            .iter()
+            .map(|s| (s.as_u16().to_string(), s.name(), s.message()))
+            .collect(),
+        "code" => Code::ALL
+            .iter()
+            .map(|c| (c.as_u16().to_string(), c.name(), c.message()))
+            .collect(),
+        _ => Problem::ALL
+            .iter()
+            .map(|p| (p.slug().to_owned(), p.name(), p.message()))
+            .collect(),
+    }
+}
+
+/// The data rows of the Markdown table under `## heading`.
+fn markdown_rows<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|line| *line != format!("## {heading}"))
+        .skip(4) // heading, empty line, column names, separator
+        .take_while(|line| line.starts_with("| "))
+        .collect()
+}
+
+#[test]
+fn markdown_has_one_line_per_row_in_table_order() {
+    for (table, heading) in [
+        ("status", "HTTP statuses"),
+        ("code", "v1.1 error codes"),
+        ("problem", "v2 problem types"),
+    ] {
+        let run = twerr(&["list", table, "--format", "markdown"], b"");
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+        let rows = markdown_rows(&run.stdout, heading);
+        let want = expected(table);
+        assert_eq!(rows.len(), want.len(), "{}", run.stdout);
+        for (line, (key, name, _)) in rows.iter().zip(&want) {
+            assert!(line.starts_with(&format!("| {key} | {name} | ")), "{line}");
+        }
+        // Every line of a table has the same number of cells as its header.
+        let cells = |line: &str| line.replace("\\|", "").matches('|').count();
+        let header = run.stdout.lines().nth(2).unwrap();
+        for line in &rows {
+            assert_eq!(cells(line), cells(header), "{line}");
+        }
+    }
+}
+
+#[test]
+fn all_tables_by_default() {
+    let run = twerr(&["list", "--format", "markdown"], b"");
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        markdown_rows(&run.stdout, "HTTP statuses").len(),
+        Status::ALL.len()
+    );
+    assert_eq!(
+        markdown_rows(&run.stdout, "v1.1 error codes").len(),
+        Code::ALL.len()
+    );
+    assert_eq!(
+        markdown_rows(&run.stdout, "v2 problem types").len(),
+        Problem::ALL.len()
+    );
+}
+
+#[test]
+fn table_format_has_a_line_per_row() {
+    let run = twerr(&["list", "code"], b"");
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), Code::ALL.len() + 2);
+    let mut lines = run.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("v1.1 error codes ({})", Code::ALL.len()).as_str())
+    );
+    assert!(lines.next().unwrap().starts_with("CODE"));
+    for (line, (key, name, message)) in lines.zip(expected("code")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words.get(..2), Some(&[key.as_str(), name][..]), "{line}");
+        assert!(line.contains(message), "{line}");
+    }
+}
+
+#[test]
+fn json_rows_carry_every_key_with_the_table_values() {
+    let run = twerr(&["list", "--format", "json"], b"");
+    assert_eq!(run.code, 0);
+    let value = json(&run);
+    let rows = value.as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        Status::ALL.len() + Code::ALL.len() + Problem::ALL.len()
+    );
+    let num = |n: u16| Value::from(n);
+    let opt = |v: Option<&str>| v.map_or(Value::Null, Value::from);
+    let mut rows = rows.iter();
+    for s in Status::ALL {
+        let row = rows.next().unwrap();
+        assert_eq!(row["table"], "status");
+        assert_eq!(row["code"], num(s.as_u16()));
+        assert_eq!(row["slug"], Value::Null);
+        assert_eq!(row["http"], Value::Null);
+        check_common(row, s.name(), s.message(), s.description(), s.source());
+        assert_eq!(row["retry"], opt(s.retry().map(|r| r.as_str())));
+        assert_eq!(row["documented"], s.documented());
+        assert_eq!(
+            row["observed"].as_array().unwrap().len(),
+            s.observed().len()
+        );
+        assert_eq!(row["history"].as_array().unwrap().len(), s.history().len());
+        assert_eq!(row["retired"].is_null(), s.retired().is_none());
+    }
+    for c in Code::ALL {
+        let row = rows.next().unwrap();
+        assert_eq!(row["table"], "code");
+        assert_eq!(row["code"], num(c.as_u16()));
+        assert_eq!(
+            row["http"],
+            c.status().map_or(Value::Null, |s| num(s.as_u16()))
+        );
+        check_common(row, c.name(), c.message(), c.description(), c.source());
+        assert_eq!(row["retry"], opt(c.retry().map(|r| r.as_str())));
+        assert_eq!(row["documented"], c.documented());
+        assert_eq!(
+            row["observed"].as_array().unwrap().len(),
+            c.observed().len()
+        );
+        for (json, seen) in row["observed"].as_array().unwrap().iter().zip(c.observed()) {
+            assert_eq!(json["message"], opt(seen.message));
+            assert_eq!(
+                json["http"],
+                seen.http.map_or(Value::Null, |s| num(s.as_u16()))
+            );
+            assert_eq!(json["source"], seen.source);
+        }
+        assert_eq!(row["history"].as_array().unwrap().len(), c.history().len());
+        match c.retired() {
+            Some(r) => {
+                assert_eq!(row["retired"]["date"], r.date);
+                assert_eq!(row["retired"]["note"], r.note);
+            }
+            None => assert_eq!(row["retired"], Value::Null),
+        }
+    }
+    for p in Problem::ALL {
+        let row = rows.next().unwrap();
+        assert_eq!(row["table"], "problem");
+        assert_eq!(row["code"], Value::Null);
+        assert_eq!(row["slug"], p.slug());
+        assert_eq!(
+            row["http"],
+            p.status().map_or(Value::Null, |s| num(s.as_u16()))
+        );
+        check_common(row, p.name(), p.message(), p.description(), p.source());
+        assert_eq!(row["retry"], opt(p.retry().map(|r| r.as_str())));
+    }
+}
+
+fn check_common(row: &Value, name: &str, message: &str, description: &str, source: &str) {
+    assert_eq!(row["name"], name);
+    assert_eq!(row["message"], message);
+    assert_eq!(row["description"], description);
+    assert_eq!(row["source"], source);
+    assert_eq!(row.as_object().unwrap().len(), 13, "{row}");
+}
+
+#[test]
+fn bad_list_arguments_are_refused() {
+    assert_refused(&twerr(&["list", "codes"], b""), "invalid value 'codes'");
+    assert_refused(
+        &twerr(&["list", "--format", "yaml"], b""),
+        "invalid value 'yaml'",
+    );
+}
