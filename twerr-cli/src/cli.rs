@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Explain Twitter/X API errors: codes, HTTP statuses, v2 problem types and saved responses.
 #[derive(Debug, Parser)]
-#[command(name = "twerr", version, about, long_about = None)]
+#[command(name = "twerr", version)]
 #[command(after_help = "Exit status: 0 answered, 1 value not in the table, 2 unusable input.")]
 pub struct Cli {
     /// What to do.

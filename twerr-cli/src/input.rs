@@ -40,8 +40,8 @@ fn read_bounded(reader: impl Read, what: &str) -> Result<Vec<u8>, Failure> {
         .map_err(|e| Failure(format!("cannot read {what}: {}", describe(&e))))?;
     if bytes.len() as u64 > MAX_INPUT {
         return Err(Failure(format!(
-            "{what} is larger than {} MiB, too large for a saved response; pass the response \
-             alone (`curl -i URL > response.txt`)",
+            "{what} is larger than {} MiB, more than any saved response; pass one response \
+             (`curl -i URL > response.txt`), not a stream or a log",
             MAX_INPUT / (1024 * 1024)
         )));
     }

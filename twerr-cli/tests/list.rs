@@ -186,3 +186,18 @@ fn bad_list_arguments_are_refused() {
         "invalid value 'yaml'",
     );
 }
+
+#[test]
+fn a_reader_that_leaves_early_is_no_failure() {
+    // `twerr list | head -1`: the pipe closes before twerr is done writing.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_twerr"))
+        .args(["list", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
