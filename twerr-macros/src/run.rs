@@ -41,3 +41,47 @@ pub fn error_table(args: TokenStream) -> TokenStream {
     out.extend(compile_errors(messages, input.span));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How long parse + validate + expand (+ printing the tokens, as the compiler receives
+    /// them) take over the real table. A measurement, not a check of the data: run with
+    /// `cargo test -p twerr-macros --release -- --ignored --nocapture expansion_time`.
+    #[test]
+    #[ignore = "measurement; run explicitly"]
+    fn expansion_time_of_the_real_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../error-table.toml");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        const RUNS: u32 = 200;
+        let start = std::time::Instant::now();
+        let mut size = 0;
+        for _ in 0..RUNS {
+            let (table, diags) = check(&text);
+            assert_eq!(diags, vec![], "the real table has mistakes");
+            size = expand::expand(&table, Some(path)).to_string().len();
+        }
+        let each = start.elapsed() / RUNS;
+        let start = std::time::Instant::now();
+        for _ in 0..RUNS {
+            let _ = check(&text);
+        }
+        let checking = start.elapsed() / RUNS;
+        let (table, _) = check(&text);
+        let start = std::time::Instant::now();
+        for _ in 0..RUNS {
+            let _ = expand::expand(&table, Some(path));
+        }
+        let expanding = start.elapsed() / RUNS;
+        println!("parse + validate {checking:?}, expand {expanding:?}, the rest printing tokens");
+        let (table, _) = check(&text);
+        println!(
+            "{} statuses, {} codes, {} problems: {each:?} per expansion ({size} bytes of tokens)",
+            table.statuses.len(),
+            table.codes.len(),
+            table.problems.len()
+        );
+        assert!(size > 0);
+    }
+}
