@@ -244,8 +244,11 @@ fn provenance(
         if let Some(description) = old.description {
             parts.push(format!("description \"{}\"", clean(description, MAX_TEXT)));
         }
-        parts.push(format!("({})", clean(old.source, MAX_TEXT)));
-        let line = parts.join(" ");
+        let mut line = parts.join("; ");
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&format!("({})", clean(old.source, MAX_TEXT)));
         if i == 0 {
             out.field("History", &line);
         } else {
