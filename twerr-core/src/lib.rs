@@ -1,6 +1,5 @@
-//! A typed, documented model of how the Twitter/X API reports failure.
-//!
-//! (Crate docs: filled in with the README's examples.)
+// The README is the crate documentation, so its examples run as doctests.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
