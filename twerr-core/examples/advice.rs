@@ -17,9 +17,10 @@ fn advice(retry: Option<Retry>) -> &'static str {
 fn main() {
     for number in [88, 130, 187, 453, 9999] {
         let code = Code::from_u16(number);
-        let status = code
-            .status()
-            .map_or_else(|| "no documented HTTP status".to_owned(), |s| format!("HTTP {s}"));
+        let status = code.status().map_or_else(
+            || "no documented HTTP status".to_owned(),
+            |s| format!("HTTP {s}"),
+        );
         if code.is_known() {
             println!("code {code} ({status}): {}", advice(code.retry()));
         } else {

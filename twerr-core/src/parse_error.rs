@@ -42,7 +42,11 @@ impl fmt::Display for ParseError {
             ParseErrorKind::InvalidDigit => "the text is not a decimal number",
             ParseErrorKind::TooLarge => "the number is larger than 65535",
         };
-        write!(f, "invalid {}: {why}; expected a decimal number from 0 to 65535", self.what)
+        write!(
+            f,
+            "invalid {}: {why}; expected a decimal number from 0 to 65535",
+            self.what
+        )
     }
 }
 
