@@ -150,3 +150,45 @@ mod size {
             .bench(|| serde_json::from_slice::<IgnoredAny>(black_box(&body)).is_ok());
     }
 }
+
+/// Representative bodies one at a time: v1.1, v1 `{error, request}`, a v2 problem with its
+/// own members, v2 partial errors, a media status (success).
+const SAMPLES: [&str; 5] = ["dev-00", "dev-23", "dev-50", "dev-63", "dev-38"];
+
+fn sample(id: &str) -> (u16, Vec<u8>) {
+    let entries: serde_json::Value = serde_json::from_str(FIXTURE).unwrap_or_default();
+    let entries = entries.as_array().cloned().unwrap_or_default();
+    let entry = entries
+        .iter()
+        .find(|e| e["id"] == id)
+        .cloned()
+        .unwrap_or_default();
+    let status = entry["http_status"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(400);
+    (
+        status,
+        entry["body"]
+            .as_str()
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec(),
+    )
+}
+
+mod body {
+    use super::*;
+
+    #[divan::bench(args = SAMPLES)]
+    fn twerr_parse(bencher: Bencher, id: &str) {
+        let (status, body) = sample(id);
+        bencher.bench(|| ErrorResponse::parse(status, black_box(&body)));
+    }
+
+    #[divan::bench(args = SAMPLES)]
+    fn serde_json_ignored_any(bencher: Bencher, id: &str) {
+        let (_, body) = sample(id);
+        bencher.bench(|| serde_json::from_slice::<IgnoredAny>(black_box(&body)).is_ok());
+    }
+}

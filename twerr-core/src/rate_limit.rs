@@ -51,14 +51,18 @@ pub enum RetryAfter {
 /// and `x-rate-limit-limit` since; v1's `X-RateLimit-*` is read too. A malformed value (not a
 /// plain decimal number, a date that does not parse) or an absurd one (a reset before 2006 or
 /// after 9999) leaves its field `None`; parsing never fails.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RateLimit {
-    window: Window,
-    app_24h: Window,
-    user_24h: Window,
-    retry_after: Option<RetryAfter>,
-    date: Option<u64>,
+    // Eleven optional numbers, packed (`Option<u64>` would double the size of every response
+    // that carries them): slot `3 * window + field` for the three windows, then Retry-After
+    // and Date. Bit `i` of `present` says slot `i` is set; bit `AT` that Retry-After was a date.
+    slots: [u64; 11],
+    present: u16,
 }
+
+const RETRY_AFTER: usize = 9;
+const DATE: usize = 10;
+const AT: u16 = 1 << 11;
 
 impl RateLimit {
     /// Reads the rate-limit headers from `(name, value)` pairs, e.g. an `http::HeaderMap` or a
@@ -75,7 +79,24 @@ impl RateLimit {
         for (name, value) in headers {
             limits.apply(name.as_ref(), value.as_ref());
         }
-        (limits != RateLimit::default()).then_some(limits)
+        (!limits.is_empty()).then_some(limits)
+    }
+
+    /// Whether no header was read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.present == 0
+    }
+
+    fn get(&self, slot: usize) -> Option<u64> {
+        let value = self.slots.get(slot).copied()?;
+        (self.present & (1 << slot) != 0).then_some(value)
+    }
+
+    fn set(&mut self, slot: usize, value: Option<u64>) {
+        if let (Some(value), Some(place)) = (value, self.slots.get_mut(slot)) {
+            *place = value;
+            self.present |= 1 << slot;
+        }
     }
 
     /// Applies one header; unknown names and invalid values change nothing.
@@ -86,106 +107,125 @@ impl RateLimit {
         if !matches!(first, b'x' | b'X' | b'r' | b'R' | b'd' | b'D') {
             return;
         }
-        let (window, field) = if name.eq_ignore_ascii_case("retry-after") {
-            if let Some(after) = retry_after(value) {
-                self.retry_after = Some(after);
+        if name.eq_ignore_ascii_case("retry-after") {
+            match retry_after(value) {
+                Some(RetryAfter::Seconds(secs)) => {
+                    self.set(RETRY_AFTER, Some(secs));
+                    self.present &= !AT;
+                }
+                Some(RetryAfter::At(at)) => {
+                    self.set(RETRY_AFTER, Some(at));
+                    self.present |= AT;
+                }
+                None => {}
             }
-            return;
         } else if name.eq_ignore_ascii_case("date") {
-            if let Some(date) = http_date(value) {
-                self.date = Some(date);
-            }
-            return;
-        } else {
-            match split_window(name) {
-                Some(found) => found,
-                None => return,
-            }
-        };
-        let window = match window {
-            WindowName::Fifteen => &mut self.window,
-            WindowName::App24h => &mut self.app_24h,
-            WindowName::User24h => &mut self.user_24h,
-        };
-        let number = decimal(value);
-        match field {
-            Field::Limit => window.limit = number.or(window.limit),
-            Field::Remaining => window.remaining = number.or(window.remaining),
-            Field::Reset => window.reset = number.filter(|t| plausible_epoch(*t)).or(window.reset),
+            self.set(DATE, http_date(value));
+        } else if let Some((window, field)) = split_window(name) {
+            let number = match field {
+                Field::Reset => decimal(value).filter(|t| plausible_epoch(*t)),
+                Field::Limit | Field::Remaining => decimal(value),
+            };
+            self.set(3 * window as usize + field as usize, number);
+        }
+    }
+
+    fn window_at(&self, window: WindowName) -> Window {
+        let base = 3 * window as usize;
+        Window {
+            limit: self.get(base + Field::Limit as usize),
+            remaining: self.get(base + Field::Remaining as usize),
+            reset: self.get(base + Field::Reset as usize),
         }
     }
 
     /// `x-rate-limit-limit`: requests allowed in the 15-minute window.
     pub fn limit(&self) -> Option<u64> {
-        self.window.limit
+        self.window().limit
     }
 
     /// `x-rate-limit-remaining`: requests left in the 15-minute window.
     pub fn remaining(&self) -> Option<u64> {
-        self.window.remaining
+        self.window().remaining
     }
 
     /// `x-rate-limit-reset`: when the 15-minute window resets, UTC epoch seconds.
     pub fn reset(&self) -> Option<u64> {
-        self.window.reset
+        self.window().reset
     }
 
     /// The 15-minute window as a whole (`x-rate-limit-*`).
     pub fn window(&self) -> Window {
-        self.window
+        self.window_at(WindowName::Fifteen)
     }
 
     /// The app's 24-hour window (`x-app-limit-24hour-*`, v2), when any of its headers was
     /// present.
     pub fn app_24h(&self) -> Option<Window> {
-        Some(self.app_24h).filter(|w| !w.is_empty())
+        Some(self.window_at(WindowName::App24h)).filter(|w| !w.is_empty())
     }
 
     /// The user's 24-hour window (`x-user-limit-24hour-*`, v2), when any of its headers was
     /// present.
     pub fn user_24h(&self) -> Option<Window> {
-        Some(self.user_24h).filter(|w| !w.is_empty())
+        Some(self.window_at(WindowName::User24h)).filter(|w| !w.is_empty())
     }
 
     /// `Retry-After`, in seconds or as an HTTP date.
     pub fn retry_after(&self) -> Option<RetryAfter> {
-        self.retry_after
+        let value = self.get(RETRY_AFTER)?;
+        Some(if self.present & AT != 0 {
+            RetryAfter::At(value)
+        } else {
+            RetryAfter::Seconds(value)
+        })
     }
 
     /// `Date`: the server's clock when it answered, UTC epoch seconds. Comparing it with the
     /// local clock reveals the skew that makes OAuth 1.0a fail with code 135.
     pub fn date(&self) -> Option<u64> {
-        self.date
+        self.get(DATE)
     }
 
     /// The reset that keeps the client waiting: the latest reset among the exhausted windows;
     /// failing that, the 15-minute window's reset when its `remaining` is unknown.
     pub(crate) fn binding_reset(&self) -> Option<u64> {
-        let exhausted = [self.window, self.app_24h, self.user_24h]
+        let windows = [WindowName::Fifteen, WindowName::App24h, WindowName::User24h]
+            .map(|w| self.window_at(w));
+        let exhausted = windows
             .iter()
             .filter(|w| w.is_exhausted())
             .filter_map(|w| w.reset)
             .max();
-        exhausted.or_else(|| {
-            self.window
-                .reset
-                .filter(|_| self.window.remaining.is_none())
-        })
+        let fifteen = self.window();
+        exhausted.or_else(|| fifteen.reset.filter(|_| fifteen.remaining.is_none()))
+    }
+}
+
+impl core::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RateLimit")
+            .field("window", &self.window())
+            .field("app_24h", &self.app_24h())
+            .field("user_24h", &self.user_24h())
+            .field("retry_after", &self.retry_after())
+            .field("date", &self.date())
+            .finish()
     }
 }
 
 #[derive(Clone, Copy)]
 enum WindowName {
-    Fifteen,
-    App24h,
-    User24h,
+    Fifteen = 0,
+    App24h = 1,
+    User24h = 2,
 }
 
 #[derive(Clone, Copy)]
 enum Field {
-    Limit,
-    Remaining,
-    Reset,
+    Limit = 0,
+    Remaining = 1,
+    Reset = 2,
 }
 
 /// Which window and field a header name (any case) is.

@@ -17,11 +17,12 @@ use crate::{Code, Problem, Retry, Status};
 pub struct ApiError {
     pub(crate) code: Option<Code>,
     pub(crate) status: Option<Status>,
-    pub(crate) message: Option<String>,
-    pub(crate) problem_type: Option<String>,
     pub(crate) problem: Option<Problem>,
-    pub(crate) title: Option<String>,
-    pub(crate) detail: Option<String>,
+    // Boxed strings: a response keeps many of these, and a smaller error is cheaper to move.
+    pub(crate) message: Option<Box<str>>,
+    pub(crate) problem_type: Option<Box<str>>,
+    pub(crate) title: Option<Box<str>>,
+    pub(crate) detail: Option<Box<str>>,
     pub(crate) extra: Vec<(String, String)>,
 }
 
@@ -105,9 +106,9 @@ impl ApiError {
     }
 
     /// Sets `problem_type` and the `Problem` read from it.
-    pub(crate) fn set_type(&mut self, text: String) {
-        self.problem = Some(Problem::from_type(&text));
-        self.problem_type = Some(text);
+    pub(crate) fn set_type(&mut self, text: &str) {
+        self.problem = Some(Problem::from_type(text));
+        self.problem_type = Some(text.into());
     }
 }
 
@@ -130,8 +131,8 @@ pub(crate) fn slug_of(type_uri: &str) -> &str {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MediaError {
     pub(crate) code: Option<i64>,
-    pub(crate) name: Option<String>,
-    pub(crate) message: Option<String>,
+    pub(crate) name: Option<Box<str>>,
+    pub(crate) message: Option<Box<str>>,
 }
 
 impl MediaError {

@@ -9,7 +9,7 @@
 //! malformed body still yields every error that was complete before the damage.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::{fmt, mem};
 
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -17,18 +17,19 @@ use serde::de::{
 use serde_json::value::RawValue;
 
 use super::api_error::{ApiError, MediaError};
+use super::list::ErrorList;
 use crate::{Code, Status};
 
 /// Everything one pass found, before the top level is assembled.
 #[derive(Default)]
 pub(crate) struct JsonBody {
     /// Entries of `errors` (and an `error` object), in body order.
-    pub(crate) errors: Vec<ApiError>,
+    pub(crate) errors: ErrorList,
     /// Members of the top-level object that an error can carry.
     top: ApiError,
     /// Top-level `error` string and `error_description` (v1 and OAuth2 shapes).
-    error: Option<String>,
-    error_description: Option<String>,
+    error: Option<Box<str>>,
+    error_description: Option<Box<str>>,
     /// Where in `errors` the top-level `error` belongs.
     error_at: Option<usize>,
     /// A non-null `data` member: a v2 success, possibly with partial errors.
@@ -41,43 +42,34 @@ pub(crate) struct JsonBody {
     pub(crate) complete: bool,
 }
 
-/// The errors of a JSON body, assembled.
-pub(crate) struct Assembled {
-    pub(crate) errors: Vec<ApiError>,
-    pub(crate) problem: Option<ApiError>,
-}
-
-/// Parses `body` in one pass. `keep_members`: keep unknown top-level members as extras (they
-/// can only matter when the top level turns out to be an error).
-pub(crate) fn parse(body: &[u8], keep_members: bool) -> JsonBody {
-    let mut out = JsonBody::default();
+/// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
+/// top-level members as extras (they can only matter when the top level turns out to be an
+/// error).
+pub(crate) fn parse(body: &[u8], keep_members: bool, out: &mut JsonBody) {
     let mut de = serde_json::Deserializer::from_slice(body);
     let result = TopSeed {
-        out: &mut out,
+        out: &mut *out,
         keep_members,
     }
     .deserialize(&mut de);
     out.complete = result.and_then(|()| de.end()).is_ok();
-    out
 }
 
 impl JsonBody {
-    /// Builds the error list and the top-level problem. `strict` (for success statuses) asks
-    /// for more evidence before a top-level object counts as an error, because success bodies
-    /// have members like `type` and `message` of their own (an oEmbed answer has `"type":"rich"`).
-    pub(crate) fn assemble(self, strict: bool) -> Assembled {
+    /// Moves the error list and the top-level problem into `errors` and `problem`. `strict`
+    /// (for success statuses) asks for more evidence before a top-level object counts as an
+    /// error, because success bodies have members like `type` and `message` of their own (an
+    /// oEmbed answer has `"type":"rich"`). Works in place: these values are large to move.
+    pub(crate) fn assemble(
+        &mut self,
+        strict: bool,
+        errors: &mut ErrorList,
+        problem: &mut Option<ApiError>,
+    ) {
         let is_problem = self.is_problem(strict);
         let is_entry = self.is_entry(strict);
-        let JsonBody {
-            mut errors,
-            mut top,
-            error,
-            error_description,
-            error_at,
-            ..
-        } = self;
-        let mut problem = None;
-        let legacy = match (error, error_description) {
+        *errors = mem::take(&mut self.errors);
+        let legacy = match (self.error.take(), self.error_description.take()) {
             (None, None) => None,
             (Some(text), None) | (None, Some(text)) => Some((None, text)),
             // OAuth2: `error` is an identifier, `error_description` the text.
@@ -90,26 +82,25 @@ impl JsonBody {
                 ..ApiError::default()
             };
             if is_problem {
-                problem = Some(top);
+                *problem = Some(mem::take(&mut self.top));
             } else {
                 // `{"error": .., "request": ..}`: the other members describe this error.
+                let top = &mut self.top;
                 entry.code = top.code;
                 entry.status = top.status;
-                if let Some(message) = top.message {
+                if let Some(message) = top.message.take() {
                     entry
                         .extra
                         .push(("message".to_owned(), json_quote(&message)));
                 }
                 entry.extra.append(&mut top.extra);
             }
-            let at = error_at.unwrap_or(0).min(errors.len());
-            errors.insert(at, entry);
+            errors.insert(self.error_at.unwrap_or(0), entry);
         } else if is_problem {
-            problem = Some(top);
+            *problem = Some(mem::take(&mut self.top));
         } else if is_entry {
-            errors.insert(0, top);
+            errors.insert(0, mem::take(&mut self.top));
         }
-        Assembled { errors, problem }
     }
 
     /// Whether the top-level object is itself an error (see [`assemble`](Self::assemble)).
@@ -158,23 +149,24 @@ enum Key<'de> {
 }
 
 impl<'de> Key<'de> {
-    fn new(name: Cow<'de, str>) -> Self {
-        match &*name {
-            "errors" => Key::Errors,
-            "error" => Key::Error,
-            "error_description" => Key::ErrorDescription,
-            "data" => Key::Data,
-            "includes" => Key::Includes,
-            "meta" => Key::Meta,
-            "processing_info" => Key::ProcessingInfo,
-            "code" => Key::Code,
-            "message" => Key::Message,
-            "type" => Key::Type,
-            "title" => Key::Title,
-            "detail" => Key::Detail,
-            "status" => Key::Status,
-            _ => Key::Other(name),
-        }
+    /// The interpreted name `name` is, if it is one.
+    fn new(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"errors" => Key::Errors,
+            b"error" => Key::Error,
+            b"error_description" => Key::ErrorDescription,
+            b"data" => Key::Data,
+            b"includes" => Key::Includes,
+            b"meta" => Key::Meta,
+            b"processing_info" => Key::ProcessingInfo,
+            b"code" => Key::Code,
+            b"message" => Key::Message,
+            b"type" => Key::Type,
+            b"title" => Key::Title,
+            b"detail" => Key::Detail,
+            b"status" => Key::Status,
+            _ => return None,
+        })
     }
 
     fn name(&self) -> &str {
@@ -199,21 +191,28 @@ impl<'de> Key<'de> {
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        // Names are read as raw bytes: matching needs no UTF-8 validation, and only the names
+        // that are kept are checked (lossily) below.
         struct KeyVisitor;
         impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a member name")
             }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::new(Cow::Borrowed(v)))
+            fn visit_borrowed_bytes<E: serde::de::Error>(
+                self,
+                v: &'de [u8],
+            ) -> Result<Key<'de>, E> {
+                Ok(Key::new(v).unwrap_or_else(|| Key::Other(String::from_utf8_lossy(v))))
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                // Only names with escapes get here; a known name never needs one.
-                Ok(Key::new(Cow::Owned(v.to_owned())))
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Key<'de>, E> {
+                // Only names with escapes get here.
+                Ok(Key::new(v).unwrap_or_else(|| {
+                    Key::Other(Cow::Owned(String::from_utf8_lossy(v).into_owned()))
+                }))
             }
         }
-        de.deserialize_str(KeyVisitor)
+        de.deserialize_bytes(KeyVisitor)
     }
 }
 
@@ -228,17 +227,13 @@ fn apply_member(err: &mut ApiError, key: &Key<'_>, raw: &str) {
             u16_number(raw).map(|n| err.status = Some(Status::from_u16(n)))
         }
         Key::Message if err.message.is_none() => {
-            json_string(raw).map(|s| err.message = Some(s.into_owned()))
+            json_string(raw).map(|s| err.message = Some(s.into()))
         }
-        Key::Title if err.title.is_none() => {
-            json_string(raw).map(|s| err.title = Some(s.into_owned()))
-        }
+        Key::Title if err.title.is_none() => json_string(raw).map(|s| err.title = Some(s.into())),
         Key::Detail if err.detail.is_none() => {
-            json_string(raw).map(|s| err.detail = Some(s.into_owned()))
+            json_string(raw).map(|s| err.detail = Some(s.into()))
         }
-        Key::Type if err.problem_type.is_none() => {
-            json_string(raw).map(|s| err.set_type(s.into_owned()))
-        }
+        Key::Type if err.problem_type.is_none() => json_string(raw).map(|s| err.set_type(&s)),
         _ => None,
     };
     let null_field = raw == "null"
@@ -262,7 +257,7 @@ fn u16_number(raw: &str) -> Option<u16> {
 /// The value of a raw JSON string literal; `None` for any other JSON value.
 fn json_string(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    if !inner.bytes().any(|b| b == b'\\') {
         return Some(Cow::Borrowed(inner));
     }
     serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
@@ -359,7 +354,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                     out.error_at.get_or_insert(out.errors.len());
                     let raw: &'de RawValue = map.next_value()?;
                     let raw = raw.get();
-                    let text = json_string(raw).map(Cow::into_owned);
+                    let text = json_string(raw).map(Box::<str>::from);
                     let slot = if matches!(key, Key::Error) {
                         &mut out.error
                     } else {
@@ -398,7 +393,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 }
 
 /// An `error` member that is an object: parsed as one entry from its (already validated) text.
-fn parse_entry_text(raw: &str, errors: &mut Vec<ApiError>) {
+fn parse_entry_text(raw: &str, errors: &mut ErrorList) {
     let mut de = serde_json::Deserializer::from_str(raw);
     // The text is a complete object that the outer pass already accepted.
     let _ = EntrySeed { out: errors }.deserialize(&mut de);
@@ -433,7 +428,7 @@ impl<'de> Visitor<'de> for DataSeed {
 
 /// The value of `errors`: a list of entries, one entry object, a string, or null.
 struct ErrorsSeed<'o> {
-    out: &'o mut Vec<ApiError>,
+    out: &'o mut ErrorList,
 }
 
 impl<'de> DeserializeSeed<'de> for ErrorsSeed<'_> {
@@ -471,10 +466,10 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_> {
 }
 
 /// A bare string in `errors`: an error with only a message.
-fn push_message(out: &mut Vec<ApiError>, text: &str) {
+fn push_message(out: &mut ErrorList, text: &str) {
     if !text.is_empty() {
         out.push(ApiError {
-            message: Some(text.to_owned()),
+            message: Some(text.into()),
             ..ApiError::default()
         });
     }
@@ -483,7 +478,7 @@ fn push_message(out: &mut Vec<ApiError>, text: &str) {
 /// One entry of `errors`: an object (v1.1 error, v2 problem, invalid-request parameter error)
 /// or a string. Nulls, numbers and nested lists are not errors and are skipped.
 struct EntrySeed<'o> {
-    out: &'o mut Vec<ApiError>,
+    out: &'o mut ErrorList,
 }
 
 impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
@@ -592,7 +587,7 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
         if !v.is_empty() {
             *self.media = Some(MediaError {
-                message: Some(v.to_owned()),
+                message: Some(v.into()),
                 ..MediaError::default()
             });
         }
@@ -610,8 +605,8 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
             let raw = raw.get();
             match key.name() {
                 "code" => media.code = raw.parse().ok(),
-                "name" => media.name = json_string(raw).map(Cow::into_owned),
-                "message" => media.message = json_string(raw).map(Cow::into_owned),
+                "name" => media.name = json_string(raw).map(Into::into),
+                "message" => media.message = json_string(raw).map(Into::into),
                 _ => {}
             }
         }

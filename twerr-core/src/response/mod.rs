@@ -3,12 +3,14 @@
 mod api_error;
 mod display;
 mod json;
+mod list;
 mod sniff;
 mod xml;
 
 use core::time::Duration;
 
 pub use api_error::{ApiError, MediaError};
+use list::ErrorList;
 
 use crate::advice;
 use crate::{RateLimit, Retry, Status};
@@ -95,13 +97,15 @@ impl BodyFormat {
 pub struct ErrorResponse {
     status: Status,
     format: BodyFormat,
-    errors: Vec<ApiError>,
-    problem: Option<ApiError>,
-    media_error: Option<MediaError>,
+    errors: ErrorList,
+    // Boxed or packed, the parts most responses lack: a smaller response is cheaper to return.
+    problem: Option<Box<ApiError>>,
+    media_error: Option<Box<MediaError>>,
     has_data: bool,
-    html_title: Option<String>,
-    raw_body: Option<String>,
-    rate_limit: Option<RateLimit>,
+    html_title: Option<Box<str>>,
+    raw_body: Option<Box<str>>,
+    /// Empty when no header was read.
+    rate_limit: RateLimit,
 }
 
 impl ErrorResponse {
@@ -119,7 +123,7 @@ impl ErrorResponse {
         V: AsRef<[u8]>,
     {
         let mut response = Self::parse_body(status.into(), body);
-        response.rate_limit = RateLimit::from_headers(headers);
+        response.rate_limit = RateLimit::from_headers(headers).unwrap_or_default();
         response
     }
 
@@ -129,13 +133,13 @@ impl ErrorResponse {
         let mut response = ErrorResponse {
             status,
             format,
-            errors: Vec::new(),
+            errors: ErrorList::Empty,
             problem: None,
             media_error: None,
             has_data: false,
             html_title: None,
             raw_body: None,
-            rate_limit: None,
+            rate_limit: RateLimit::default(),
         };
         let success = is_success(status);
         match format {
@@ -143,18 +147,20 @@ impl ErrorResponse {
                 // Unknown top-level members only matter when the top level is an error; on a
                 // success status they are skipped, and read in a second pass in the rare case
                 // the top level turns out to be an error after all.
-                let mut found = json::parse(body, !success);
+                let mut found = json::JsonBody::default();
+                json::parse(body, !success, &mut found);
                 if success && found.skipped_members && found.top_is_error(true) {
-                    found = json::parse(body, true);
+                    found = json::JsonBody::default();
+                    json::parse(body, true, &mut found);
                 }
                 response.has_data = found.has_data;
-                response.media_error = found.media.take();
-                let assembled = found.assemble(success);
-                response.errors = assembled.errors;
-                response.problem = assembled.problem;
+                response.media_error = found.media.take().map(Box::new);
+                let mut problem = None;
+                found.assemble(success, &mut response.errors, &mut problem);
+                response.problem = problem.map(Box::new);
             }
-            BodyFormat::Xml => response.errors = xml::parse(body),
-            BodyFormat::Html => response.html_title = sniff::html_title(body),
+            BodyFormat::Xml => response.errors = xml::parse(body).into(),
+            BodyFormat::Html => response.html_title = sniff::html_title(body).map(Into::into),
             BodyFormat::Text | BodyFormat::Empty => {}
         }
         let structured = !response.errors.is_empty()
@@ -162,7 +168,7 @@ impl ErrorResponse {
             || response.media_error.is_some()
             || response.html_title.is_some();
         if !structured && response.is_error() {
-            response.raw_body = sniff::raw_copy(body);
+            response.raw_body = sniff::raw_copy(body).map(Into::into);
         }
         response
     }
@@ -180,14 +186,12 @@ impl ErrorResponse {
     pub fn effective_status(&self) -> Status {
         if is_success(self.status) && self.is_error() {
             let from_code = self
-                .errors
+                .errors()
                 .iter()
                 .filter_map(ApiError::code)
                 .find_map(|c| c.status());
             let from_problem = || {
-                self.problem
-                    .iter()
-                    .chain(&self.errors)
+                self.all_errors()
                     .filter_map(ApiError::problem)
                     .find_map(|p| p.status())
             };
@@ -220,18 +224,18 @@ impl ErrorResponse {
     /// of v1 and OAuth2, v2 partial errors, or the parameter errors of an `invalid-request`.
     /// The top-level v2 problem is [`problem`](Self::problem), not in this list.
     pub fn errors(&self) -> &[ApiError] {
-        &self.errors
+        self.errors.as_slice()
     }
 
     /// The top-level v2 problem (`type`, `title`, `detail`, `status`, type-specific members in
     /// [`ApiError::extra`]), if the body was one.
     pub fn problem(&self) -> Option<&ApiError> {
-        self.problem.as_ref()
+        self.problem.as_deref()
     }
 
     /// `processing_info.error` of a media upload's STATUS response.
     pub fn media_error(&self) -> Option<&MediaError> {
-        self.media_error.as_ref()
+        self.media_error.as_deref()
     }
 
     /// A lossy UTF-8 copy of the first 4 KiB of the body (byte order mark removed), kept only
@@ -248,7 +252,7 @@ impl ErrorResponse {
 
     /// The rate-limit headers, when [`from_parts`](Self::from_parts) was given any.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
-        self.rate_limit.as_ref()
+        (!self.rate_limit.is_empty()).then_some(&self.rate_limit)
     }
 
     /// What to do about the failure; `None` for a success.
@@ -263,9 +267,7 @@ impl ErrorResponse {
             return None;
         }
         let known = self
-            .problem
-            .iter()
-            .chain(&self.errors)
+            .all_errors()
             .filter_map(ApiError::retry)
             .reduce(advice::most_restrictive);
         known
@@ -291,17 +293,12 @@ impl ErrorResponse {
     /// a random fraction of the advice on top, e.g. `delay + delay.mul_f64(rand * 0.25)` with
     /// `rand` uniform in `0..1` from your RNG of choice (twerr does not pick one for you).
     pub fn retry_delay(&self, attempt: u32, now_unix_secs: u64) -> Option<Duration> {
-        advice::delay(
-            self.retry(),
-            self.rate_limit.as_ref(),
-            attempt,
-            now_unix_secs,
-        )
+        advice::delay(self.retry(), self.rate_limit(), attempt, now_unix_secs)
     }
 
     /// Every error with something to show, the top-level problem first.
     pub(crate) fn all_errors(&self) -> impl Iterator<Item = &ApiError> {
-        self.problem.iter().chain(&self.errors)
+        self.problem().into_iter().chain(self.errors())
     }
 }
 

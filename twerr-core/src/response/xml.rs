@@ -105,7 +105,7 @@ pub(crate) fn parse(body: &[u8]) -> Vec<ApiError> {
                     {
                         let text = text.trim();
                         if !text.is_empty() {
-                            error.message = Some(text.to_owned());
+                            error.message = Some(text.into());
                         }
                         if !error.is_empty() {
                             done.push((parent, error));
