@@ -1,0 +1,161 @@
+//! Member names, and how a member's raw JSON text is applied to an error.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, Visitor};
+
+use super::ApiError;
+use crate::{Code, Status};
+
+/// The member names this module interprets; anything else is [`Key::Other`].
+pub(super) enum Key<'de> {
+    Errors,
+    Error,
+    ErrorDescription,
+    Data,
+    Includes,
+    Meta,
+    ProcessingInfo,
+    Code,
+    Message,
+    Type,
+    Title,
+    Detail,
+    Status,
+    Other(Cow<'de, str>),
+}
+
+impl<'de> Key<'de> {
+    /// The interpreted name `name` is, if it is one.
+    pub(super) fn new(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"errors" => Key::Errors,
+            b"error" => Key::Error,
+            b"error_description" => Key::ErrorDescription,
+            b"data" => Key::Data,
+            b"includes" => Key::Includes,
+            b"meta" => Key::Meta,
+            b"processing_info" => Key::ProcessingInfo,
+            b"code" => Key::Code,
+            b"message" => Key::Message,
+            b"type" => Key::Type,
+            b"title" => Key::Title,
+            b"detail" => Key::Detail,
+            b"status" => Key::Status,
+            _ => return None,
+        })
+    }
+
+    pub(super) fn name(&self) -> &str {
+        match self {
+            Key::Errors => "errors",
+            Key::Error => "error",
+            Key::ErrorDescription => "error_description",
+            Key::Data => "data",
+            Key::Includes => "includes",
+            Key::Meta => "meta",
+            Key::ProcessingInfo => "processing_info",
+            Key::Code => "code",
+            Key::Message => "message",
+            Key::Type => "type",
+            Key::Title => "title",
+            Key::Detail => "detail",
+            Key::Status => "status",
+            Key::Other(name) => name,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        // Names are read as raw bytes: matching needs no UTF-8 validation, and only the names
+        // that are kept are checked (lossily) below.
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_bytes<E: serde::de::Error>(
+                self,
+                v: &'de [u8],
+            ) -> Result<Key<'de>, E> {
+                Ok(Key::new(v).unwrap_or_else(|| Key::Other(String::from_utf8_lossy(v))))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Key<'de>, E> {
+                // Only names with escapes get here.
+                Ok(Key::new(v).unwrap_or_else(|| {
+                    Key::Other(Cow::Owned(String::from_utf8_lossy(v).into_owned()))
+                }))
+            }
+        }
+        de.deserialize_bytes(KeyVisitor)
+    }
+}
+
+/// Applies one member, given as raw JSON text, to an error. Interpreted members that do not
+/// have the expected JSON type, and repeats of a member already set, are kept in `extra`.
+pub(super) fn apply_member(err: &mut ApiError, key: &Key<'_>, raw: &str) {
+    let taken = match key {
+        Key::Code if err.code.is_none() => {
+            u16_number(raw).map(|n| err.code = Some(Code::from_u16(n)))
+        }
+        Key::Status if err.status.is_none() => {
+            u16_number(raw).map(|n| err.status = Some(Status::from_u16(n)))
+        }
+        Key::Message if err.message.is_none() => {
+            json_string(raw).map(|s| err.message = Some(s.into()))
+        }
+        Key::Title if err.title.is_none() => json_string(raw).map(|s| err.title = Some(s.into())),
+        Key::Detail if err.detail.is_none() => {
+            json_string(raw).map(|s| err.detail = Some(s.into()))
+        }
+        Key::Type if err.problem_type.is_none() => json_string(raw).map(|s| err.set_type(&s)),
+        _ => None,
+    };
+    let null_field = raw == "null"
+        && matches!(
+            key,
+            Key::Code | Key::Status | Key::Message | Key::Title | Key::Detail | Key::Type
+        );
+    if taken.is_none() && !null_field {
+        err.extra.push((key.name().to_owned(), raw.to_owned()));
+    }
+}
+
+/// A code or status: only a plain run of digits (no sign, fraction or exponent) up to 65535.
+fn u16_number(raw: &str) -> Option<u16> {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// The value of a raw JSON string literal; `None` for any other JSON value.
+pub(super) fn json_string(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.bytes().any(|b| b == b'\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+}
+
+/// `text` as a JSON string literal.
+pub(crate) fn json_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,132 @@
+//! JSON bodies: one streaming pass with serde visitors, no `serde_json::Value` tree.
+//!
+//! Members that are not read (`data`, `includes`, unknown members of a success body) are
+//! skipped with [`IgnoredAny`](serde::de::IgnoredAny); members that are kept verbatim are
+//! borrowed as [`RawValue`](serde_json::value::RawValue) slices of the input and copied once.
+//! Both skip nested values without recursion, so a 100,000-deep value cannot overflow the
+//! stack; the visitors here nest at most three levels.
+//!
+//! Results are pushed into the output as each error object closes, so a truncated or otherwise
+//! malformed body still yields every error that was complete before the damage.
+
+mod member;
+mod seeds;
+
+use std::mem;
+
+use serde::de::DeserializeSeed;
+
+use super::api_error::{ApiError, MediaError};
+use super::list::ErrorList;
+pub(crate) use member::json_quote;
+use seeds::TopSeed;
+
+/// Everything one pass found, before the top level is assembled.
+#[derive(Default)]
+pub(crate) struct JsonBody {
+    /// Entries of `errors` (and an `error` object), in body order.
+    pub(crate) errors: ErrorList,
+    /// Members of the top-level object that an error can carry.
+    top: ApiError,
+    /// Top-level `error` string and `error_description` (v1 and OAuth2 shapes).
+    error: Option<Box<str>>,
+    error_description: Option<Box<str>>,
+    /// Where in `errors` the top-level `error` belongs.
+    error_at: Option<usize>,
+    /// A non-null `data` member: a v2 success, possibly with partial errors.
+    pub(crate) has_data: bool,
+    /// `processing_info.error` of a media upload status.
+    pub(crate) media: Option<MediaError>,
+    /// Unknown top-level members were skipped rather than kept.
+    pub(crate) skipped_members: bool,
+    /// The whole input was one well-formed JSON value.
+    pub(crate) complete: bool,
+}
+
+/// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
+/// top-level members as extras (they can only matter when the top level turns out to be an
+/// error).
+pub(crate) fn parse(body: &[u8], keep_members: bool, out: &mut JsonBody) {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = TopSeed {
+        out: &mut *out,
+        keep_members,
+    }
+    .deserialize(&mut de);
+    out.complete = result.and_then(|()| de.end()).is_ok();
+}
+
+impl JsonBody {
+    /// Moves the error list and the top-level problem into `errors` and `problem`. `strict`
+    /// (for success statuses) asks for more evidence before a top-level object counts as an
+    /// error, because success bodies have members like `type` and `message` of their own (an
+    /// oEmbed answer has `"type":"rich"`). Works in place: these values are large to move.
+    pub(crate) fn assemble(
+        &mut self,
+        strict: bool,
+        errors: &mut ErrorList,
+        problem: &mut Option<ApiError>,
+    ) {
+        let is_problem = self.is_problem(strict);
+        let is_entry = self.is_entry(strict);
+        *errors = mem::take(&mut self.errors);
+        let legacy = match (self.error.take(), self.error_description.take()) {
+            (None, None) => None,
+            (Some(text), None) | (None, Some(text)) => Some((None, text)),
+            // OAuth2: `error` is an identifier, `error_description` the text.
+            (Some(id), Some(text)) => Some((Some(id), text)),
+        };
+        if let Some((title, message)) = legacy {
+            let mut entry = ApiError {
+                title,
+                message: Some(message),
+                ..ApiError::default()
+            };
+            if is_problem {
+                *problem = Some(mem::take(&mut self.top));
+            } else {
+                // `{"error": .., "request": ..}`: the other members describe this error.
+                let top = &mut self.top;
+                entry.code = top.code;
+                entry.status = top.status;
+                if let Some(message) = top.message.take() {
+                    entry
+                        .extra
+                        .push(("message".to_owned(), json_quote(&message)));
+                }
+                entry.extra.append(&mut top.extra);
+            }
+            errors.insert(self.error_at.unwrap_or(0), entry);
+        } else if is_problem {
+            *problem = Some(mem::take(&mut self.top));
+        } else if is_entry {
+            errors.insert(0, mem::take(&mut self.top));
+        }
+    }
+
+    /// Whether the top-level object is itself an error (see [`assemble`](Self::assemble)).
+    pub(crate) fn top_is_error(&self, strict: bool) -> bool {
+        self.error.is_some()
+            || self.error_description.is_some()
+            || self.is_problem(strict)
+            || self.is_entry(strict)
+    }
+
+    fn is_problem(&self, strict: bool) -> bool {
+        let top = &self.top;
+        if strict {
+            top.problem_type.is_some() && (top.title.is_some() || top.detail.is_some())
+        } else {
+            top.problem_type.is_some() || top.title.is_some() || top.detail.is_some()
+        }
+    }
+
+    fn is_entry(&self, strict: bool) -> bool {
+        let top = &self.top;
+        if strict {
+            top.code.is_some() && top.message.is_some()
+        } else {
+            top.code.is_some() || top.message.is_some()
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! The serde visitors, one per part of a body. Each pushes what it found into the output as
+//! soon as it is complete.
+
+use std::fmt;
+
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::value::RawValue;
+
+use super::member::{Key, apply_member, json_string};
+use super::{ApiError, ErrorList, JsonBody, MediaError};
+
+/// Visitor methods that accept any scalar and ignore it.
+macro_rules! ignore_scalars {
+    () => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+    };
+}
+
+/// Skips every element of a sequence.
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// The top-level value.
+pub(super) struct TopSeed<'o> {
+    pub(super) out: &'o mut JsonBody,
+    pub(super) keep_members: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    ignore_scalars!();
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    // A top-level array is a success listing (a v1.1 timeline), never a list of errors.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        drain_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.out;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key {
+                Key::Errors => map.next_value_seed(ErrorsSeed {
+                    out: &mut out.errors,
+                })?,
+                Key::Error | Key::ErrorDescription => {
+                    out.error_at.get_or_insert(out.errors.len());
+                    let raw: &'de RawValue = map.next_value()?;
+                    let raw = raw.get();
+                    let text = json_string(raw).map(Box::<str>::from);
+                    let slot = if matches!(key, Key::Error) {
+                        &mut out.error
+                    } else {
+                        &mut out.error_description
+                    };
+                    match text {
+                        Some(text) if slot.is_none() => *slot = Some(text),
+                        // `{"error": {"code": .., "message": ..}}`
+                        _ if raw.starts_with('{') => parse_entry_text(raw, &mut out.errors),
+                        _ => {}
+                    }
+                }
+                Key::Data => out.has_data |= map.next_value_seed(DataSeed)?,
+                Key::Includes | Key::Meta => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Key::ProcessingInfo => map.next_value_seed(ProcessingSeed {
+                    media: &mut out.media,
+                })?,
+                Key::Code | Key::Message | Key::Type | Key::Title | Key::Detail | Key::Status => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    apply_member(&mut out.top, &key, raw.get());
+                }
+                Key::Other(_) if self.keep_members => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    apply_member(&mut out.top, &key, raw.get());
+                }
+                Key::Other(_) => {
+                    out.skipped_members = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An `error` member that is an object: parsed as one entry from its (already validated) text.
+fn parse_entry_text(raw: &str, errors: &mut ErrorList) {
+    let mut de = serde_json::Deserializer::from_str(raw);
+    // The text is a complete object that the outer pass already accepted.
+    let _ = EntrySeed { out: errors }.deserialize(&mut de);
+}
+
+/// The value of `data`: whether it is present and not null.
+struct DataSeed;
+
+impl<'de> DeserializeSeed<'de> for DataSeed {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<bool, D::Error> {
+        de.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<bool, D::Error> {
+        IgnoredAny::deserialize(de)?;
+        Ok(true)
+    }
+}
+
+/// The value of `errors`: a list of entries, one entry object, a string, or null.
+struct ErrorsSeed<'o> {
+    out: &'o mut ErrorList,
+}
+
+impl<'de> DeserializeSeed<'de> for ErrorsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ErrorsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of errors")
+    }
+
+    ignore_scalars!();
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        push_message(self.out, v);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(EntrySeed { out: self.out })?
+            .is_some()
+        {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        EntrySeed { out: self.out }.visit_map(map)
+    }
+}
+
+/// A bare string in `errors`: an error with only a message.
+fn push_message(out: &mut ErrorList, text: &str) {
+    if !text.is_empty() {
+        out.push(ApiError {
+            message: Some(text.into()),
+            ..ApiError::default()
+        });
+    }
+}
+
+/// One entry of `errors`: an object (v1.1 error, v2 problem, invalid-request parameter error)
+/// or a string. Nulls, numbers and nested lists are not errors and are skipped.
+struct EntrySeed<'o> {
+    out: &'o mut ErrorList,
+}
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an error object")
+    }
+
+    ignore_scalars!();
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        push_message(self.out, v);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        drain_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut err = ApiError::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let raw: &'de RawValue = map.next_value()?;
+            apply_member(&mut err, &key, raw.get());
+        }
+        // Only a closed object is kept: a truncated entry could hold a cut-off code.
+        if !err.is_empty() {
+            self.out.push(err);
+        }
+        Ok(())
+    }
+}
+
+/// `processing_info` of a media upload status: only its `error` is read.
+struct ProcessingSeed<'o> {
+    media: &'o mut Option<MediaError>,
+}
+
+impl<'de> DeserializeSeed<'de> for ProcessingSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ProcessingSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("processing info")
+    }
+
+    ignore_scalars!();
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        drain_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if matches!(key, Key::Error) {
+                map.next_value_seed(MediaErrorSeed {
+                    media: &mut *self.media,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `processing_info.error`: `{code, name, message}` in the media service's own numbering.
+struct MediaErrorSeed<'o> {
+    media: &'o mut Option<MediaError>,
+}
+
+impl<'de> DeserializeSeed<'de> for MediaErrorSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a media error")
+    }
+
+    ignore_scalars!();
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        if !v.is_empty() {
+            *self.media = Some(MediaError {
+                message: Some(v.into()),
+                ..MediaError::default()
+            });
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        drain_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut media = MediaError::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let raw: &'de RawValue = map.next_value()?;
+            let raw = raw.get();
+            match key.name() {
+                "code" => media.code = raw.parse().ok(),
+                "name" => media.name = json_string(raw).map(Into::into),
+                "message" => media.message = json_string(raw).map(Into::into),
+                _ => {}
+            }
+        }
+        *self.media = Some(media);
+        Ok(())
+    }
+}
