@@ -2,7 +2,8 @@
 //!
 //! `Status` and `Code` are numbers, unknown values included, so a value round-trips whatever
 //! the table knows; `Retry` is its spelling in the table (`"after-reset"`); `Problem` is its
-//! slug, and deserializes from a slug or a full type URI (unknown ones give
+//! slug (`""` for `Problem::Unknown`, which keeps no text: the parsed error has the raw
+//! `type`), and deserializes from a slug or a full type URI (unknown ones give
 //! `Problem::Unknown`). Parsed responses (feature `std`) serialize only, in the shape
 //! `twerr classify --json` prints.
 

@@ -39,8 +39,6 @@ pub(crate) struct JsonBody {
     pub(crate) media: Option<MediaError>,
     /// Unknown top-level members were skipped rather than kept.
     pub(crate) skipped_members: bool,
-    /// The whole input was one well-formed JSON value.
-    pub(crate) complete: bool,
 }
 
 /// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
@@ -48,12 +46,9 @@ pub(crate) struct JsonBody {
 /// error).
 pub(crate) fn parse(body: &[u8], keep_members: bool, out: &mut JsonBody) {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let result = TopSeed {
-        out: &mut *out,
-        keep_members,
-    }
-    .deserialize(&mut de);
-    out.complete = result.and_then(|()| de.end()).is_ok();
+    // A syntax error (truncation, trailing bytes, a Python repr) ends the pass; what was
+    // complete before it is already in `out`, and nothing else is needed from the error.
+    let _ = TopSeed { out, keep_members }.deserialize(&mut de);
 }
 
 impl JsonBody {
