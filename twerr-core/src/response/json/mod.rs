@@ -84,12 +84,11 @@ impl JsonBody {
                 let top = &mut self.top;
                 entry.code = top.code;
                 entry.status = top.status;
+                // Reuse the members' allocation rather than copying them into a new one.
+                entry.extra = mem::take(&mut top.extra);
                 if let Some(message) = top.message.take() {
-                    entry
-                        .extra
-                        .push(("message".to_owned(), json_quote(&message)));
+                    entry.extra.insert(0, ("message".to_owned(), json_quote(&message)));
                 }
-                entry.extra.append(&mut top.extra);
             }
             errors.insert(self.error_at.unwrap_or(0), entry);
         } else if is_problem {
