@@ -87,7 +87,9 @@ impl JsonBody {
                 // Reuse the members' allocation rather than copying them into a new one.
                 entry.extra = mem::take(&mut top.extra);
                 if let Some(message) = top.message.take() {
-                    entry.extra.insert(0, ("message".to_owned(), json_quote(&message)));
+                    entry
+                        .extra
+                        .insert(0, ("message".to_owned(), json_quote(&message)));
                 }
             }
             errors.insert(self.error_at.unwrap_or(0), entry);
