@@ -15,7 +15,7 @@ fn advice(retry: Option<Retry>) -> &'static str {
 }
 
 fn main() {
-    for number in [88, 130, 187, 453, 9999] {
+    for number in [88, 130, 187, 135, 9999] {
         let code = Code::from_u16(number);
         let status = code.status().map_or_else(
             || "no documented HTTP status".to_owned(),
