@@ -236,11 +236,10 @@ fn same_text(body: &str, table: &str) -> bool {
 
 fn extras(out: &mut Lines, error: &ApiError) {
     let extra = error.extra();
-    if extra.is_empty() {
+    if extra.len() == 0 {
         return;
     }
     let pairs: Vec<String> = extra
-        .iter()
         .map(|(name, json)| format!("{}={}", clean(name, 60), clean(json, 120)))
         .collect();
     out.more(&clean(&pairs.join(" "), MAX_TEXT));

@@ -138,18 +138,19 @@ mod responses {
             s.serialize_field("title", &self.title())?;
             s.serialize_field("detail", &self.detail())?;
             s.serialize_field("status", &self.status())?;
-            s.serialize_field("extra", &Extra(self.extra()))?;
+            s.serialize_field("extra", &Extra(self))?;
             s.end()
         }
     }
 
     /// Extra members as a map of real JSON values.
-    struct Extra<'a>(&'a [(String, String)]);
+    struct Extra<'a>(&'a ApiError);
 
     impl Serialize for Extra<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(Some(self.0.len()))?;
-            for (name, raw) in self.0 {
+            let extra = self.0.extra();
+            let mut map = serializer.serialize_map(Some(extra.len()))?;
+            for (name, raw) in extra {
                 // The text is JSON the parser accepted; a value nested beyond serde_json's
                 // recursion limit cannot be rebuilt, and is kept as its text.
                 match serde_json::from_str::<serde_json::Value>(raw) {

@@ -33,7 +33,12 @@ fn exercise(status: u16, body: &[u8], attempt: u32, now: u64) -> Result<(), Test
                 "code {digits} is not in the body"
             );
         }
-        let _ = (error.slug(), error.retry(), error.problem(), error.extra());
+        let _ = (
+            error.slug(),
+            error.retry(),
+            error.problem(),
+            error.extra().count(),
+        );
     }
     #[cfg(feature = "serde")]
     prop_assert!(serde_json::to_string(&r).is_ok());

@@ -1,5 +1,9 @@
 //! One error reported by a response body, and the media-processing error.
 
+use core::fmt;
+use std::sync::Arc;
+
+use super::text::{ExtraSpan, Span, TextBuf};
 use crate::{Code, Problem, Retry, Status};
 
 /// One error found in a response body.
@@ -13,17 +17,23 @@ use crate::{Code, Problem, Retry, Status};
 /// Nothing is invented: a `code` member that is not a whole number from 0 to 65535 (a string,
 /// a negative number, a fraction, a number too large) gives no [`Code`]; its text is kept in
 /// [`extra`](Self::extra) under the name `code`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The strings of all errors of a response live in one buffer they share, so a clone is
+/// cheap, and keeps that buffer alive.
+#[derive(Clone, Default)]
 pub struct ApiError {
     pub(crate) code: Option<Code>,
     pub(crate) status: Option<Status>,
     pub(crate) problem: Option<Problem>,
-    // Boxed strings: a response keeps many of these, and a smaller error is cheaper to move.
-    pub(crate) message: Option<Box<str>>,
-    pub(crate) problem_type: Option<Box<str>>,
-    pub(crate) title: Option<Box<str>>,
-    pub(crate) detail: Option<Box<str>>,
-    pub(crate) extra: Vec<(String, String)>,
+    // Ranges of `text`: one buffer per response rather than an allocation per string.
+    pub(crate) message: Option<Span>,
+    pub(crate) problem_type: Option<Span>,
+    pub(crate) title: Option<Span>,
+    pub(crate) detail: Option<Span>,
+    pub(crate) extra: Box<[ExtraSpan]>,
+    /// The response's text, shared by its errors; set once the body is read. `None` while
+    /// reading, and when nothing was kept.
+    pub(crate) text: Option<Arc<str>>,
 }
 
 impl ApiError {
@@ -39,7 +49,7 @@ impl ApiError {
     /// This is the server's wording, which often differs from the documented
     /// [`Code::message`].
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.read(self.message)
     }
 
     /// The v2 problem type, read from `type` by its last path segment on any host.
@@ -53,24 +63,24 @@ impl ApiError {
     /// The raw `type` member of a v2 problem, e.g.
     /// `https://api.twitter.com/2/problems/usage-capped` or `about:blank`.
     pub fn problem_type(&self) -> Option<&str> {
-        self.problem_type.as_deref()
+        self.read(self.problem_type)
     }
 
     /// The last path segment of [`problem_type`](Self::problem_type) (`usage-capped`), with any
     /// query or fragment removed; `about:blank` is its own slug.
     pub fn slug(&self) -> Option<&str> {
-        self.problem_type.as_deref().map(slug_of)
+        self.problem_type().map(slug_of)
     }
 
     /// The v2 problem's `title` (not a stable identifier: use [`problem`](Self::problem)),
     /// or the OAuth2 `error` identifier (`invalid_request`).
     pub fn title(&self) -> Option<&str> {
-        self.title.as_deref()
+        self.read(self.title)
     }
 
     /// The v2 problem's `detail`: the human-readable explanation.
     pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
+        self.read(self.detail)
     }
 
     /// The `status` member of a v2 problem, when it was a number from 0 to 65535.
@@ -81,8 +91,11 @@ impl ApiError {
     /// Every other member, in body order, as (name, raw JSON text): `parameters` of an
     /// `invalid-request` entry, `resource_id`, `value`, `client_id`, `request`, and so on.
     /// XML attributes and elements appear as JSON strings.
-    pub fn extra(&self) -> &[(String, String)] {
-        &self.extra
+    pub fn extra(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
+        let text = self.text.as_deref().unwrap_or_default();
+        self.extra
+            .iter()
+            .map(move |(name, raw)| (name.get(text), raw.get(text)))
     }
 
     /// What the documentation says to do about this error: from the known code, else from the
@@ -105,10 +118,46 @@ impl ApiError {
             && self.extra.is_empty()
     }
 
-    /// Sets `problem_type` and the `Problem` read from it.
-    pub(crate) fn set_type(&mut self, text: &str) {
+    /// Sets `problem_type` (kept in `buf`) and the `Problem` read from it.
+    pub(crate) fn set_type(&mut self, buf: &mut TextBuf, text: &str) {
         self.problem = Some(Problem::from_type(text));
-        self.problem_type = Some(text.into());
+        self.problem_type = buf.push(text);
+    }
+
+    /// The text of a span of this error's response.
+    fn read(&self, span: Option<Span>) -> Option<&str> {
+        span.map(|span| span.get(self.text.as_deref().unwrap_or_default()))
+    }
+}
+
+// By what the accessors show: the spans depend on where in its response's text an error sits.
+impl PartialEq for ApiError {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+            && self.status == other.status
+            && self.problem == other.problem
+            && self.message() == other.message()
+            && self.problem_type() == other.problem_type()
+            && self.title() == other.title()
+            && self.detail() == other.detail()
+            && self.extra().eq(other.extra())
+    }
+}
+
+impl Eq for ApiError {}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("code", &self.code)
+            .field("status", &self.status)
+            .field("problem", &self.problem)
+            .field("message", &self.message())
+            .field("problem_type", &self.problem_type())
+            .field("title", &self.title())
+            .field("detail", &self.detail())
+            .field("extra", &self.extra().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -128,11 +177,13 @@ pub(crate) fn slug_of(type_uri: &str) -> &str {
 ///
 /// Its `code` is the media service's own numbering (1 = `InvalidMedia`, ...), unrelated to the
 /// v1.1 [`Code`]s, so it is exposed as a plain number beside its `name` and `message`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct MediaError {
     pub(crate) code: Option<i64>,
-    pub(crate) name: Option<Box<str>>,
-    pub(crate) message: Option<Box<str>>,
+    pub(crate) name: Option<Span>,
+    pub(crate) message: Option<Span>,
+    /// The response's text, as for [`ApiError`].
+    pub(crate) text: Option<Arc<str>>,
 }
 
 impl MediaError {
@@ -143,12 +194,34 @@ impl MediaError {
 
     /// The error's name, e.g. `InvalidMedia`.
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.read(self.name)
     }
 
     /// The error's text, e.g. `Unsupported video format`.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.read(self.message)
+    }
+
+    fn read(&self, span: Option<Span>) -> Option<&str> {
+        span.map(|span| span.get(self.text.as_deref().unwrap_or_default()))
+    }
+}
+
+impl PartialEq for MediaError {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && self.name() == other.name() && self.message() == other.message()
+    }
+}
+
+impl Eq for MediaError {}
+
+impl fmt::Debug for MediaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MediaError")
+            .field("code", &self.code)
+            .field("name", &self.name())
+            .field("message", &self.message())
+            .finish()
     }
 }
 

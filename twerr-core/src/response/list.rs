@@ -1,6 +1,7 @@
 //! The errors of a response, stored without a heap allocation when there is only one.
 
 use core::mem;
+use std::sync::Arc;
 
 use super::ApiError;
 
@@ -20,6 +21,19 @@ impl ErrorList {
             ErrorList::Empty => &[],
             ErrorList::One(error) => core::slice::from_ref(error),
             ErrorList::Many(errors) => errors,
+        }
+    }
+
+    /// Gives every error the response's text.
+    pub(crate) fn share_text(&mut self, text: Option<Arc<str>>) {
+        match self {
+            ErrorList::Empty => {}
+            ErrorList::One(error) => error.text = text,
+            ErrorList::Many(errors) => {
+                for error in errors.iter_mut() {
+                    error.text.clone_from(&text);
+                }
+            }
         }
     }
 
@@ -67,10 +81,15 @@ impl From<Vec<ApiError>> for ErrorList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::text::TextBuf;
 
+    /// An error whose message is the whole of its own text.
     fn error(message: &str) -> ApiError {
+        let mut buf = TextBuf::default();
+        let span = buf.push(message);
         ApiError {
-            message: Some(message.into()),
+            message: span,
+            text: buf.finish(),
             ..ApiError::default()
         }
     }

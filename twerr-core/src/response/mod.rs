@@ -5,6 +5,7 @@ mod display;
 mod json;
 mod list;
 mod sniff;
+mod text;
 mod xml;
 
 use core::time::Duration;
@@ -154,10 +155,19 @@ impl ErrorResponse {
                     json::parse(body, true, &mut found);
                 }
                 response.has_data = found.has_data;
-                response.media_error = found.media.take().map(Box::new);
                 let mut problem = None;
                 found.assemble(success, &mut response.errors, &mut problem);
-                response.problem = problem.map(Box::new);
+                // Every error shares the one text buffer; none is needed when nothing was kept.
+                let text = found.text.finish();
+                if let Some(mut media) = found.media.take() {
+                    media.text.clone_from(&text);
+                    response.media_error = Some(Box::new(media));
+                }
+                if let Some(mut problem) = problem {
+                    problem.text.clone_from(&text);
+                    response.problem = Some(Box::new(problem));
+                }
+                response.errors.share_text(text);
             }
             BodyFormat::Xml => response.errors = xml::parse(body).into(),
             BodyFormat::Html => response.html_title = sniff::html_title(body).map(Into::into),

@@ -16,6 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::api_error::ApiError;
 use super::json::json_quote;
+use super::text::TextBuf;
 use crate::Code;
 
 /// An `<error>` element being read.
@@ -50,6 +51,7 @@ pub(crate) fn parse(body: &[u8]) -> Vec<ApiError> {
     // Ids of the open elements; 0 is the document.
     let mut stack: Vec<usize> = vec![0];
     let mut next_id = 1;
+    let mut buf = TextBuf::default();
 
     loop {
         let event = match reader.read_event() {
@@ -64,7 +66,7 @@ pub(crate) fn parse(body: &[u8]) -> Vec<ApiError> {
                 if open.is_none() && request.is_none() {
                     if name.as_ref() == "error" {
                         open = Some(Open {
-                            error: attributes(&start),
+                            error: attributes(&start, &mut buf),
                             text: String::new(),
                             depth,
                             parent,
@@ -85,7 +87,7 @@ pub(crate) fn parse(body: &[u8]) -> Vec<ApiError> {
                     && request.is_none()
                     && start.local_name().as_ref() == "error" =>
             {
-                let error = attributes(&start);
+                let error = attributes(&start, &mut buf);
                 if !error.is_empty() {
                     done.push((stack.last().copied().unwrap_or(0), error));
                 }
@@ -105,7 +107,7 @@ pub(crate) fn parse(body: &[u8]) -> Vec<ApiError> {
                     {
                         let text = text.trim();
                         if !text.is_empty() {
-                            error.message = Some(text.into());
+                            error.message = buf.push(text);
                         }
                         if !error.is_empty() {
                             done.push((parent, error));
@@ -132,16 +134,22 @@ pub(crate) fn parse(body: &[u8]) -> Vec<ApiError> {
         }
     }
 
-    done.into_iter()
+    let mut errors: Vec<ApiError> = done
+        .into_iter()
         .map(|(parent, mut error)| {
+            let mut extra = Vec::from(std::mem::take(&mut error.extra));
             for request in requests.iter().filter(|r| r.parent == parent) {
-                error
-                    .extra
-                    .push(("request".to_owned(), json_quote(request.text.trim())));
+                extra.extend(buf.push_extra("request", &json_quote(request.text.trim())));
             }
+            error.extra = extra.into_boxed_slice();
             error
         })
-        .collect()
+        .collect();
+    let text = buf.finish();
+    for error in &mut errors {
+        error.text.clone_from(&text);
+    }
+    errors
 }
 
 fn push_text(open: &mut Option<Open>, request: &mut Option<Request>, text: &str) {
@@ -153,8 +161,9 @@ fn push_text(open: &mut Option<Open>, request: &mut Option<Request>, text: &str)
 }
 
 /// An error from an `<error>` tag's attributes.
-fn attributes(start: &BytesStart<'_>) -> ApiError {
+fn attributes(start: &BytesStart<'_>, buf: &mut TextBuf) -> ApiError {
     let mut error = ApiError::default();
+    let mut extra = Vec::new();
     for attribute in start.attributes().with_checks(false).flatten() {
         let value = attribute
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -168,8 +177,9 @@ fn attributes(start: &BytesStart<'_>) -> ApiError {
             Some(n) if name == "code" && error.code.is_none() => {
                 error.code = Some(Code::from_u16(n))
             }
-            _ => error.extra.push((name.to_owned(), json_quote(&value))),
+            _ => extra.extend(buf.push_extra(name, &json_quote(&value))),
         }
     }
+    error.extra = extra.into_boxed_slice();
     error
 }

@@ -86,12 +86,11 @@ pub fn messages(response: &twerr_core::ErrorResponse) -> Vec<Option<&str>> {
 pub fn extras(error: &twerr_core::ApiError) -> Vec<(&str, Value)> {
     error
         .extra()
-        .iter()
-        .map(|(name, raw)| {
-            (
-                name.as_str(),
-                serde_json::from_str(raw).expect("extra is JSON"),
-            )
-        })
+        .map(|(name, raw)| (name, serde_json::from_str(raw).expect("extra is JSON")))
         .collect()
+}
+
+/// The extra members of an error as (name, raw JSON text).
+pub fn raw_extras(error: &twerr_core::ApiError) -> Vec<(&str, &str)> {
+    error.extra().collect()
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, Visitor};
 
 use super::ApiError;
+use crate::response::text::{ExtraSpan, TextBuf};
 use crate::{Code, Status};
 
 /// The member names this module interprets; anything else is [`Key::Other`].
@@ -23,7 +24,8 @@ pub(super) enum Key<'de> {
     Title,
     Detail,
     Status,
-    Other(Cow<'de, str>),
+    /// Raw bytes: a skipped member's name is never converted to text.
+    Other(Cow<'de, [u8]>),
 }
 
 impl<'de> Key<'de> {
@@ -47,8 +49,9 @@ impl<'de> Key<'de> {
         })
     }
 
-    pub(super) fn name(&self) -> &str {
-        match self {
+    /// The name as text; a name that is not UTF-8 is converted lossily.
+    pub(super) fn name(&self) -> Cow<'_, str> {
+        let name = match self {
             Key::Errors => "errors",
             Key::Error => "error",
             Key::ErrorDescription => "error_description",
@@ -62,15 +65,20 @@ impl<'de> Key<'de> {
             Key::Title => "title",
             Key::Detail => "detail",
             Key::Status => "status",
-            Key::Other(name) => name,
-        }
+            // `from_utf8` first: it has a fast path for ASCII that the lossy conversion lacks.
+            Key::Other(name) => match std::str::from_utf8(name) {
+                Ok(name) => name,
+                Err(_) => return String::from_utf8_lossy(name),
+            },
+        };
+        Cow::Borrowed(name)
     }
 }
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
         // Names are read as raw bytes: matching needs no UTF-8 validation, and only the names
-        // that are kept are checked (lossily) below.
+        // that are kept are checked (lossily), by `Key::name`.
         struct KeyVisitor;
         impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key<'de>;
@@ -81,22 +89,27 @@ impl<'de> Deserialize<'de> for Key<'de> {
                 self,
                 v: &'de [u8],
             ) -> Result<Key<'de>, E> {
-                Ok(Key::new(v).unwrap_or_else(|| Key::Other(String::from_utf8_lossy(v))))
+                Ok(Key::new(v).unwrap_or(Key::Other(Cow::Borrowed(v))))
             }
             fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Key<'de>, E> {
                 // Only names with escapes get here.
-                Ok(Key::new(v).unwrap_or_else(|| {
-                    Key::Other(Cow::Owned(String::from_utf8_lossy(v).into_owned()))
-                }))
+                Ok(Key::new(v).unwrap_or_else(|| Key::Other(Cow::Owned(v.to_vec()))))
             }
         }
         de.deserialize_bytes(KeyVisitor)
     }
 }
 
-/// Applies one member, given as raw JSON text, to an error. Interpreted members that do not
-/// have the expected JSON type, and repeats of a member already set, are kept in `extra`.
-pub(super) fn apply_member(err: &mut ApiError, key: &Key<'_>, raw: &str) {
+/// Applies one member, given as raw JSON text, to an error; its strings go to `buf`, an extra
+/// member to `extra`. Interpreted members that do not have the expected JSON type, and repeats
+/// of a member already set, are kept in `extra`.
+pub(super) fn apply_member(
+    err: &mut ApiError,
+    key: &Key<'_>,
+    raw: &str,
+    buf: &mut TextBuf,
+    extra: &mut Vec<ExtraSpan>,
+) {
     let taken = match key {
         Key::Code if err.code.is_none() => {
             u16_number(raw).map(|n| err.code = Some(Code::from_u16(n)))
@@ -105,13 +118,11 @@ pub(super) fn apply_member(err: &mut ApiError, key: &Key<'_>, raw: &str) {
             u16_number(raw).map(|n| err.status = Some(Status::from_u16(n)))
         }
         Key::Message if err.message.is_none() => {
-            json_string(raw).map(|s| err.message = Some(s.into()))
+            json_string(raw).map(|s| err.message = buf.push(&s))
         }
-        Key::Title if err.title.is_none() => json_string(raw).map(|s| err.title = Some(s.into())),
-        Key::Detail if err.detail.is_none() => {
-            json_string(raw).map(|s| err.detail = Some(s.into()))
-        }
-        Key::Type if err.problem_type.is_none() => json_string(raw).map(|s| err.set_type(&s)),
+        Key::Title if err.title.is_none() => json_string(raw).map(|s| err.title = buf.push(&s)),
+        Key::Detail if err.detail.is_none() => json_string(raw).map(|s| err.detail = buf.push(&s)),
+        Key::Type if err.problem_type.is_none() => json_string(raw).map(|s| err.set_type(buf, &s)),
         _ => None,
     };
     let null_field = raw == "null"
@@ -120,7 +131,7 @@ pub(super) fn apply_member(err: &mut ApiError, key: &Key<'_>, raw: &str) {
             Key::Code | Key::Status | Key::Message | Key::Title | Key::Detail | Key::Type
         );
     if taken.is_none() && !null_field {
-        err.extra.push((key.name().to_owned(), raw.to_owned()));
+        extra.extend(buf.push_extra(&key.name(), raw));
     }
 }
 
@@ -135,7 +146,7 @@ fn u16_number(raw: &str) -> Option<u16> {
 /// The value of a raw JSON string literal; `None` for any other JSON value.
 pub(super) fn json_string(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.bytes().any(|b| b == b'\\') {
+    if !inner.as_bytes().contains(&b'\\') {
         return Some(Cow::Borrowed(inner));
     }
     serde_json::from_str::<String>(raw).ok().map(Cow::Owned)

@@ -18,6 +18,7 @@ use serde::de::DeserializeSeed;
 
 use super::api_error::{ApiError, MediaError};
 use super::list::ErrorList;
+use super::text::{ExtraSpan, Span, TextBuf};
 pub(crate) use member::json_quote;
 use seeds::TopSeed;
 
@@ -28,9 +29,15 @@ pub(crate) struct JsonBody {
     pub(crate) errors: ErrorList,
     /// Members of the top-level object that an error can carry.
     top: ApiError,
+    /// The top level's extra members: kept apart, as the entries' come between them.
+    top_extra: Vec<ExtraSpan>,
+    /// The extra members of the entry being read.
+    entry_extra: Vec<ExtraSpan>,
+    /// Every string kept, for every error.
+    pub(crate) text: TextBuf,
     /// Top-level `error` string and `error_description` (v1 and OAuth2 shapes).
-    error: Option<Box<str>>,
-    error_description: Option<Box<str>>,
+    error: Option<Span>,
+    error_description: Option<Span>,
     /// Where in `errors` the top-level `error` belongs.
     error_at: Option<usize>,
     /// A non-null `data` member: a v2 success, possibly with partial errors.
@@ -78,26 +85,35 @@ impl JsonBody {
                 ..ApiError::default()
             };
             if is_problem {
-                *problem = Some(mem::take(&mut self.top));
+                *problem = Some(self.take_top());
             } else {
                 // `{"error": .., "request": ..}`: the other members describe this error.
                 let top = &mut self.top;
                 entry.code = top.code;
                 entry.status = top.status;
-                // Reuse the members' allocation rather than copying them into a new one.
-                entry.extra = mem::take(&mut top.extra);
+                let mut extra = mem::take(&mut self.top_extra);
                 if let Some(message) = top.message.take() {
-                    entry
-                        .extra
-                        .insert(0, ("message".to_owned(), json_quote(&message)));
+                    let quoted = json_quote(self.text.get(message));
+                    if let Some(pair) = self.text.push_extra("message", &quoted) {
+                        extra.insert(0, pair);
+                    }
                 }
+                entry.extra = extra.into_boxed_slice();
             }
             errors.insert(self.error_at.unwrap_or(0), entry);
         } else if is_problem {
-            *problem = Some(mem::take(&mut self.top));
+            *problem = Some(self.take_top());
         } else if is_entry {
-            errors.insert(0, mem::take(&mut self.top));
+            let top = self.take_top();
+            errors.insert(0, top);
         }
+    }
+
+    /// The top-level object as an error, with its extra members.
+    fn take_top(&mut self) -> ApiError {
+        let mut top = mem::take(&mut self.top);
+        top.extra = mem::take(&mut self.top_extra).into_boxed_slice();
+        top
     }
 
     /// Whether the top-level object is itself an error (see [`assemble`](Self::assemble)).

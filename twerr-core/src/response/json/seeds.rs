@@ -9,7 +9,7 @@ use serde::de::{
 use serde_json::value::RawValue;
 
 use super::member::{Key, apply_member, json_string};
-use super::{ApiError, ErrorList, JsonBody, MediaError};
+use super::{ApiError, JsonBody, MediaError};
 
 /// Visitor methods that accept any scalar and ignore it.
 macro_rules! ignore_scalars {
@@ -76,23 +76,21 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
         let out = self.out;
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key {
-                Key::Errors => map.next_value_seed(ErrorsSeed {
-                    out: &mut out.errors,
-                })?,
+                Key::Errors => map.next_value_seed(ErrorsSeed { out: &mut *out })?,
                 Key::Error | Key::ErrorDescription => {
                     out.error_at.get_or_insert(out.errors.len());
                     let raw: &'de RawValue = map.next_value()?;
                     let raw = raw.get();
-                    let text = json_string(raw).map(Box::<str>::from);
+                    let text = json_string(raw);
                     let slot = if matches!(key, Key::Error) {
                         &mut out.error
                     } else {
                         &mut out.error_description
                     };
                     match text {
-                        Some(text) if slot.is_none() => *slot = Some(text),
+                        Some(text) if slot.is_none() => *slot = out.text.push(&text),
                         // `{"error": {"code": .., "message": ..}}`
-                        _ if raw.starts_with('{') => parse_entry_text(raw, &mut out.errors),
+                        _ if raw.starts_with('{') => parse_entry_text(raw, out),
                         _ => {}
                     }
                 }
@@ -100,16 +98,16 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                 Key::Includes | Key::Meta => {
                     map.next_value::<IgnoredAny>()?;
                 }
-                Key::ProcessingInfo => map.next_value_seed(ProcessingSeed {
-                    media: &mut out.media,
-                })?,
+                Key::ProcessingInfo => map.next_value_seed(ProcessingSeed { out: &mut *out })?,
                 Key::Code | Key::Message | Key::Type | Key::Title | Key::Detail | Key::Status => {
                     let raw: &'de RawValue = map.next_value()?;
-                    apply_member(&mut out.top, &key, raw.get());
+                    let (top, text, extra) = (&mut out.top, &mut out.text, &mut out.top_extra);
+                    apply_member(top, &key, raw.get(), text, extra);
                 }
                 Key::Other(_) if self.keep_members => {
                     let raw: &'de RawValue = map.next_value()?;
-                    apply_member(&mut out.top, &key, raw.get());
+                    let (top, text, extra) = (&mut out.top, &mut out.text, &mut out.top_extra);
+                    apply_member(top, &key, raw.get(), text, extra);
                 }
                 Key::Other(_) => {
                     out.skipped_members = true;
@@ -122,10 +120,10 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 }
 
 /// An `error` member that is an object: parsed as one entry from its (already validated) text.
-fn parse_entry_text(raw: &str, errors: &mut ErrorList) {
+fn parse_entry_text(raw: &str, out: &mut JsonBody) {
     let mut de = serde_json::Deserializer::from_str(raw);
     // The text is a complete object that the outer pass already accepted.
-    let _ = EntrySeed { out: errors }.deserialize(&mut de);
+    let _ = EntrySeed { out }.deserialize(&mut de);
 }
 
 /// The value of `data`: whether it is present and not null.
@@ -157,7 +155,7 @@ impl<'de> Visitor<'de> for DataSeed {
 
 /// The value of `errors`: a list of entries, one entry object, a string, or null.
 struct ErrorsSeed<'o> {
-    out: &'o mut ErrorList,
+    out: &'o mut JsonBody,
 }
 
 impl<'de> DeserializeSeed<'de> for ErrorsSeed<'_> {
@@ -183,7 +181,9 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq
-            .next_element_seed(EntrySeed { out: self.out })?
+            .next_element_seed(EntrySeed {
+                out: &mut *self.out,
+            })?
             .is_some()
         {}
         Ok(())
@@ -195,10 +195,10 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_> {
 }
 
 /// A bare string in `errors`: an error with only a message.
-fn push_message(out: &mut ErrorList, text: &str) {
+fn push_message(out: &mut JsonBody, text: &str) {
     if !text.is_empty() {
-        out.push(ApiError {
-            message: Some(text.into()),
+        out.errors.push(ApiError {
+            message: out.text.push(text),
             ..ApiError::default()
         });
     }
@@ -207,7 +207,7 @@ fn push_message(out: &mut ErrorList, text: &str) {
 /// One entry of `errors`: an object (v1.1 error, v2 problem, invalid-request parameter error)
 /// or a string. Nulls, numbers and nested lists are not errors and are skipped.
 struct EntrySeed<'o> {
-    out: &'o mut ErrorList,
+    out: &'o mut JsonBody,
 }
 
 impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
@@ -236,14 +236,24 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.out;
         let mut err = ApiError::default();
+        out.entry_extra.clear();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let raw: &'de RawValue = map.next_value()?;
-            apply_member(&mut err, &key, raw.get());
+            apply_member(
+                &mut err,
+                &key,
+                raw.get(),
+                &mut out.text,
+                &mut out.entry_extra,
+            );
         }
+        // One exactly sized copy per entry with extras; the scratch list is reused.
+        err.extra = out.entry_extra.as_slice().into();
         // Only a closed object is kept: a truncated entry could hold a cut-off code.
         if !err.is_empty() {
-            self.out.push(err);
+            out.errors.push(err);
         }
         Ok(())
     }
@@ -251,7 +261,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
 
 /// `processing_info` of a media upload status: only its `error` is read.
 struct ProcessingSeed<'o> {
-    media: &'o mut Option<MediaError>,
+    out: &'o mut JsonBody,
 }
 
 impl<'de> DeserializeSeed<'de> for ProcessingSeed<'_> {
@@ -282,7 +292,7 @@ impl<'de> Visitor<'de> for ProcessingSeed<'_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if matches!(key, Key::Error) {
                 map.next_value_seed(MediaErrorSeed {
-                    media: &mut *self.media,
+                    out: &mut *self.out,
                 })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -294,7 +304,7 @@ impl<'de> Visitor<'de> for ProcessingSeed<'_> {
 
 /// `processing_info.error`: `{code, name, message}` in the media service's own numbering.
 struct MediaErrorSeed<'o> {
-    media: &'o mut Option<MediaError>,
+    out: &'o mut JsonBody,
 }
 
 impl<'de> DeserializeSeed<'de> for MediaErrorSeed<'_> {
@@ -315,8 +325,8 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
         if !v.is_empty() {
-            *self.media = Some(MediaError {
-                message: Some(v.into()),
+            self.out.media = Some(MediaError {
+                message: self.out.text.push(v),
                 ..MediaError::default()
             });
         }
@@ -332,14 +342,18 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let raw: &'de RawValue = map.next_value()?;
             let raw = raw.get();
-            match key.name() {
-                "code" => media.code = raw.parse().ok(),
-                "name" => media.name = json_string(raw).map(Into::into),
-                "message" => media.message = json_string(raw).map(Into::into),
+            match key {
+                Key::Code => media.code = raw.parse().ok(),
+                Key::Other(name) if *name == *b"name" => {
+                    media.name = json_string(raw).and_then(|s| self.out.text.push(&s));
+                }
+                Key::Message => {
+                    media.message = json_string(raw).and_then(|s| self.out.text.push(&s));
+                }
                 _ => {}
             }
         }
-        *self.media = Some(media);
+        self.out.media = Some(media);
         Ok(())
     }
 }
