@@ -172,14 +172,17 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
     };
     out.field("Retry", &retry_words(response.retry(), unset));
     if let Some(secs) = wait {
-        out.field(
-            "Wait",
-            &format!(
-                "{}, until {}",
-                duration(secs),
-                timestamp(now.saturating_add(secs))
+        // The wait is measured from the server's `Date` when the response has one (a skewed
+        // local clock must not move it), so "until" is on that clock too: `now + wait` would
+        // name an instant unrelated to the resets printed beside it.
+        let until = match response.rate_limit().and_then(RateLimit::date) {
+            Some(date) => format!(
+                "{} by the server's clock",
+                timestamp(date.saturating_add(secs))
             ),
-        );
+            None => timestamp(now.saturating_add(secs)),
+        };
+        out.field("Wait", &format!("{}, until {until}", duration(secs)));
     }
     if let Some(limit) = response.rate_limit() {
         rate_limit(&mut out, limit);

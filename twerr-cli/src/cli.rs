@@ -46,7 +46,8 @@ pub struct ClassifyArgs {
     #[arg(long = "header", short = 'H', value_name = "'Name: value'")]
     pub headers: Vec<OsString>,
     /// The current time as Unix seconds, for the wait computed from rate-limit headers
-    /// (default: the system clock).
+    /// (default: the system clock). A `Date` header in the response takes precedence for the
+    /// wait: it is measured from the server's time, and so is the "until" printed with it.
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<u64>,
     /// Print one JSON object instead of text.

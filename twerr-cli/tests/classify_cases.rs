@@ -1,0 +1,90 @@
+//! `twerr classify` on responses that are easy to get wrong: a response that carries the
+//! server's clock, a plain-text body that happens to start with `HTTP/`, and a media upload
+//! whose request succeeded but whose processing failed.
+
+mod common;
+
+use common::{capture, json, twerr};
+
+/// A local clock years ahead of the captured response's `Date` (2027-01-15).
+const SKEWED_NOW: &str = "1800000000";
+
+#[test]
+fn until_is_on_the_server_clock_when_the_response_has_a_date() {
+    let path = capture("rate-limit-88-date.crlf.txt");
+    // The Date says 15:46:40, the reset is 16:00:00: 800 s plus the 1 s margin, whatever the
+    // local clock says.
+    for now in [SKEWED_NOW, "1705420000", "0"] {
+        let run = twerr(&["classify", "--now", now, &path], b"");
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+        assert!(
+            run.stdout.contains(
+                "\nWait       801 s (13 min 21 s), until 2024-01-16T16:00:01Z by the server's clock\n"
+            ),
+            "--now {now}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout
+                .contains("resets 2024-01-16T16:00:00Z; server time 2024-01-16T15:46:40Z"),
+            "{}",
+            run.stdout
+        );
+        // --json keeps the delay itself.
+        let run = twerr(&["classify", "--json", "--now", now, &path], b"");
+        assert_eq!(json(&run)["wait_seconds"], 801, "--now {now}");
+    }
+}
+
+#[test]
+fn until_is_now_plus_the_wait_without_a_date() {
+    let run = twerr(
+        &[
+            "classify",
+            "--now",
+            "1705420000",
+            &capture("rate-limit-88.crlf.txt"),
+        ],
+        b"",
+    );
+    assert!(
+        run.stdout
+            .contains("\nWait       801 s (13 min 21 s), until 2024-01-16T16:00:01Z\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_backoff_wait_counts_from_the_server_date_too() {
+    let body = br#"{"errors":[{"message":"Over capacity","code":130}]}"#;
+    let run = twerr(
+        &[
+            "classify",
+            "--status",
+            "503",
+            "--now",
+            SKEWED_NOW,
+            "--header",
+            "Date: Tue, 16 Jan 2024 15:46:40 GMT",
+        ],
+        body,
+    );
+    assert!(
+        run.stdout
+            .contains("\nWait       5 s, until 2024-01-16T15:46:45Z by the server's clock\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_help_says_a_date_header_decides_the_wait() {
+    let run = twerr(&["classify", "--help"], b"");
+    assert_eq!(run.code, 0);
+    let help = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("A `Date` header in the response takes precedence for the wait"),
+        "{help}"
+    );
+}
