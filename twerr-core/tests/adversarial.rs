@@ -70,12 +70,48 @@ fn invalid_utf8() {
     // In a text body: a lossy copy.
     let r = parse(502, b"Bad \xFF\xFE gateway");
     assert_eq!(r.raw_body(), Some("Bad \u{FFFD}\u{FFFD} gateway"));
-    // In a JSON string: the errors before it are kept, nothing is invented.
+    // In a JSON string: decoded lossily, every error kept, nothing invented.
     let r = parse(
         400,
         b"{\"errors\":[{\"code\":34,\"message\":\"ok\"},{\"code\":88,\"message\":\"\xFF\"}]}",
     );
+    assert_eq!(codes(&r), [Some(34), Some(88)]);
+    assert_eq!(messages(&r), [Some("ok"), Some("\u{FFFD}")]);
+    // A stray byte does not turn a suppress_response_codes failure into a success...
+    let bad = b"{\"errors\":[{\"code\":88,\"message\":\"bad \xc3\x28\"}]}";
+    let r = parse(200, bad);
+    assert!(r.is_error());
+    assert_eq!(codes(&r), [Some(88)]);
+    assert_eq!(messages(&r), [Some("bad \u{FFFD}(")]);
+    // ...nor lose the code of a failure.
+    let r = parse(
+        403,
+        b"{\"errors\":[{\"code\":187,\"message\":\"Status is a \xE9 duplicate\"}]}",
+    );
+    assert_eq!(codes(&r), [Some(187)]);
+    assert_eq!(r.raw_body(), None);
+    // In a member name, in a kept member and at the top level (v1 and v2 shapes).
+    let r = parse(
+        400,
+        b"{\"errors\":[{\"code\":34,\"x\xFF\":\"\xFF\",\"message\":\"m\"}]}",
+    );
     assert_eq!(codes(&r), [Some(34)]);
+    assert_eq!(raw_extras(&r.errors()[0]), [("x\u{FFFD}", "\"\u{FFFD}\"")]);
+    let r = parse(
+        401,
+        b"{\"error\":\"Not \xFF authorized.\",\"request\":\"/1/x.json\"}",
+    );
+    assert_eq!(messages(&r), [Some("Not \u{FFFD} authorized.")]);
+    let r = parse(
+        429,
+        b"{\"title\":\"Too Many Requests\",\"detail\":\"\xFF\",\"type\":\"about:blank\",\"status\":429}",
+    );
+    let problem = r.problem();
+    assert_eq!(problem.and_then(|p| p.detail()), Some("\u{FFFD}"));
+    assert_eq!(
+        problem.and_then(|p| p.status()),
+        Some(Status::from_u16(429))
+    );
     // In XML: decoded lossily.
     let r = parse(
         403,

@@ -51,11 +51,29 @@ pub(crate) struct JsonBody {
 /// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
 /// top-level members as extras (they can only matter when the top level turns out to be an
 /// error).
+///
+/// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
 pub(crate) fn parse(body: &[u8], keep_members: bool, out: &mut JsonBody) {
     let mut de = serde_json::Deserializer::from_slice(body);
     // A syntax error (truncation, trailing bytes, a Python repr) ends the pass; what was
     // complete before it is already in `out`, and nothing else is needed from the error.
-    let _ = TopSeed { out, keep_members }.deserialize(&mut de);
+    let read = TopSeed {
+        out: &mut *out,
+        keep_members,
+    }
+    .deserialize(&mut de);
+    if read.is_ok() {
+        return;
+    }
+    // serde_json also stops at a string (or a kept member) holding invalid UTF-8, which would
+    // drop that error and every one after it. Such a body is read again from a lossy copy:
+    // the copy, and the second pass, are paid only by bodies that are broken this way.
+    if std::str::from_utf8(body).is_err() {
+        let text = String::from_utf8_lossy(body);
+        *out = JsonBody::default();
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let _ = TopSeed { out, keep_members }.deserialize(&mut de);
+    }
 }
 
 impl JsonBody {
