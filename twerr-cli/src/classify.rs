@@ -44,15 +44,30 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         Some(path) if path != std::path::Path::new("-") => path.display().to_string(),
         _ => "standard input".to_owned(),
     };
-    let captured = capture::parse(&bytes).map_err(|e| Failure(format!("{source}: {e}")))?;
-    let (status, headers, body, skipped) = match captured {
-        Some(c) => (
+    let mut note = None;
+    let (status, headers, body, skipped) = match capture::parse(&bytes) {
+        Ok(Some(c)) => (
             Some(args.status.unwrap_or(c.status)),
             capture::merge_headers(c.headers, extra),
             c.body,
             c.skipped_blocks,
         ),
-        None => (args.status, extra, &bytes[..], 0),
+        Ok(None) => (args.status, extra, &bytes[..], 0),
+        // With --status the input need not be a capture: a plain-text body may well start
+        // with `HTTP/` ("HTTP/1.1 is required"), and refusing it would leave no way to
+        // classify it.
+        Err(e) if args.status.is_some() => {
+            note = Some(format!(
+                "{source} starts with `HTTP/` but is not a `curl -i` capture ({e}); \
+                 classified all of it as the body"
+            ));
+            (args.status, extra, &bytes[..], 0)
+        }
+        Err(e) => {
+            return Err(Failure(format!(
+                "{source}: {e} (if it is a body rather than a `curl -i` capture, pass --status N)"
+            )));
+        }
     };
     let Some(status) = status else {
         return Err(Failure(format!(
@@ -90,7 +105,10 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
     } else {
         describe(&response, wait_seconds, now, skipped)
     };
-    Ok(Outcome::ok(text))
+    Ok(Outcome {
+        note,
+        ..Outcome::ok(text)
+    })
 }
 
 fn known_text(status: Status) -> Option<&'static str> {

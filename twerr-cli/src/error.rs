@@ -15,12 +15,19 @@ pub struct Outcome {
     pub text: String,
     /// The exit status: 0, or [`NOT_IN_TABLE`].
     pub exit: u8,
+    /// A one-line remark for stderr (printed as `twerr: note: ...`) that does not change the
+    /// answer, e.g. how ambiguous input was read.
+    pub note: Option<String>,
 }
 
 impl Outcome {
     /// An answer with exit status 0.
     pub fn ok(text: String) -> Self {
-        Self { text, exit: 0 }
+        Self {
+            text,
+            exit: 0,
+            note: None,
+        }
     }
 }
 

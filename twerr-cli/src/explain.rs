@@ -144,8 +144,8 @@ fn problem(text: &str) -> Outcome {
 
 fn not_in_table(out: Lines) -> Outcome {
     Outcome {
-        text: out.finish(),
         exit: NOT_IN_TABLE,
+        ..Outcome::ok(out.finish())
     }
 }
 

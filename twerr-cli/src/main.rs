@@ -34,6 +34,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => {
+            if let Some(note) = &outcome.note {
+                let _ = writeln!(io::stderr(), "twerr: note: {note}");
+            }
             let mut stdout = io::stdout().lock();
             match stdout
                 .write_all(outcome.text.as_bytes())

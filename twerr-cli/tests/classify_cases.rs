@@ -88,3 +88,52 @@ fn the_help_says_a_date_header_decides_the_wait() {
         "{help}"
     );
 }
+
+/// Plain-text bodies that start like a status line but are not one.
+const HTTP_TEXT_BODIES: [&[u8]; 3] = [
+    b"HTTP/1.1 is required\n",
+    b"HTTP/1.0 requests are not supported",
+    // A real status line followed by a line that is not a header: still not a capture.
+    b"HTTP/1.1 400 Bad Request\r\nyour client sent a malformed request\r\n",
+];
+
+#[test]
+fn with_status_a_text_body_starting_with_http_is_the_body() {
+    for body in HTTP_TEXT_BODIES {
+        let run = twerr(&["classify", "--status", "400", "--json"], body);
+        assert_eq!(run.code, 0, "{run:#?}");
+        let out = json(&run);
+        assert_eq!(out["status"], 400, "{run:#?}");
+        assert_eq!(out["format"], "text", "{run:#?}");
+        let text = String::from_utf8_lossy(body);
+        assert_eq!(out["raw_body"].as_str(), Some(text.as_ref()), "{run:#?}");
+        // One line on stderr says how the input was read.
+        assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+        assert!(
+            run.stderr
+                .starts_with("twerr: note: standard input starts with `HTTP/` but is not"),
+            "{run:#?}"
+        );
+        assert!(
+            run.stderr.contains("classified all of it as the body"),
+            "{run:#?}"
+        );
+
+        let run = twerr(&["classify", "--status", "400"], body);
+        assert_eq!(run.code, 0, "{run:#?}");
+        assert!(
+            run.stdout
+                .starts_with("Status     400 Bad Request: the request failed\nBody       text\n"),
+            "{run:#?}"
+        );
+    }
+}
+
+#[test]
+fn without_status_a_text_body_starting_with_http_is_still_refused() {
+    for body in HTTP_TEXT_BODIES {
+        let run = twerr(&["classify"], body);
+        common::assert_refused(&run, "of the capture is not");
+        assert!(run.stderr.contains("pass --status N"), "{run:#?}");
+    }
+}
