@@ -3,7 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use twerr_core::{ApiError, ErrorResponse, RateLimit, RetryAfter, Status};
+use twerr_core::{ApiError, ErrorResponse, MediaError, RateLimit, RetryAfter, Status};
 
 use crate::capture;
 use crate::cli::ClassifyArgs;
@@ -124,8 +124,13 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
     if effective != status {
         line.push_str(&format!(", treated as {}", status_words(effective)));
     }
+    // A media upload's STATUS request answers 200 while reporting that the media failed:
+    // the request is fine, the upload is not.
+    let media_failed = !response.is_error() && response.media_error().is_some();
     line.push_str(if response.is_error() {
         ": the request failed"
+    } else if media_failed {
+        ": the request succeeded, but the media processing failed"
     } else {
         ": not an error"
     });
@@ -163,17 +168,7 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
         extras(&mut out, error);
     }
     if let Some(media) = response.media_error() {
-        let mut parts = Vec::new();
-        if let Some(code) = media.code() {
-            parts.push(format!("code {code}"));
-        }
-        if let Some(name) = media.name() {
-            parts.push(clean(name, MAX_TEXT));
-        }
-        if let Some(message) = media.message() {
-            parts.push(format!("\"{}\"", clean(message, MAX_TEXT)));
-        }
-        out.field("Media", &parts.join(" "));
+        out.field("Media", &media_words(media));
     }
     if let Some(title) = response.html_title() {
         out.field("Page", &format!("\"{}\"", clean(title, MAX_TEXT)));
@@ -185,6 +180,9 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
     }
     let unset = if response.is_error() {
         "no advice"
+    } else if media_failed {
+        "no: the media was rejected and asking again will not change that; upload it again \
+         as a supported file (a new INIT, APPEND and FINALIZE)"
     } else {
         "no: nothing failed"
     };
@@ -206,6 +204,26 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
         rate_limit(&mut out, limit);
     }
     out.finish()
+}
+
+/// A media processing error in a line: its name and message, then its code, which is the
+/// media service's own numbering and not a v1.1 code (1 is `InvalidMedia`, not code 1).
+fn media_words(media: &MediaError) -> String {
+    let mut line = String::from("processing failed");
+    match (media.name(), media.message()) {
+        (Some(name), Some(message)) => line.push_str(&format!(
+            ": {}: \"{}\"",
+            clean(name, MAX_TEXT),
+            clean(message, MAX_TEXT)
+        )),
+        (Some(name), None) => line.push_str(&format!(": {}", clean(name, MAX_TEXT))),
+        (None, Some(message)) => line.push_str(&format!(": \"{}\"", clean(message, MAX_TEXT))),
+        (None, None) => {}
+    }
+    if let Some(code) = media.code() {
+        line.push_str(&format!(" (media error code {code}, not a v1.1 code)"));
+    }
+    line
 }
 
 fn status_words(status: Status) -> String {

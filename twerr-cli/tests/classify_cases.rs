@@ -137,3 +137,55 @@ fn without_status_a_text_body_starting_with_http_is_still_refused() {
         assert!(run.stderr.contains("pass --status N"), "{run:#?}");
     }
 }
+
+#[test]
+fn a_failed_media_upload_says_what_failed_and_to_upload_again() {
+    let bodies = common::real_bodies();
+    let media: Vec<_> = bodies
+        .iter()
+        .filter(|entry| {
+            let response = twerr_core::ErrorResponse::parse(
+                entry.http_status.unwrap_or(200),
+                entry.body.as_bytes(),
+            );
+            response.media_error().is_some()
+        })
+        .collect();
+    assert!(
+        media.iter().any(|entry| entry.id == "dev-38"),
+        "dev-38 is a failed media upload"
+    );
+    for entry in media {
+        let status = entry.http_status.unwrap_or(200).to_string();
+        let run = twerr(&["classify", "--status", &status], entry.body.as_bytes());
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+        let out = &run.stdout;
+        assert!(!out.contains("nothing failed"), "{}: {out}", entry.id);
+        if entry.id == "dev-38" {
+            assert_eq!(
+                out.as_str(),
+                "Status     200 OK: the request succeeded, but the media processing failed\n\
+                 Body       json\n\
+                 Media      processing failed: InvalidMedia: \"Unsupported video format\" \
+                 (media error code 1, not a v1.1 code)\n\
+                 Retry      no: the media was rejected and asking again will not change that; \
+                 upload it again as a supported file (a new INIT, APPEND and FINALIZE)\n"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_media_error_without_details_is_still_a_failure() {
+    let run = twerr(
+        &["classify", "--status", "200"],
+        br#"{"processing_info":{"state":"failed","error":{}}}"#,
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("\nMedia      processing failed\nRetry      no: the media was rejected"),
+        "{}",
+        run.stdout
+    );
+}
