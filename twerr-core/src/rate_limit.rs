@@ -8,6 +8,9 @@ pub(crate) const MIN_EPOCH: u64 = 1_136_073_600;
 /// 9999-12-31T23:59:59Z, the last instant an HTTP date can name. Later values (an epoch in
 /// milliseconds, say) are not times either.
 pub(crate) const MAX_EPOCH: u64 = 253_402_300_799;
+/// One year. A longer `Retry-After` in seconds is not advice anyone follows: it is an epoch
+/// sent where seconds belong, or garbage.
+const MAX_RETRY_AFTER_SECS: u64 = 365 * 24 * 60 * 60;
 
 /// One rate-limit window: the ceiling, what is left, and when it resets (UTC epoch seconds).
 ///
@@ -39,7 +42,8 @@ impl Window {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RetryAfter {
-    /// `Retry-After: 67`: seconds to wait, counted from when the response was sent.
+    /// `Retry-After: 67`: seconds to wait, counted from when the response was sent; at most a
+    /// year (a longer value is not read).
     Seconds(u64),
     /// `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`: the instant, in UTC epoch seconds.
     At(u64),
@@ -49,8 +53,9 @@ pub enum RetryAfter {
 ///
 /// Header names are matched in any case: Twitter sent `X-Rate-Limit-Limit` before 2017-05-08
 /// and `x-rate-limit-limit` since; v1's `X-RateLimit-*` is read too. A malformed value (not a
-/// plain decimal number, a date that does not parse) or an absurd one (a reset before 2006 or
-/// after 9999) leaves its field `None`; parsing never fails.
+/// plain decimal number, a date that does not parse) or an absurd one (a reset or date before
+/// 2006 or after 9999, a `Retry-After` of more than a year) leaves its field `None`; parsing
+/// never fails.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RateLimit {
     // Eleven optional numbers, packed (`Option<u64>` would double the size of every response
@@ -274,7 +279,7 @@ fn http_date(value: &[u8]) -> Option<u64> {
 
 fn retry_after(value: &[u8]) -> Option<RetryAfter> {
     match decimal(value) {
-        Some(secs) => Some(RetryAfter::Seconds(secs)),
+        Some(secs) => (secs <= MAX_RETRY_AFTER_SECS).then_some(RetryAfter::Seconds(secs)),
         None => http_date(value).map(RetryAfter::At),
     }
 }

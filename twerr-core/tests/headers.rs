@@ -104,6 +104,36 @@ fn malformed_and_absurd_values_are_none() {
 }
 
 #[test]
+fn retry_after_seconds_past_a_year_are_absurd() {
+    const YEAR: u64 = 365 * 24 * 60 * 60;
+    for (value, expected) in [
+        ("0", Some(0)),
+        ("120", Some(120)),
+        ("31536000", Some(YEAR)),
+        ("31536001", None),
+        // An epoch sent where seconds belong.
+        ("1795557600", None),
+        ("18446744073709551615", None),
+    ] {
+        let l = limits(&[("retry-after", value)]);
+        assert_eq!(
+            l.and_then(|l| l.retry_after()),
+            expected.map(RetryAfter::Seconds),
+            "retry-after {value:?}"
+        );
+    }
+    // An absurd value does not erase a good one.
+    let l = limits(&[
+        ("retry-after", "60"),
+        ("retry-after", "18446744073709551615"),
+    ]);
+    assert_eq!(
+        l.and_then(|l| l.retry_after()),
+        Some(RetryAfter::Seconds(60))
+    );
+}
+
+#[test]
 fn retry_after_as_an_http_date() {
     for date in [
         "Tue, 24 Nov 2026 22:00:00 GMT",
