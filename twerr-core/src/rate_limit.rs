@@ -27,7 +27,7 @@ pub struct Window {
 }
 
 impl Window {
-    /// Whether any of the three values is known.
+    /// Whether none of the three values is known.
     pub fn is_empty(&self) -> bool {
         self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
     }
