@@ -54,23 +54,24 @@ pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
         diags.push(Diag::new(key.span(), format!("{what}; {fix}")));
     }
 
+    // Every status number the file defines, before any row is read, so each row's `http`
+    // references are checked as it is read, whatever else is wrong with it or the status row.
+    let statuses: HashSet<u16> = match document.get(Kind::Status.table()).map(|v| v.get_ref()) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .filter_map(|item| status_number(item.get_ref()))
+            .collect(),
+        _ => HashSet::new(),
+    };
     let mut table = Table::default();
-    let mut statuses = HashSet::new();
     for kind in Kind::ALL {
         let mut rows = Vec::new();
         if let Some(value) = document.get(kind.table()) {
             let name = kind.table();
             match value.get_ref() {
                 DeValue::Array(items) => {
-                    if kind == Kind::Status {
-                        statuses.extend(
-                            items
-                                .iter()
-                                .filter_map(|item| status_number(item.get_ref())),
-                        );
-                    }
                     for (i, item) in items.iter().enumerate() {
-                        if let Some(row) = row::read_row(kind, i + 1, item, &mut diags) {
+                        if let Some(row) = row::read_row(kind, i + 1, item, &statuses, &mut diags) {
                             rows.push(row);
                         }
                     }
@@ -92,7 +93,7 @@ pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
             Kind::Problem => table.problems = rows,
         }
     }
-    table::check_http(&mut table, &statuses, &mut diags);
+    table::drop_unusable_http(&mut table);
     diags.sort_by_key(|d| d.span.start);
     (table, diags)
 }

@@ -1,6 +1,7 @@
 //! One row of a table: every key checked, every mistake reported, the usable part kept.
 
 use core::ops::Range;
+use std::collections::HashSet;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -30,11 +31,15 @@ pub struct Entry {
 }
 
 /// Reads row number `ordinal` (1-based) of `kind`. Returns `None` when the row has no usable
-/// key; every mistake is in `diags` either way.
+/// key; every mistake is in `diags` either way. `statuses` holds every status number the file
+/// defines (even on `[[status]]` rows with other mistakes): `http` references are checked
+/// against it here, while reading, so a row that cannot become a variant (bad key or name)
+/// still has them checked and every mistake of the row shows up in the same build.
 pub fn read_row(
     kind: Kind,
     ordinal: usize,
     value: &Spanned<DeValue<'_>>,
+    statuses: &HashSet<u16>,
     diags: &mut Vec<Diag>,
 ) -> Option<Entry> {
     let table_name = kind.table();
@@ -89,11 +94,11 @@ pub fn read_row(
     let http = if kind == Kind::Status {
         None
     } else {
-        reader.integer("http", None, STATUS_RANGE, STATUS_WHAT)
+        read_http(&mut reader, statuses)
     };
     let documented = reader.boolean("documented").unwrap_or(true);
     let retired = read_retired(&mut reader);
-    let observed = read_entries(&mut reader, "observed", read_observed);
+    let observed = read_entries(&mut reader, "observed", |r| read_observed(r, statuses));
     let history = read_entries(&mut reader, "history", read_history);
 
     let (key, key_span) = key?;
@@ -230,11 +235,27 @@ fn read_retired(reader: &mut Reader<'_, '_>) -> Option<Retired> {
     })
 }
 
+/// `http`: a status number that some `[[status]]` row of the file has.
+fn read_http(reader: &mut Reader<'_, '_>, statuses: &HashSet<u16>) -> Option<(u16, Range<usize>)> {
+    let (status, span) = reader.integer("http", None, STATUS_RANGE, STATUS_WHAT)?;
+    if !statuses.contains(&status) {
+        reader.report(
+            span.clone(),
+            format!(
+                "`http = {status}` names no [[status]] row; add a [[status]] row for {status} \
+                 or fix the number"
+            ),
+        );
+    }
+    // Kept even when unknown: the table check drops references the expansion cannot use.
+    Some((status, span))
+}
+
 /// Reads an array of tables (`observed`, `history`) entry by entry.
 fn read_entries<T>(
     reader: &mut Reader<'_, '_>,
     key: &str,
-    read: fn(&mut Reader<'_, '_>) -> Option<T>,
+    read: impl Fn(&mut Reader<'_, '_>) -> Option<T>,
 ) -> Vec<T> {
     let Some(value) = reader.get(key) else {
         return Vec::new();
@@ -270,10 +291,10 @@ fn read_entries<T>(
     out
 }
 
-fn read_observed(reader: &mut Reader<'_, '_>) -> Option<Observed> {
+fn read_observed(reader: &mut Reader<'_, '_>, statuses: &HashSet<u16>) -> Option<Observed> {
     reader.unknown_keys(&["message", "http", "source"], "an `observed` entry");
     let message = reader.line("message", None);
-    let http = reader.integer("http", None, STATUS_RANGE, STATUS_WHAT);
+    let http = read_http(reader, statuses);
     let source = reader.line("source", Some("`source = \"...\"`: where it was seen"))?;
     Some(Observed {
         message: message.map(|(m, _)| m),

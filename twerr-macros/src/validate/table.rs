@@ -1,5 +1,6 @@
 //! Checks across rows: duplicates, order, and references to `[[status]]` rows.
 
+use core::ops::Range;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Diag, line_of};
@@ -64,59 +65,27 @@ pub fn check_rows(kind: Kind, entries: Vec<Entry>, text: &str, diags: &mut Vec<D
     kept
 }
 
-/// Reports every `http` (of a row or an `observed` entry) naming a status that no `[[status]]`
-/// row has. `statuses` holds every status number the file defines, even on rows dropped for
-/// other mistakes (so one mistake is reported once). References the expansion cannot use are
-/// removed.
-pub fn check_http(table: &mut Table, statuses: &HashSet<u16>, diags: &mut Vec<Diag>) {
+/// Removes the `http` references (of a row or an `observed` entry) that name no status of the
+/// expansion: a number no `[[status]]` row has (reported while reading the row) or one whose
+/// row was left out for its own mistakes (reported there), so each mistake is reported once
+/// and the expansion never names a variant it does not define.
+pub fn drop_unusable_http(table: &mut Table) {
     let defined: HashSet<u16> = table
         .statuses
         .iter()
         .filter_map(|r| r.key.number())
         .collect();
-    for kind in Kind::ALL {
-        let rows = match kind {
-            Kind::Status => &mut table.statuses,
-            Kind::Code => &mut table.codes,
-            Kind::Problem => &mut table.problems,
-        };
+    let usable = |http: &Option<(u16, Range<usize>)>| {
+        http.as_ref()
+            .is_none_or(|(status, _)| defined.contains(status))
+    };
+    for rows in [&mut table.statuses, &mut table.codes, &mut table.problems] {
         for row in rows.iter_mut() {
-            let context = label(kind, &row.key);
-            if let Some((status, span)) = &row.http {
-                if !statuses.contains(status) {
-                    diags.push(Diag::new(
-                        span.clone(),
-                        format!(
-                            "{context}: `http = {status}` names no [[status]] row; add a \
-                             [[status]] row for {status} or fix the number"
-                        ),
-                    ));
-                }
-            }
-            for (i, observed) in row.observed.iter().enumerate() {
-                if let Some((status, span)) = &observed.http {
-                    if !statuses.contains(status) {
-                        diags.push(Diag::new(
-                            span.clone(),
-                            format!(
-                                "{context}: `observed` entry {}: `http = {status}` names no \
-                                 [[status]] row; add a [[status]] row for {status} or fix the \
-                                 number",
-                                i + 1
-                            ),
-                        ));
-                    }
-                }
-            }
-            if row.http.as_ref().is_some_and(|(s, _)| !defined.contains(s)) {
+            if !usable(&row.http) {
                 row.http = None;
             }
             for observed in &mut row.observed {
-                if observed
-                    .http
-                    .as_ref()
-                    .is_some_and(|(s, _)| !defined.contains(s))
-                {
+                if !usable(&observed.http) {
                     observed.http = None;
                 }
             }

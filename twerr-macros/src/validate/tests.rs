@@ -185,6 +185,28 @@ fn http_names_no_status_row() {
     ])));
 }
 
+/// A row left out of the table (bad name, duplicate name, unusable key) still has its `http`
+/// references checked: every mistake of the row is reported in the same build.
+#[test]
+fn bad_name_and_bad_http() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("name = \"AccountSuspended\"", "name = \"Unknown\""),
+        ("http = 403\nsource", "http = 418\nsource"),
+        ("code = 88", "code = \"88\""),
+        (
+            "http = 429\nsource = \"https",
+            "http = 420\nsource = \"https"
+        ),
+        ("name = \"AccessLevelInsufficient\"", "name = \"Unknown\""),
+        ("{ http = 429, source", "{ http = 500, source"),
+        ("name = \"UsageCapped\"", "name = \"AboutBlank\""),
+        (
+            "http = 429\nsource = \"Fixture OpenAPI",
+            "http = 503\nsource = \"Fixture OpenAPI"
+        ),
+    ])));
+}
+
 #[test]
 fn rows_out_of_order() {
     let moved = edit(&[
