@@ -1,6 +1,7 @@
 //! `twerr classify` on responses that are easy to get wrong: a response that carries the
 //! server's clock, a plain-text body that happens to start with `HTTP/`, and a media upload
-//! whose request succeeded but whose processing failed.
+//! whose request succeeded but whose processing failed; and a code the table lacks (derived
+//! from `Code::ALL`, so adding a row never breaks the test).
 
 mod common;
 
@@ -185,6 +186,31 @@ fn a_media_error_without_details_is_still_a_failure() {
     assert!(
         run.stdout
             .contains("\nMedia      processing failed\nRetry      no: the media was rejected"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_code_the_table_lacks_is_reported_and_the_status_decides() {
+    let unknown = common::unknown_code();
+    let body = format!(r#"{{"errors":[{{"code":{unknown},"message":"Something new"}}]}}"#);
+    let run = twerr(&["classify", "--status", "403", "--json"], body.as_bytes());
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    let out = json(&run);
+    assert_eq!(out["errors"][0]["code"], unknown);
+    assert_eq!(out["errors"][0]["known"], false);
+    assert_eq!(out["errors"][0]["name"], serde_json::Value::Null);
+    let by_status = twerr_core::Status::from_u16(403)
+        .retry()
+        .map(|r| r.as_str());
+    assert_eq!(out["retry"].as_str(), by_status, "{run:#?}");
+
+    let run = twerr(&["classify", "--status", "403"], body.as_bytes());
+    assert!(
+        run.stdout.contains(&format!(
+            "\nError 1    code {unknown} (not in the table): \"Something new\"\n"
+        )),
         "{}",
         run.stdout
     );

@@ -98,6 +98,16 @@ pub fn capture(name: &str) -> String {
     )
 }
 
+/// A code number the table lacks, derived from `Code::ALL` so that adding a row (9999, say)
+/// never turns a test's "unknown" code into a known one.
+pub fn unknown_code() -> u16 {
+    let known = |n: u16| twerr_core::Code::ALL.iter().any(|c| c.as_u16() == n);
+    (0..=u16::MAX)
+        .rev()
+        .find(|&n| !known(n))
+        .expect("the table has fewer than 65536 codes")
+}
+
 /// Parses `--json` output.
 pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {run:#?}"))
