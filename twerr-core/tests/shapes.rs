@@ -264,6 +264,36 @@ fn suppressed_status_takes_the_known_codes_correspondence() {
 }
 
 #[test]
+fn suppressed_problem_takes_its_own_status_member() {
+    let body = |type_uri: &str, status: &str| {
+        format!(r#"{{"type":"{type_uri}","title":"Forbidden","detail":"No.","status":{status}}}"#)
+    };
+    // about:blank has no correspondence in the table: the problem says what the status was.
+    let r = parse(200, &body("about:blank", "403"));
+    assert!(r.is_error());
+    assert_eq!(r.effective_status(), Status::from_u16(403));
+    assert_eq!(r.status(), Status::from_u16(200));
+    assert_eq!(r.retry(), expected_retry(403, &[], &["about:blank"]));
+    let r = parse(
+        200,
+        &body("https://example.com/problems/not-in-the-table", "429"),
+    );
+    assert_eq!(r.effective_status(), Status::from_u16(429));
+    assert_eq!(r.retry(), Status::from_u16(429).retry());
+    // Only a plausible error status counts.
+    for implausible in [
+        "200", "302", "399", "600", "999", "0", "-403", "403.5", "\"403\"",
+    ] {
+        let r = parse(200, &body("about:blank", implausible));
+        assert!(r.is_error());
+        assert_eq!(r.effective_status(), Status::from_u16(200), "{implausible}");
+    }
+    // A received error status is never replaced.
+    let r = parse(500, &body("about:blank", "403"));
+    assert_eq!(r.effective_status(), Status::from_u16(500));
+}
+
+#[test]
 fn unknown_codes_fall_back_to_the_status() {
     for status in [400, 429, 500, 503, 599, 501] {
         let r = parse(status, r#"{"errors":[{"code":9999,"message":"?"}]}"#);

@@ -192,7 +192,9 @@ impl ErrorResponse {
     /// when the API answered a success status with nothing but errors (v1.1's
     /// `suppress_response_codes`, or a v2 lookup whose every item failed): then it is the
     /// documented correspondence of the first known code that has one, else of the first
-    /// known problem type that has one; else the status received.
+    /// known problem type that has one, else the first numeric `status` member of a v2
+    /// problem (the top-level one first) that is an HTTP error status (400 to 599; an
+    /// `about:blank` problem says its status only there); else the status received.
     pub fn effective_status(&self) -> Status {
         if is_success(self.status) && self.is_error() {
             let from_code = self
@@ -205,7 +207,12 @@ impl ErrorResponse {
                     .filter_map(ApiError::problem)
                     .find_map(|p| p.status())
             };
-            if let Some(status) = from_code.or_else(from_problem) {
+            let from_member = || {
+                self.all_errors()
+                    .filter_map(ApiError::status)
+                    .find(|s| (400..=599).contains(&s.as_u16()))
+            };
+            if let Some(status) = from_code.or_else(from_problem).or_else(from_member) {
                 return status;
             }
         }
