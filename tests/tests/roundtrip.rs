@@ -233,13 +233,51 @@ fn problems_by_slug_or_type_uri() {
             "https://api.twitter.com/2/problems/",
             "https://api.x.com/2/problems/",
             "https://api.twitter.com/labs/1/problems/",
+            "",
         ] {
-            assert_eq!(Problem::from_type(&format!("{host}{slug}")), problem);
+            // Read like a URI: a query, a fragment and one trailing `/` are not the slug.
+            for suffix in [
+                "",
+                "?x=1",
+                "/",
+                "#frag",
+                "/?x=1#frag",
+                "?next=a/b",
+                "#a/b?c",
+            ] {
+                let type_uri = format!("{host}{slug}{suffix}");
+                assert_eq!(Problem::from_type(&type_uri), problem, "{type_uri}");
+            }
+            for suffix in ["//", "/x", "-", "%20"] {
+                let type_uri = format!("{host}{slug}{suffix}");
+                assert_eq!(
+                    Problem::from_type(&type_uri),
+                    Problem::Unknown,
+                    "{type_uri}"
+                );
+            }
+        }
+    }
+    // `about:blank` is matched exactly: it is a whole URI, not a path segment.
+    if let Some(&about_blank) = Problem::ALL.iter().find(|p| p.slug() == "about:blank") {
+        assert_eq!(Problem::from_type("about:blank"), about_blank);
+        for near in [
+            "about:blank?x=1",
+            "about:blank#frag",
+            "about:blank/",
+            "x/about:blank",
+        ] {
+            assert_eq!(Problem::from_type(near), Problem::Unknown, "{near}");
         }
     }
     for unknown in [
         "",
+        "/",
+        "?",
+        "#",
         "https://api.x.com/2/problems/",
+        "https://api.x.com/2/problems/?x=1",
+        "https://api.x.com/2/problems#frag",
         "not-a-listed-problem-type",
     ] {
         assert_eq!(Problem::from_type(unknown), Problem::Unknown);

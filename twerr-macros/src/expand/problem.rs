@@ -59,11 +59,22 @@ pub fn expand(table: &Table) -> TokenStream {
     } else {
         quote! {
             #about_blank
-            // The last path segment, whatever the host and prefix (`/2/problems/`,
-            // `/labs/1/problems/`), or the whole text for a bare slug.
-            let segment = match type_uri.rsplit_once('/') {
-                ::core::option::Option::Some((_, last)) => last,
+            // Read like a URI, without allocating (this runs for every parsed error body):
+            // the path ends at the first `?` (query) or `#` (fragment), neither of which a
+            // path can contain; one trailing `/` is ignored; the slug is the last path
+            // segment, whatever the host and prefix (`/2/problems/`, `/labs/1/problems/`),
+            // or the whole path for a bare slug.
+            let path = match type_uri.split(['?', '#']).next() {
+                ::core::option::Option::Some(path) => path,
                 ::core::option::Option::None => type_uri,
+            };
+            let path = match path.strip_suffix('/') {
+                ::core::option::Option::Some(path) => path,
+                ::core::option::Option::None => path,
+            };
+            let segment = match path.rsplit_once('/') {
+                ::core::option::Option::Some((_, last)) => last,
+                ::core::option::Option::None => path,
             };
             match segment {
                 #(#segment_arms)*
@@ -140,10 +151,11 @@ pub fn expand(table: &Table) -> TokenStream {
             /// Every problem type the table lists, in table order (by slug).
             pub const ALL: &'static [Self] = &[#(Self::#idents),*];
 
-            /// The problem type of a `type` member: `about:blank`, a type URI whose last path
-            /// segment is a known slug (any host: `api.twitter.com/2/problems/...`,
+            /// The problem type of a `type` member: `about:blank` (exactly), a type URI whose
+            /// last path segment is a known slug (any host: `api.twitter.com/2/problems/...`,
             /// `api.x.com/2/problems/...`, `api.twitter.com/labs/1/problems/...`), or the bare
-            /// slug. Anything else is `Unknown`.
+            /// slug. A `?query`, a `#fragment` and one trailing `/` are not part of the slug.
+            /// Anything else is `Unknown`.
             pub fn from_type(type_uri: &str) -> Self {
                 #from_type
             }
