@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{codes, expected_retry, extras, messages, raw_extras};
+use common::{codes, expected_retry, extras, messages, raw_extras, unknown_code};
 use serde_json::json;
 use twerr_core::{BodyFormat, Code, ErrorResponse, Problem, Retry, Status};
 
@@ -12,11 +12,14 @@ fn parse(status: u16, body: &str) -> ErrorResponse {
 
 #[test]
 fn v11_errors_keep_order_and_every_entry() {
+    let new = unknown_code();
     let r = parse(
         403,
-        r#"{"errors":[{"code":187,"message":"Status is a duplicate."},{"message":"Rate limit exceeded","code":88},{"code":9999,"message":"new"}]}"#,
+        &format!(
+            r#"{{"errors":[{{"code":187,"message":"Status is a duplicate."}},{{"message":"Rate limit exceeded","code":88}},{{"code":{new},"message":"new"}}]}}"#
+        ),
     );
-    assert_eq!(codes(&r), [Some(187), Some(88), Some(9999)]);
+    assert_eq!(codes(&r), [Some(187), Some(88), Some(new)]);
     assert_eq!(
         messages(&r),
         [
@@ -25,8 +28,8 @@ fn v11_errors_keep_order_and_every_entry() {
             Some("new")
         ]
     );
-    assert_eq!(r.errors()[2].code(), Some(Code::from_u16(9999)));
-    assert_eq!(r.retry(), expected_retry(403, &[187, 88, 9999], &[]));
+    assert_eq!(r.errors()[2].code(), Some(Code::from_u16(new)));
+    assert_eq!(r.retry(), expected_retry(403, &[187, 88, new], &[]));
 }
 
 #[test]
@@ -241,9 +244,12 @@ fn partial_errors_beside_data_are_a_success() {
 #[test]
 fn suppressed_status_takes_the_known_codes_correspondence() {
     // Code 34 corresponds with 404 in the table; an unknown code has no correspondence.
+    let unknown = unknown_code();
     let r = parse(
         200,
-        r#"{"errors":[{"code":9999,"message":"?"},{"code":34,"message":"Sorry, that page does not exist"}]}"#,
+        &format!(
+            r#"{{"errors":[{{"code":{unknown},"message":"?"}},{{"code":34,"message":"Sorry, that page does not exist"}}]}}"#
+        ),
     );
     assert!(r.is_error());
     let expected = Code::from_u16(34).status().unwrap_or(Status::from_u16(200));
@@ -251,10 +257,11 @@ fn suppressed_status_takes_the_known_codes_correspondence() {
     assert_eq!(r.status(), Status::from_u16(200));
     assert_eq!(
         r.retry(),
-        expected_retry(expected.as_u16(), &[9999, 34], &[])
+        expected_retry(expected.as_u16(), &[unknown, 34], &[])
     );
 
-    let r = parse(200, r#"{"errors":[{"code":9999,"message":"?"}]}"#);
+    let only_unknown = format!(r#"{{"errors":[{{"code":{unknown},"message":"?"}}]}}"#);
+    let r = parse(200, &only_unknown);
     assert_eq!(r.effective_status(), Status::from_u16(200));
     assert_eq!(
         r.retry(),
@@ -295,8 +302,12 @@ fn suppressed_problem_takes_its_own_status_member() {
 
 #[test]
 fn unknown_codes_fall_back_to_the_status() {
+    let body = format!(
+        r#"{{"errors":[{{"code":{},"message":"?"}}]}}"#,
+        unknown_code()
+    );
     for status in [400, 429, 500, 503, 599, 501] {
-        let r = parse(status, r#"{"errors":[{"code":9999,"message":"?"}]}"#);
+        let r = parse(status, &body);
         assert_eq!(
             r.retry(),
             Status::from_u16(status).retry(),

@@ -68,6 +68,23 @@ pub fn expected_retry(status: u16, codes: &[u16], types: &[&str]) -> Option<Retr
         .or(Some(Retry::Never))
 }
 
+/// A code number the table lacks, found in the table so that adding a row never breaks a
+/// test: one above the largest known code (or, should that be 65535, the first gap).
+pub fn unknown_code() -> u16 {
+    let known = |n: u16| Code::ALL.iter().any(|c| c.as_u16() == n);
+    let above = Code::ALL
+        .iter()
+        .map(|c| c.as_u16())
+        .max()
+        .unwrap_or(0)
+        .checked_add(1);
+    let n = above
+        .or_else(|| (0..=u16::MAX).find(|&n| !known(n)))
+        .expect("the table leaves some code number free");
+    assert!(!Code::from_u16(n).is_known(), "{n} is not in the table");
+    n
+}
+
 /// The codes of a response's errors, in order.
 pub fn codes(response: &twerr_core::ErrorResponse) -> Vec<Option<u16>> {
     response
