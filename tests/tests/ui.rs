@@ -8,6 +8,7 @@
 fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/valid_inline.rs");
+    cases.pass("tests/ui/nested_scopes.rs");
     cases.compile_fail("tests/ui/one_mistake.rs");
     cases.compile_fail("tests/ui/several_mistakes.rs");
     cases.compile_fail("tests/ui/syntax_error.rs");

@@ -4,7 +4,9 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::expand::docs;
-use crate::expand::rows::{full_match, provenance, retry, sparse_match, status, string, variants};
+use crate::expand::rows::{
+    StatusType, full_match, provenance, retry, sparse_match, status, string, variants,
+};
 use crate::model::{Kind, Row, RowKey, Table};
 
 /// The fixed texts of one numbered type.
@@ -151,11 +153,16 @@ pub fn expand(kind: Kind, table: &Table) -> TokenStream {
     let status_fn = (kind == Kind::Code).then(|| {
         let body = sparse_match(
             &variants,
-            |row| row.http.as_ref().and_then(|(code, _)| status(table, *code)),
+            |row| {
+                row.http
+                    .as_ref()
+                    .and_then(|(code, _)| status(table, *code, StatusType::Own))
+            },
             quote! { ::core::option::Option::None },
         );
         quote! {
             /// The HTTP status the docs say this code comes with, if they say.
+            // The expansion's own `Status`, named bare on purpose: see `StatusType::Own`.
             pub const fn status(self) -> ::core::option::Option<Status> {
                 #body
             }

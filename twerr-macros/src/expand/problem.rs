@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::expand::docs;
-use crate::expand::rows::{full_match, provenance, retry, sparse_match, status, string, variants};
+use crate::expand::rows::{
+    StatusType, full_match, provenance, retry, sparse_match, status, string, variants,
+};
 use crate::model::{Kind, Row, RowKey, Table};
 use crate::validate::names::ABOUT_BLANK;
 
@@ -119,7 +121,11 @@ pub fn expand(table: &Table) -> TokenStream {
     );
     let status_body = sparse_match(
         &variants,
-        |row| row.http.as_ref().and_then(|(code, _)| status(table, *code)),
+        |row| {
+            row.http
+                .as_ref()
+                .and_then(|(code, _)| status(table, *code, StatusType::Own))
+        },
         none,
     );
     let provenance = provenance(&variants, table);
@@ -214,6 +220,7 @@ pub fn expand(table: &Table) -> TokenStream {
             }
 
             /// The HTTP status the docs say this problem type comes with, if they say.
+            // The expansion's own `Status`, named bare on purpose: see `StatusType::Own`.
             pub const fn status(self) -> ::core::option::Option<Status> {
                 #status_body
             }

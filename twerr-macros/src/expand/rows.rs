@@ -77,14 +77,39 @@ pub fn retry(class: RetryClass) -> TokenStream {
     quote! { ::twerr_core::Retry::#variant }
 }
 
-/// `Some(Status::X)` for a status the expansion defines.
-pub fn status(table: &Table, code: u16) -> Option<TokenStream> {
+/// Which `Status` type a generated status value has.
+#[derive(Clone, Copy)]
+pub enum StatusType {
+    /// The `Status` this expansion defines, for `Code::status()` and `Problem::status()`.
+    ///
+    /// Named bare, the one exception to "absolute paths" in the generated code. The `http`
+    /// numbers were checked against this table's `[[status]]` rows, so the value must be this
+    /// expansion's type: inside twerr-core that is `::twerr_core::Status`, but an expansion
+    /// in another crate (the UI tests) defines its own `Status`, which that path would miss,
+    /// and whose variants twerr-core's table may lack. No absolute path names "the type this
+    /// expansion defined": `crate::Status` holds only at the crate root and `self::Status`
+    /// fails in a block (items there are not in `self`). A bare name resolves where the
+    /// expansion's items are, and nothing can shadow it: a `use` of another `Status` there
+    /// would collide with the generated enum, and a glob import yields to it.
+    Own,
+    /// `::twerr_core::Status`: the type of `twerr_core::row::Observed::http`. Those values
+    /// can only be built inside twerr-core (the type is `#[non_exhaustive]`), where it is the
+    /// expansion's own `Status` (through `extern crate self as twerr_core`).
+    Core,
+}
+
+/// `Some(Status::X)` for a status the expansion defines, naming `Status` as `ty` says.
+pub fn status(table: &Table, code: u16, ty: StatusType) -> Option<TokenStream> {
     let name = table.status_name(code)?;
     if check_name(name).is_err() {
         return None;
     }
     let ident = Ident::new(name, Span::call_site());
-    Some(quote! { ::core::option::Option::Some(Status::#ident) })
+    let path = match ty {
+        StatusType::Own => quote! { Status },
+        StatusType::Core => quote! { ::twerr_core::Status },
+    };
+    Some(quote! { ::core::option::Option::Some(#path::#ident) })
 }
 
 /// `Option<&'static str>` tokens.
@@ -128,7 +153,7 @@ pub fn provenance(variants: &[Variant<'_>], table: &Table) -> TokenStream {
                 let http = o
                     .http
                     .as_ref()
-                    .and_then(|(code, _)| status(table, *code))
+                    .and_then(|(code, _)| status(table, *code, StatusType::Core))
                     .unwrap_or_else(|| none.clone());
                 let source = string(&o.source);
                 quote! {
