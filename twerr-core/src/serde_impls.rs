@@ -6,6 +6,9 @@
 //! `type`), and deserializes from a slug or a full type URI (unknown ones give
 //! `Problem::Unknown`). Parsed responses (feature `std`) serialize only, in the shape
 //! `twerr classify --json` prints.
+//!
+//! An error's extra members are written verbatim, repeated names numbered: the docs of
+//! `Serialize for ApiError` say how.
 
 use core::fmt;
 
@@ -84,8 +87,12 @@ impl<'de> Deserialize<'de> for Problem {
 
 #[cfg(feature = "std")]
 mod responses {
+    use std::borrow::Cow;
+    use std::collections::HashSet;
+
     use serde::ser::{SerializeMap, SerializeStruct};
     use serde::{Serialize, Serializer};
+    use serde_json::value::RawValue;
 
     use crate::{ApiError, BodyFormat, ErrorResponse, MediaError, RateLimit, RetryAfter, Window};
 
@@ -118,6 +125,15 @@ mod responses {
     /// `{"code", "known", "name", "message", "slug", "type", "title", "detail", "status",
     /// "extra"}`; `known` and `name` describe the code when there is one, else the problem
     /// type; `extra` maps each member name to its JSON value.
+    ///
+    /// Extra values are written as the body had them, through serde_json's `RawValue`:
+    /// `123456789012345678901234567890` and `1.00` keep their digits, and deeply nested values
+    /// are written whole. A name the body repeats keeps its first value under the name and the
+    /// later ones under `name#2`, `name#3`, ... (a key already taken, by a member really named
+    /// `name#2` say, gets a further `#N`), so no key is written twice and no value is lost.
+    /// Turned into a `serde_json::Value` instead, numbers are rounded to what `Value` holds
+    /// and a value nested past its recursion limit is an error; serializers other than
+    /// serde_json's see `RawValue`'s own form.
     impl Serialize for ApiError {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let (known, name) = match (self.code(), self.problem()) {
@@ -143,20 +159,34 @@ mod responses {
         }
     }
 
-    /// Extra members as a map of real JSON values.
+    /// Extra members as a map from name to JSON value, verbatim, repeated names numbered (see
+    /// `Serialize for ApiError`).
     struct Extra<'a>(&'a ApiError);
 
     impl Serialize for Extra<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let extra = self.0.extra();
             let mut map = serializer.serialize_map(Some(extra.len()))?;
+            let mut taken: HashSet<Cow<'_, str>> = HashSet::with_capacity(extra.len());
             for (name, raw) in extra {
-                // The text is JSON the parser accepted; a value nested beyond serde_json's
-                // recursion limit cannot be rebuilt, and is kept as its text.
-                match serde_json::from_str::<serde_json::Value>(raw) {
-                    Ok(value) => map.serialize_entry(name, &value)?,
-                    Err(_) => map.serialize_entry(name, raw)?,
+                let key = if taken.contains(name) {
+                    let mut n = 2u64;
+                    let mut key = format!("{name}#{n}");
+                    while taken.contains(key.as_str()) {
+                        n += 1;
+                        key = format!("{name}#{n}");
+                    }
+                    Cow::Owned(key)
+                } else {
+                    Cow::Borrowed(name)
+                };
+                // The text is JSON the parser accepted, so it always reads back; should it
+                // not, it is kept as a string rather than lost.
+                match serde_json::from_str::<&RawValue>(raw) {
+                    Ok(value) => map.serialize_entry(&key, value)?,
+                    Err(_) => map.serialize_entry(&key, raw)?,
                 }
+                taken.insert(key);
             }
             map.end()
         }

@@ -253,3 +253,27 @@ mod tests {
         assert_eq!(slug_of("/"), "");
     }
 }
+
+#[cfg(all(test, feature = "serde"))]
+mod serde_tests {
+    use super::super::text::TextBuf;
+    use super::ApiError;
+
+    /// An extra whose text is not JSON (the parser never keeps one) is written as a string,
+    /// not dropped and not a panic.
+    #[test]
+    fn an_extra_that_is_not_json_is_written_as_a_string() {
+        let mut buf = TextBuf::default();
+        let extra = [buf.push_extra("x", "not json"), buf.push_extra("x", "[1]")];
+        let error = ApiError {
+            extra: extra.into_iter().flatten().collect(),
+            text: buf.finish(),
+            ..ApiError::default()
+        };
+        let text = serde_json::to_string(&error).unwrap_or_default();
+        assert!(
+            text.ends_with(r#""extra":{"x":"not json","x#2":[1]}}"#),
+            "{text}"
+        );
+    }
+}
