@@ -10,6 +10,7 @@ mod generated;
 mod parse_error;
 mod retry;
 pub mod row;
+mod unix_time;
 
 #[cfg(feature = "std")]
 mod advice;
@@ -21,8 +22,6 @@ mod rate_limit;
 mod response;
 #[cfg(feature = "serde")]
 mod serde_impls;
-#[cfg(feature = "std")]
-mod utc;
 
 pub use generated::{Code, Problem, Status, UnknownCode, UnknownStatus};
 pub use parse_error::ParseError;
@@ -31,3 +30,4 @@ pub use rate_limit::{RateLimit, RetryAfter, Window};
 #[cfg(feature = "std")]
 pub use response::{ApiError, BodyFormat, ErrorResponse, MediaError};
 pub use retry::Retry;
+pub use unix_time::UnixTime;

@@ -4,8 +4,8 @@ use core::fmt;
 
 use super::{ApiError, ErrorResponse};
 use crate::Retry;
+use crate::UnixTime;
 use crate::advice::{self, ResetAt};
-use crate::utc::Utc;
 
 /// Errors listed in full before "and N more".
 const SHOWN_ERRORS: usize = 3;
@@ -71,7 +71,7 @@ impl fmt::Display for ErrorResponse {
         }
         match self.retry() {
             Some(Retry::AfterReset) => match advice::reset_at(self.rate_limit()) {
-                ResetAt::At(at) => write!(f, "; retry after {}", Utc(at)),
+                ResetAt::At(at) => write!(f, "; retry after {}", UnixTime(at)),
                 ResetAt::After(secs) => write!(f, "; retry after {secs} s"),
                 ResetAt::Unknown => f.write_str("; retry after the rate-limit window resets"),
             },

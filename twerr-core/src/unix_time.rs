@@ -1,12 +1,27 @@
-//! UTC timestamps for log lines, computed from epoch seconds (no date-time dependency).
+//! UTC timestamps for log lines, computed from epoch seconds (no date-time dependency, no
+//! `std`).
 
 use core::fmt;
 
-/// Displays epoch seconds as `2026-11-24T22:00:00Z`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Utc(pub(crate) u64);
+/// A moment as UTC epoch seconds, displayed in RFC 3339 form: `2026-11-24T22:00:00Z`.
+///
+/// This is the form the log line of `ErrorResponse` (feature `std`) uses for a reset:
+/// computed from the number alone, in the proleptic Gregorian calendar without leap seconds,
+/// so it needs neither `std` nor a date-time crate. Years past 9999 are written with more
+/// digits.
+///
+/// ```
+/// use twerr_core::UnixTime;
+///
+/// assert_eq!(UnixTime(1_795_557_600).to_string(), "2026-11-24T22:00:00Z");
+/// assert_eq!(UnixTime(0).to_string(), "1970-01-01T00:00:00Z");
+/// // Ordered as the numbers are.
+/// assert!(UnixTime(0) < UnixTime(1));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnixTime(pub u64);
 
-impl fmt::Display for Utc {
+impl fmt::Display for UnixTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let days = self.0 / 86_400;
         let secs = self.0 % 86_400;
@@ -39,26 +54,42 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::Utc;
+    // The crate may be `no_std`; the tests format into strings.
+    extern crate std;
+    use std::string::ToString;
+
+    use super::UnixTime;
 
     #[test]
     fn known_instants() {
-        assert_eq!(Utc(0).to_string(), "1970-01-01T00:00:00Z");
-        assert_eq!(Utc(951_782_400).to_string(), "2000-02-29T00:00:00Z");
-        assert_eq!(Utc(1_619_190_978).to_string(), "2021-04-23T15:16:18Z");
-        assert_eq!(Utc(1_795_557_600).to_string(), "2026-11-24T22:00:00Z");
-        assert_eq!(Utc(4_107_542_399).to_string(), "2100-02-28T23:59:59Z");
-        assert_eq!(Utc(4_107_542_400).to_string(), "2100-03-01T00:00:00Z");
-        assert_eq!(Utc(253_402_300_799).to_string(), "9999-12-31T23:59:59Z");
+        assert_eq!(UnixTime(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(UnixTime(951_782_400).to_string(), "2000-02-29T00:00:00Z");
+        assert_eq!(UnixTime(1_619_190_978).to_string(), "2021-04-23T15:16:18Z");
+        assert_eq!(UnixTime(1_795_557_600).to_string(), "2026-11-24T22:00:00Z");
+        assert_eq!(UnixTime(4_107_542_399).to_string(), "2100-02-28T23:59:59Z");
+        assert_eq!(UnixTime(4_107_542_400).to_string(), "2100-03-01T00:00:00Z");
+        assert_eq!(
+            UnixTime(253_402_300_799).to_string(),
+            "9999-12-31T23:59:59Z"
+        );
     }
 
+    #[test]
+    fn the_largest_moment_does_not_overflow() {
+        assert_eq!(
+            UnixTime(u64::MAX).to_string(),
+            "584554051223-11-09T07:00:15Z"
+        );
+    }
+
+    #[cfg(feature = "std")]
     #[test]
     fn agrees_with_httpdate_every_day_for_a_century() {
         for day in 0..36_525u64 {
             let secs = day * 86_400 + 45_296;
             let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
             let http = httpdate::fmt_http_date(time); // "Sun, 06 Nov 1994 08:49:37 GMT"
-            let ours = Utc(secs).to_string();
+            let ours = UnixTime(secs).to_string();
             let months = [
                 "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
             ];
