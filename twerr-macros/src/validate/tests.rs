@@ -216,6 +216,20 @@ fn rows_out_of_order() {
     insta::assert_snapshot!(messages(&moved));
 }
 
+/// The row that is out of place is blamed, not its sound neighbour: 430 sits between 200 and
+/// 429 (it belongs further down) and 10 after 88 (it belongs further up).
+#[test]
+fn a_misplaced_row_is_blamed_not_its_neighbour() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("code = 200", "code = 430"),
+        (
+            "description = \"Success!\"",
+            "description = \"Success!\"\nretry = \"never\""
+        ),
+        ("code = 453", "code = 10"),
+    ])));
+}
+
 #[test]
 fn every_row_mistake_in_one_build() {
     let text = edit(&[
