@@ -3,13 +3,13 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use twerr_core::{ApiError, ErrorResponse, MediaError, RateLimit, RetryAfter, Status};
+use twerr_core::{ApiError, ErrorResponse, MediaError, RateLimit, RetryAfter, Status, UnixTime};
 
 use crate::capture;
 use crate::cli::ClassifyArgs;
 use crate::error::{Failure, Outcome};
 use crate::input;
-use crate::output::{Lines, clean, duration, retry_words, timestamp};
+use crate::output::{Lines, clean, duration, retry_words};
 
 /// The version of the `--json` object's shape. Bump it when a key changes meaning or goes
 /// away; adding keys keeps it.
@@ -194,9 +194,9 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
         let until = match response.rate_limit().and_then(RateLimit::date) {
             Some(date) => format!(
                 "{} by the server's clock",
-                timestamp(date.saturating_add(secs))
+                UnixTime(date.saturating_add(secs))
             ),
-            None => timestamp(now.saturating_add(secs)),
+            None => UnixTime(now.saturating_add(secs)).to_string(),
         };
         out.field("Wait", &format!("{}, until {until}", duration(secs)));
     }
@@ -293,7 +293,7 @@ fn rate_limit(out: &mut Lines, limit: &RateLimit) {
         (None, None) => {}
     }
     if let Some(reset) = limit.reset() {
-        parts.push(format!("resets {}", timestamp(reset)));
+        parts.push(format!("resets {}", UnixTime(reset)));
     }
     for (name, window) in [("app", limit.app_24h()), ("user", limit.user_24h())] {
         if let Some(w) = window {
@@ -306,18 +306,18 @@ fn rate_limit(out: &mut Lines, limit: &RateLimit) {
                 text.push_str(" left");
             }
             if let Some(reset) = w.reset {
-                text.push_str(&format!(", resets {}", timestamp(reset)));
+                text.push_str(&format!(", resets {}", UnixTime(reset)));
             }
             parts.push(text);
         }
     }
     match limit.retry_after() {
         Some(RetryAfter::Seconds(secs)) => parts.push(format!("Retry-After {secs} s")),
-        Some(RetryAfter::At(at)) => parts.push(format!("Retry-After {}", timestamp(at))),
+        Some(RetryAfter::At(at)) => parts.push(format!("Retry-After {}", UnixTime(at))),
         Some(_) | None => {}
     }
     if let Some(date) = limit.date() {
-        parts.push(format!("server time {}", timestamp(date)));
+        parts.push(format!("server time {}", UnixTime(date)));
     }
     if !parts.is_empty() {
         out.field("Rate limit", &parts.join("; "));

@@ -69,34 +69,6 @@ pub fn clean(text: &str, max: usize) -> String {
     out
 }
 
-/// A Unix time as an RFC 3339 UTC timestamp, `2024-01-16T16:00:00Z`.
-pub fn timestamp(unix: u64) -> String {
-    let days = unix / 86_400;
-    let secs = unix % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`,
-/// for non-negative day counts).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
-}
-
 /// A wait in seconds, with minutes and hours spelled out when it is long.
 pub fn duration(secs: u64) -> String {
     match secs {
@@ -109,19 +81,6 @@ pub fn duration(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
-        assert_eq!(timestamp(1_705_420_800), "2024-01-16T16:00:00Z");
-        assert_eq!(timestamp(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(timestamp(1_326_548_979), "2012-01-14T13:49:39Z");
-        // The far future must not overflow or panic.
-        assert_eq!(
-            timestamp(u64::MAX).len(),
-            "584554051223-11-09T07:00:15Z".len()
-        );
-    }
 
     #[test]
     fn durations() {
