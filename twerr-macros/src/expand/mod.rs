@@ -3,6 +3,7 @@
 //! Conventions of the generated code: absolute paths to everything outside the expansion,
 //! `#[automatically_derived]` on impls, no `unsafe`, no `Ident` from unchecked text.
 
+mod accessors;
 mod docs;
 mod numbered;
 #[cfg(test)]

@@ -3,10 +3,9 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
+use crate::expand::accessors::{self, Shared};
 use crate::expand::docs;
-use crate::expand::rows::{
-    StatusType, full_match, provenance, retry, sparse_match, status, string, variants,
-};
+use crate::expand::rows::{full_match, retry, variants};
 use crate::model::{Kind, Row, RowKey, Table};
 
 /// The fixed texts of one numbered type.
@@ -104,28 +103,6 @@ pub fn expand(kind: Kind, table: &Table) -> TokenStream {
         number,
         quote! { Self::Unknown(unknown) => unknown.0 },
     );
-    let text = |get: fn(&Row) -> &str, unknown: &str| {
-        full_match(
-            &variants,
-            |row| {
-                let text = string(get(row));
-                quote! { #text }
-            },
-            quote! { Self::Unknown(_) => #unknown },
-        )
-    };
-    let message = text(|row| &row.message, unknown_message);
-    let description = text(|row| &row.description, "");
-    let name = text(|row| &row.name, "Unknown");
-    let source = text(|row| &row.source, "");
-    let documented = full_match(
-        &variants,
-        |row| {
-            let documented = row.documented;
-            quote! { #documented }
-        },
-        quote! { Self::Unknown(_) => false },
-    );
     let unknown_retry = if kind == Kind::Status {
         quote! { Self::Unknown(unknown) => ::twerr_core::Retry::for_status_class(unknown.0) }
     } else {
@@ -150,25 +127,20 @@ pub fn expand(kind: Kind, table: &Table) -> TokenStream {
         "The retry advice of this code: `Some` for every listed code, `None` for unknown codes \
          (then the HTTP status decides)."
     };
-    let status_fn = (kind == Kind::Code).then(|| {
-        let body = sparse_match(
-            &variants,
-            |row| {
-                row.http
-                    .as_ref()
-                    .and_then(|(code, _)| status(table, *code, StatusType::Own))
-            },
-            quote! { ::core::option::Option::None },
-        );
-        quote! {
-            /// The HTTP status the docs say this code comes with, if they say.
-            // The expansion's own `Status`, named bare on purpose: see `StatusType::Own`.
-            pub const fn status(self) -> ::core::option::Option<Status> {
-                #body
-            }
-        }
-    });
-    let provenance = provenance(&variants, table);
+    let shared = accessors::shared(
+        &variants,
+        table,
+        &Shared {
+            what,
+            key: "number",
+            message: "text",
+            unknown: quote! { Self::Unknown(_) },
+            unknown_message,
+            retry: retry_body,
+            retry_doc,
+            status: kind == Kind::Code,
+        },
+    );
     let all_doc = format!("Every {what} the table lists, in table order (by number).");
 
     quote! {
@@ -235,53 +207,7 @@ pub fn expand(kind: Kind, table: &Table) -> TokenStream {
                 #as_u16
             }
 
-            /// The documented text, as Display shows it after the number.
-            pub const fn message(self) -> &'static str {
-                #message
-            }
-
-            /// The documented description; empty for unknown values.
-            pub const fn description(self) -> &'static str {
-                #description
-            }
-
-            /// The variant name, e.g. for logs; `"Unknown"` for unknown values.
-            pub const fn name(self) -> &'static str {
-                #name
-            }
-
-            /// Where the row's text comes from: the doc page and its date, or a URL.
-            pub const fn source(self) -> &'static str {
-                #source
-            }
-
-            /// Whether the table lists this value.
-            pub const fn is_known(self) -> bool {
-                !::core::matches!(self, Self::Unknown(_))
-            }
-
-            /// Whether the docs list it (`false` for values seen only in real responses, and
-            /// for unknown values).
-            pub const fn documented(self) -> bool {
-                #documented
-            }
-
-            #provenance
-
-            #[doc = #retry_doc]
-            pub const fn retry(self) -> ::core::option::Option<::twerr_core::Retry> {
-                #retry_body
-            }
-
-            /// Whether retrying can succeed: the retry advice is `Backoff` or `AfterReset`.
-            pub const fn is_retryable(self) -> bool {
-                match self.retry() {
-                    ::core::option::Option::Some(retry) => retry.is_retryable(),
-                    ::core::option::Option::None => false,
-                }
-            }
-
-            #status_fn
+            #shared
         }
 
         #[automatically_derived]

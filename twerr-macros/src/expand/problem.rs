@@ -3,10 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::expand::accessors::{self, Shared};
 use crate::expand::docs;
-use crate::expand::rows::{
-    StatusType, full_match, provenance, retry, sparse_match, status, string, variants,
-};
+use crate::expand::rows::{retry, sparse_match, string, text_match, variants};
 use crate::model::{Kind, Row, RowKey, Table};
 use crate::validate::names::ABOUT_BLANK;
 
@@ -85,30 +84,7 @@ pub fn expand(table: &Table) -> TokenStream {
         }
     };
 
-    let text = |get: fn(&Row) -> &str, unknown: &str| {
-        full_match(
-            &variants,
-            |row| {
-                let text = string(get(row));
-                quote! { #text }
-            },
-            quote! { Self::Unknown => #unknown },
-        )
-    };
-    let slug_body = text(slug, "");
-    let message = text(|row| &row.message, "<unknown problem>");
-    let description = text(|row| &row.description, "");
-    let name = text(|row| &row.name, "Unknown");
-    let source = text(|row| &row.source, "");
-    let documented = full_match(
-        &variants,
-        |row| {
-            let documented = row.documented;
-            quote! { #documented }
-        },
-        quote! { Self::Unknown => false },
-    );
-    let none = quote! { ::core::option::Option::None };
+    let slug_body = text_match(&variants, slug, quote! { Self::Unknown => "" });
     let retry_body = sparse_match(
         &variants,
         |row| {
@@ -117,18 +93,23 @@ pub fn expand(table: &Table) -> TokenStream {
                 quote! { ::core::option::Option::Some(#class) }
             })
         },
-        none.clone(),
+        quote! { ::core::option::Option::None },
     );
-    let status_body = sparse_match(
+    let shared = accessors::shared(
         &variants,
-        |row| {
-            row.http
-                .as_ref()
-                .and_then(|(code, _)| status(table, *code, StatusType::Own))
+        table,
+        &Shared {
+            what: "problem type",
+            key: "slug",
+            message: "title",
+            unknown: quote! { Self::Unknown },
+            unknown_message: "<unknown problem>",
+            retry: retry_body,
+            retry_doc: "The retry advice of this problem type; `None` for `about:blank` and \
+                        `Unknown`: then the HTTP status decides.",
+            status: true,
         },
-        none,
     );
-    let provenance = provenance(&variants, table);
 
     quote! {
         #[doc = #DOC]
@@ -172,58 +153,7 @@ pub fn expand(table: &Table) -> TokenStream {
                 #slug_body
             }
 
-            /// The documented title, as Display shows it after the slug.
-            pub const fn message(self) -> &'static str {
-                #message
-            }
-
-            /// The documented description; empty for `Unknown`.
-            pub const fn description(self) -> &'static str {
-                #description
-            }
-
-            /// The variant name; `"Unknown"` for `Unknown`.
-            pub const fn name(self) -> &'static str {
-                #name
-            }
-
-            /// Where the row's text comes from: the doc page and its date, or a URL.
-            pub const fn source(self) -> &'static str {
-                #source
-            }
-
-            /// Whether the table lists this problem type.
-            pub const fn is_known(self) -> bool {
-                !::core::matches!(self, Self::Unknown)
-            }
-
-            /// Whether the docs list it (`false` for types seen only in real responses, and
-            /// for `Unknown`).
-            pub const fn documented(self) -> bool {
-                #documented
-            }
-
-            #provenance
-
-            /// The retry advice of this problem type; `None` for `about:blank` and `Unknown`:
-            /// then the HTTP status decides.
-            pub const fn retry(self) -> ::core::option::Option<::twerr_core::Retry> {
-                #retry_body
-            }
-
-            /// Whether retrying can succeed: the retry advice is `Backoff` or `AfterReset`.
-            pub const fn is_retryable(self) -> bool {
-                match self.retry() {
-                    ::core::option::Option::Some(retry) => retry.is_retryable(),
-                    ::core::option::Option::None => false,
-                }
-            }
-
-            /// The HTTP status the docs say this problem type comes with, if they say.
-            // The expansion's own `Status`, named bare on purpose: see `StatusType::Own`.
-            pub const fn status(self) -> ::core::option::Option<Status> {
-                #status_body
-            }
+            #shared
         }
 
         #[automatically_derived]

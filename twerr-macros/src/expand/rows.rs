@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Retired, RetryClass, Row, Table};
+use crate::model::{RetryClass, Row, Table};
 use crate::validate::names::check_name;
 
 /// A row ready to expand: its variant ident (from a name that passed `check_name`).
@@ -45,6 +45,22 @@ where
             #unknown
         }
     }
+}
+
+/// `match self { Self::A => "a", ..., <unknown arm> }` for a text field of the rows.
+pub fn text_match(
+    variants: &[Variant<'_>],
+    get: fn(&Row) -> &str,
+    unknown: TokenStream,
+) -> TokenStream {
+    full_match(
+        variants,
+        |row| {
+            let text = string(get(row));
+            quote! { #text }
+        },
+        unknown,
+    )
 }
 
 /// `match self { Self::A => a, _ => default }` with arms only for the rows that have a value;
@@ -110,97 +126,4 @@ pub fn status(table: &Table, code: u16, ty: StatusType) -> Option<TokenStream> {
         StatusType::Core => quote! { ::twerr_core::Status },
     };
     Some(quote! { ::core::option::Option::Some(#path::#ident) })
-}
-
-/// `Option<&'static str>` tokens.
-fn optional(text: Option<&String>) -> TokenStream {
-    match text {
-        Some(text) => {
-            let text = string(text);
-            quote! { ::core::option::Option::Some(#text) }
-        }
-        None => quote! { ::core::option::Option::None },
-    }
-}
-
-/// The accessors every table type has for provenance: `retired`, `observed`, `history`.
-pub fn provenance(variants: &[Variant<'_>], table: &Table) -> TokenStream {
-    let none = quote! { ::core::option::Option::None };
-    let empty = quote! { &[] };
-    let retired = sparse_match(
-        variants,
-        |row| {
-            row.retired.as_ref().map(|Retired { date, note }| {
-                let (date, note) = (string(date), string(note));
-                quote! {
-                    ::core::option::Option::Some(&::twerr_core::row::Retired {
-                        date: #date,
-                        note: #note,
-                    })
-                }
-            })
-        },
-        none.clone(),
-    );
-    let observed = sparse_match(
-        variants,
-        |row| {
-            if row.observed.is_empty() {
-                return None;
-            }
-            let entries = row.observed.iter().map(|o| {
-                let message = optional(o.message.as_ref());
-                let http = o
-                    .http
-                    .as_ref()
-                    .and_then(|(code, _)| status(table, *code, StatusType::Core))
-                    .unwrap_or_else(|| none.clone());
-                let source = string(&o.source);
-                quote! {
-                    ::twerr_core::row::Observed { message: #message, http: #http, source: #source }
-                }
-            });
-            Some(quote! { &[#(#entries),*] })
-        },
-        empty.clone(),
-    );
-    let history = sparse_match(
-        variants,
-        |row| {
-            if row.history.is_empty() {
-                return None;
-            }
-            let entries = row.history.iter().map(|h| {
-                let message = optional(h.message.as_ref());
-                let description = optional(h.description.as_ref());
-                let source = string(&h.source);
-                quote! {
-                    ::twerr_core::row::History {
-                        message: #message,
-                        description: #description,
-                        source: #source,
-                    }
-                }
-            });
-            Some(quote! { &[#(#entries),*] })
-        },
-        empty,
-    );
-    quote! {
-        /// When the docs dropped this row: its date and what replaced it. `None` for current
-        /// rows and unknown values.
-        pub const fn retired(self) -> ::core::option::Option<&'static ::twerr_core::row::Retired> {
-            #retired
-        }
-
-        /// What real responses said where it differs from the docs (message, HTTP status).
-        pub const fn observed(self) -> &'static [::twerr_core::row::Observed] {
-            #observed
-        }
-
-        /// Other doc versions' wording of this row.
-        pub const fn history(self) -> &'static [::twerr_core::row::History] {
-            #history
-        }
-    }
 }
