@@ -54,26 +54,49 @@ pub(crate) struct JsonBody {
 ///
 /// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
 pub(crate) fn parse(body: &[u8], keep_members: bool, out: &mut JsonBody) {
+    if keep_members {
+        // An error body is read for nearly all it holds, and serde_json checks the UTF-8 of
+        // every member kept verbatim on its own (a call per member, on short unaligned text).
+        // Checking the whole body at once is cheaper, and lets serde_json skip those checks.
+        // A success body is mostly skipped, unchecked; a pass over all of it would cost more.
+        match std::str::from_utf8(body) {
+            Ok(text) => read(serde_json::Deserializer::from_str(text), keep_members, out),
+            // Read once, from a lossy copy (see below).
+            Err(_) => read_lossy(body, keep_members, out),
+        }
+        return;
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     // A syntax error (truncation, trailing bytes, a Python repr) ends the pass; what was
     // complete before it is already in `out`, and nothing else is needed from the error.
-    let read = TopSeed {
+    let result = TopSeed {
         out: &mut *out,
         keep_members,
     }
     .deserialize(&mut de);
-    if read.is_ok() {
-        return;
-    }
     // serde_json also stops at a string (or a kept member) holding invalid UTF-8, which would
     // drop that error and every one after it. Such a body is read again from a lossy copy:
     // the copy, and the second pass, are paid only by bodies that are broken this way.
-    if std::str::from_utf8(body).is_err() {
-        let text = String::from_utf8_lossy(body);
+    if result.is_err() && std::str::from_utf8(body).is_err() {
         *out = JsonBody::default();
-        let mut de = serde_json::Deserializer::from_str(&text);
-        let _ = TopSeed { out, keep_members }.deserialize(&mut de);
+        read_lossy(body, keep_members, out);
     }
+}
+
+/// One pass over a body that is known to be text.
+fn read<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    keep_members: bool,
+    out: &mut JsonBody,
+) {
+    // As in `parse`: what was complete before a syntax error is already in `out`.
+    let _ = TopSeed { out, keep_members }.deserialize(&mut de);
+}
+
+/// One pass over a lossy UTF-8 copy of `body` (which is not valid UTF-8).
+fn read_lossy(body: &[u8], keep_members: bool, out: &mut JsonBody) {
+    let text = String::from_utf8_lossy(body);
+    read(serde_json::Deserializer::from_str(&text), keep_members, out);
 }
 
 impl JsonBody {
@@ -157,6 +180,26 @@ impl JsonBody {
             top.code.is_some() && top.message.is_some()
         } else {
             top.code.is_some() || top.message.is_some()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ErrorResponse;
+
+    /// Bytes that serde_json never checks (a member name, a skipped member) are read lossily
+    /// too when the body is checked as a whole up front: the same errors, names and extras.
+    #[test]
+    fn unchecked_bad_bytes_read_alike_for_every_status() {
+        let body = b"{\"errors\":[{\"code\":34,\"x\xFF\":1,\"message\":\"m\"}],\"meta\":\"\xFF\"}";
+        for status in [400, 200] {
+            let r = ErrorResponse::parse(status, body);
+            let error = r.errors().first();
+            assert_eq!(error.and_then(|e| e.code()).map(|c| c.as_u16()), Some(34));
+            assert_eq!(error.and_then(|e| e.message()), Some("m"));
+            let extra: Vec<_> = error.into_iter().flat_map(|e| e.extra()).collect();
+            assert_eq!(extra, [("x\u{FFFD}", "1")], "status {status}");
         }
     }
 }
