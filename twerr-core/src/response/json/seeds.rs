@@ -35,6 +35,26 @@ macro_rules! ignore_scalars {
     };
 }
 
+/// `DeserializeSeed` for visitors that read any JSON value: the seed is its own visitor.
+macro_rules! seed_is_visitor {
+    ($($seed:ident),+) => {$(
+        impl<'de> DeserializeSeed<'de> for $seed<'_> {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+                de.deserialize_any(self)
+            }
+        }
+    )+};
+}
+
+seed_is_visitor!(
+    TopSeed,
+    ErrorsSeed,
+    EntrySeed,
+    ProcessingSeed,
+    MediaErrorSeed
+);
+
 /// Skips every element of a sequence.
 fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
     while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -45,13 +65,6 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
 pub(super) struct TopSeed<'o> {
     pub(super) out: &'o mut JsonBody,
     pub(super) keep_members: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for TopSeed<'_> {
@@ -158,13 +171,6 @@ struct ErrorsSeed<'o> {
     out: &'o mut JsonBody,
 }
 
-impl<'de> DeserializeSeed<'de> for ErrorsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ErrorsSeed<'_> {
     type Value = ();
 
@@ -208,13 +214,6 @@ fn push_message(out: &mut JsonBody, text: &str) {
 /// or a string. Nulls, numbers and nested lists are not errors and are skipped.
 struct EntrySeed<'o> {
     out: &'o mut JsonBody,
-}
-
-impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for EntrySeed<'_> {
@@ -264,13 +263,6 @@ struct ProcessingSeed<'o> {
     out: &'o mut JsonBody,
 }
 
-impl<'de> DeserializeSeed<'de> for ProcessingSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ProcessingSeed<'_> {
     type Value = ();
 
@@ -305,13 +297,6 @@ impl<'de> Visitor<'de> for ProcessingSeed<'_> {
 /// `processing_info.error`: `{code, name, message}` in the media service's own numbering.
 struct MediaErrorSeed<'o> {
     out: &'o mut JsonBody,
-}
-
-impl<'de> DeserializeSeed<'de> for MediaErrorSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
