@@ -31,3 +31,9 @@ pub use rate_limit::{RateLimit, RetryAfter, Window};
 pub use response::{ApiError, BodyFormat, ErrorResponse, MediaError};
 pub use retry::Retry;
 pub use unix_time::UnixTime;
+
+/// The text of the `error-table.toml` this crate was compiled from, byte for byte.
+///
+/// Tools that compare the compiled-in table with a newer docs page (`twerr table diff`) read
+/// it, so they judge exactly what the types in this crate were generated from.
+pub const ERROR_TABLE: &str = include_str!("../error-table.toml");
