@@ -16,21 +16,6 @@ pub(crate) const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 /// Added after a reset so the retry lands in the new window despite 1 s header resolution.
 const RESET_MARGIN: u64 = 1;
 
-/// The more restrictive of two pieces of advice: `Never` > `AfterReset` > `Backoff`.
-///
-/// A request that also failed for a reason no retry fixes is not worth retrying; one that is
-/// rate limited must wait for the reset even if another error alone would allow a backoff.
-pub(crate) fn most_restrictive(a: Retry, b: Retry) -> Retry {
-    fn rank(retry: Retry) -> u8 {
-        match retry {
-            Retry::Backoff => 0,
-            Retry::AfterReset => 1,
-            Retry::Never => 2,
-        }
-    }
-    if rank(b) > rank(a) { b } else { a }
-}
-
 /// When a rate-limited request may be retried, as far as the headers say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ResetAt {
@@ -103,24 +88,5 @@ fn after_reset(limits: Option<&RateLimit>, now: u64) -> Duration {
     match reset.max(retry_after) {
         Some(secs) => Duration::from_secs(secs.saturating_add(RESET_MARGIN)).min(MAX_WAIT),
         None => UNKNOWN_RESET_WAIT,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn never_beats_after_reset_beats_backoff() {
-        use Retry::*;
-        for (a, b, expected) in [
-            (Backoff, AfterReset, AfterReset),
-            (AfterReset, Backoff, AfterReset),
-            (Backoff, Never, Never),
-            (Never, AfterReset, Never),
-            (Backoff, Backoff, Backoff),
-        ] {
-            assert_eq!(most_restrictive(a, b), expected);
-        }
     }
 }

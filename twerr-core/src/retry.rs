@@ -6,18 +6,27 @@ use core::fmt;
 ///
 /// Every error row of `error-table.toml` carries one of these; for values the table does not
 /// know, [`Status::retry`](crate::Status::retry) falls back to the class of the HTTP status.
+///
+/// The variants are ordered by severity, `Backoff < AfterReset < Never`, so the advice for a
+/// response with several errors is the [`max`](Ord::max) of theirs: a request that also failed
+/// for a reason no retry fixes is not worth retrying, and one that is rate limited must wait for
+/// the reset even if another error alone would allow a backoff.
+///
+/// The enum is exhaustive on purpose. It is twerr's own classification, not Twitter's, and a
+/// retry loop should handle every class explicitly: a new class would change what every loop has
+/// to do, so it is a breaking change, not something a wildcard arm may silently absorb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
 pub enum Retry {
-    /// Repeating the request fails the same way: fix the request, the credentials or the
-    /// account first.
-    Never,
     /// Transient server trouble: retry with exponential backoff, and only requests that are
     /// safe to repeat (a blind retry of a POST is how code 187, "Status is a duplicate", is
     /// produced).
     Backoff,
-    /// Rate limited: wait until the limit's window resets, then retry.
+    /// Rate limited: wait until the limit's window resets, then retry. Safe for any method: the
+    /// request was rejected before it was processed.
     AfterReset,
+    /// Repeating the request fails the same way: fix the request, the credentials or the
+    /// account first.
+    Never,
 }
 
 impl Retry {

@@ -4,7 +4,7 @@ mod common;
 
 use common::{codes, expected_retry, extras, messages, raw_extras, unknown_code};
 use serde_json::json;
-use twerr_core::{BodyFormat, Code, ErrorResponse, Problem, Retry, Status};
+use twerr_core::{ApiError, BodyFormat, Code, ErrorResponse, Problem, Retry, Status};
 
 fn parse(status: u16, body: &str) -> ErrorResponse {
     ErrorResponse::parse(status, body.as_bytes())
@@ -426,4 +426,32 @@ fn display_lists_at_most_three_errors() {
     );
     let r = parse(500, "line one\nline two");
     assert!(!r.to_string().contains('\n'));
+}
+
+#[test]
+fn the_max_of_the_errors_advice_is_the_responses_advice() {
+    // One known code per retry class, in every order and pairing: `Ord` on `Retry` is the one
+    // ranking, so a caller's `max()` must agree with `retry()`.
+    let classes = [Retry::Backoff, Retry::AfterReset, Retry::Never];
+    let representatives: Vec<Code> = classes
+        .iter()
+        .filter_map(|&retry| Code::ALL.iter().copied().find(|c| c.retry() == Some(retry)))
+        .collect();
+    assert!(
+        representatives.len() >= 2,
+        "the table has codes of several classes"
+    );
+    for &a in &representatives {
+        for &b in &representatives {
+            let body = format!(
+                r#"{{"errors":[{{"code":{}}},{{"code":{}}}]}}"#,
+                a.as_u16(),
+                b.as_u16()
+            );
+            let response = parse(400, &body);
+            let max = response.errors().iter().filter_map(ApiError::retry).max();
+            assert_eq!(max, response.retry(), "codes {a} and {b}");
+            assert_eq!(max, a.retry().max(b.retry()), "codes {a} and {b}");
+        }
+    }
 }

@@ -283,10 +283,7 @@ impl ErrorResponse {
         if !self.is_error() {
             return None;
         }
-        let known = self
-            .all_errors()
-            .filter_map(ApiError::retry)
-            .reduce(advice::most_restrictive);
+        let known = self.all_errors().filter_map(ApiError::retry).max();
         known
             .or_else(|| self.effective_status().retry())
             .or(Some(Retry::Never))
