@@ -17,16 +17,14 @@ mod advice;
 #[cfg(feature = "http")]
 mod http_interop;
 #[cfg(feature = "std")]
-mod rate_limit;
-#[cfg(feature = "std")]
 mod response;
 #[cfg(feature = "serde")]
 mod serde_impls;
 
+#[cfg(feature = "std")]
+pub use advice::{RateLimit, RetryAfter, Window};
 pub use generated::{Code, Problem, Status, UnknownCode, UnknownStatus};
 pub use parse_error::ParseError;
-#[cfg(feature = "std")]
-pub use rate_limit::{RateLimit, RetryAfter, Window};
 #[cfg(feature = "std")]
 pub use response::{ApiError, BodyFormat, ErrorResponse, MediaError};
 pub use retry::Retry;

@@ -23,7 +23,6 @@ pub(crate) use member::json_quote;
 use seeds::TopSeed;
 
 /// Everything one pass found, before the top level is assembled.
-#[derive(Default)]
 pub(crate) struct JsonBody {
     /// Entries of `errors` (and an `error` object), in body order.
     pub(crate) errors: ErrorList,
@@ -46,6 +45,24 @@ pub(crate) struct JsonBody {
     pub(crate) media: Option<MediaError>,
     /// Unknown top-level members were skipped rather than kept.
     pub(crate) skipped_members: bool,
+}
+
+impl Default for JsonBody {
+    fn default() -> Self {
+        JsonBody {
+            errors: ErrorList::Empty,
+            top: ApiError::new(),
+            top_extra: Vec::new(),
+            entry_extra: Vec::new(),
+            text: TextBuf::default(),
+            error: None,
+            error_description: None,
+            error_at: None,
+            has_data: false,
+            media: None,
+            skipped_members: false,
+        }
+    }
 }
 
 /// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
@@ -123,7 +140,7 @@ impl JsonBody {
             let mut entry = ApiError {
                 title,
                 message: Some(message),
-                ..ApiError::default()
+                ..ApiError::new()
             };
             if is_problem {
                 *problem = Some(self.take_top());
@@ -152,7 +169,7 @@ impl JsonBody {
 
     /// The top-level object as an error, with its extra members.
     fn take_top(&mut self) -> ApiError {
-        let mut top = mem::take(&mut self.top);
+        let mut top = mem::replace(&mut self.top, ApiError::new());
         top.extra = mem::take(&mut self.top_extra).into_boxed_slice();
         top
     }
