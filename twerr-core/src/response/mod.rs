@@ -125,6 +125,43 @@ struct Parts {
 }
 
 impl Parts {
+    /// Reads `body` (its format sniffed into `head`) into these parts, and `has_data` into
+    /// `head`. `success`: the status was a success.
+    fn fill(&mut self, head: &mut Head, body: &[u8], success: bool) {
+        match head.format {
+            BodyFormat::Json => {
+                // Unknown top-level members only matter when the top level is an error; on a
+                // success status they are skipped, and read in a second pass in the rare case
+                // the top level turns out to be an error after all.
+                let mut found = json::JsonBody::default();
+                json::parse(body, !success, &mut found);
+                if success && found.skipped_members && found.top_is_error(true) {
+                    found = json::JsonBody::default();
+                    json::parse(body, true, &mut found);
+                }
+                head.has_data = found.has_data;
+                found.assemble(success, &mut self.errors, &mut self.problem);
+                // Every error shares the one text buffer; none is needed when nothing was kept.
+                let text = found.text.finish();
+                if let Some(mut media) = found.media.take() {
+                    media.text.clone_from(&text);
+                    self.media_error = Some(media);
+                }
+                if let Some(problem) = &mut self.problem {
+                    problem.text.clone_from(&text);
+                }
+                self.errors.share_text(text);
+            }
+            BodyFormat::Xml => self.errors = xml::parse(body).into(),
+            BodyFormat::Html => self.html_title = sniff::html_title(body).map(Into::into),
+            BodyFormat::Text | BodyFormat::Empty => {}
+        }
+        // Structured or not, a failure keeps something: its errors, or a copy of the body.
+        if !success && self.is_empty() {
+            self.raw_body = sniff::raw_copy(body).map(Into::into);
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.errors.is_empty()
             && self.problem.is_none()
@@ -199,51 +236,24 @@ impl ErrorResponse {
 
     fn parse_body(status: Status, body: &[u8]) -> Self {
         let body = sniff::strip_bom(body);
-        let format = sniff::format_of(body);
         let mut head = Head {
             status: status.as_u16(),
-            format,
+            format: sniff::format_of(body),
             has_data: false,
         };
-        let mut parts = Parts::default();
-        let success = is_success(status);
-        match format {
-            BodyFormat::Json => {
-                // Unknown top-level members only matter when the top level is an error; on a
-                // success status they are skipped, and read in a second pass in the rare case
-                // the top level turns out to be an error after all.
-                let mut found = json::JsonBody::default();
-                json::parse(body, !success, &mut found);
-                if success && found.skipped_members && found.top_is_error(true) {
-                    found = json::JsonBody::default();
-                    json::parse(body, true, &mut found);
-                }
-                head.has_data = found.has_data;
-                found.assemble(success, &mut parts.errors, &mut parts.problem);
-                // Every error shares the one text buffer; none is needed when nothing was kept.
-                let text = found.text.finish();
-                if let Some(mut media) = found.media.take() {
-                    media.text.clone_from(&text);
-                    parts.media_error = Some(media);
-                }
-                if let Some(problem) = &mut parts.problem {
-                    problem.text.clone_from(&text);
-                }
-                parts.errors.share_text(text);
-            }
-            BodyFormat::Xml => parts.errors = xml::parse(body).into(),
-            BodyFormat::Html => parts.html_title = sniff::html_title(body).map(Into::into),
-            BodyFormat::Text | BodyFormat::Empty => {}
-        }
-        let mut response = ErrorResponse { head, parts: None };
-        // Structured or not, an error keeps something: its errors, or a copy of the body.
-        if parts.is_empty() && !is_success(status) {
-            parts.raw_body = sniff::raw_copy(body).map(Into::into);
-        }
-        if !parts.is_empty() {
-            response.parts = Some(Box::new(parts));
-        }
-        response
+        let parts = if is_success(status) {
+            // Mostly nothing to keep: fill a local, and box it only if something was found.
+            let mut parts = Parts::default();
+            parts.fill(&mut head, body, true);
+            (!parts.is_empty()).then(|| Box::new(parts))
+        } else {
+            // A failure always keeps something (its errors, or a copy of the body): fill the
+            // box in place rather than moving a filled value into it.
+            let mut parts = Box::<Parts>::default();
+            parts.fill(&mut head, body, false);
+            (!parts.is_empty()).then_some(parts)
+        };
+        ErrorResponse { head, parts }
     }
 
     /// The HTTP status as received.
