@@ -1,8 +1,9 @@
 //! Loading the table's text: from the macro argument or from a file next to the crate.
 
 use std::ffi::OsStr;
-use std::io;
 use std::path::{Path, PathBuf};
+
+use twerr_table::diagnostics::io_reason;
 
 use crate::input::TableSource;
 
@@ -38,7 +39,7 @@ pub fn load(source: &TableSource, manifest_dir: Option<&OsStr>) -> Result<Loaded
                 format!(
                     "{path}: cannot read the table: {}; the path is relative to the directory \
                      of the crate's Cargo.toml: fix the path or create the file",
-                    why(&e)
+                    io_reason(&e)
                 )
             })?;
             Ok(Loaded {
@@ -47,17 +48,6 @@ pub fn load(source: &TableSource, manifest_dir: Option<&OsStr>) -> Result<Loaded
                 file: full.to_str().map(str::to_owned),
             })
         }
-    }
-}
-
-/// A platform-neutral reason, so the message (and its UI test) reads the same everywhere.
-fn why(error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::NotFound => "no such file".to_owned(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        io::ErrorKind::InvalidData => "the file is not valid UTF-8".to_owned(),
-        io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
-        _ => error.to_string(),
     }
 }
 
