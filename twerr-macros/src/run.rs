@@ -32,7 +32,12 @@ pub fn error_table(args: TokenStream) -> TokenStream {
         }
     };
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR");
-    let loaded = match read::load(&input.source, manifest_dir.as_deref()) {
+    let working_dir = std::env::current_dir().ok();
+    let loaded = match read::load(
+        &input.source,
+        manifest_dir.as_deref(),
+        working_dir.as_deref(),
+    ) {
         Ok(loaded) => loaded,
         Err(message) => {
             let mut out = expand::expand(&Table::default(), None);
@@ -88,7 +93,10 @@ mod tests {
         let mut size = 0;
         for _ in 0..RUNS {
             let (table, diags) = check(&text);
-            assert!(!diags.iter().any(|d| d.is_error()), "the real table has mistakes");
+            assert!(
+                !diags.iter().any(|d| d.is_error()),
+                "the real table has mistakes"
+            );
             size = expand::expand(&table, Some(path)).to_string().len();
         }
         let each = start.elapsed() / RUNS;

@@ -1,8 +1,8 @@
 //! Every table mistake the macro must report, each with a snapshot of its message.
 
+use crate::check;
 use crate::diagnostics::render;
 use crate::model::RowKey;
-use crate::check;
 use crate::validate::fixture::{TABLE, edit};
 
 /// The rendered messages for a table, one per line, as the compiler would show them.
