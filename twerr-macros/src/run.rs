@@ -57,6 +57,18 @@ pub fn error_table(args: TokenStream) -> TokenStream {
     out
 }
 
+/// `retry_spellings!()`: the spellings of every retry class; it takes no arguments.
+pub fn retry_spellings(args: TokenStream) -> TokenStream {
+    let mut out = expand::retry_spellings();
+    if !args.is_empty() {
+        out.extend(compile_errors(
+            ["retry_spellings!() takes no arguments".to_owned()],
+            Span::call_site(),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
