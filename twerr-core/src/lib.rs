@@ -6,6 +6,8 @@
 // The generated code names this crate by its absolute path, `::twerr_core::...`.
 extern crate self as twerr_core;
 
+#[cfg(feature = "std")]
+pub mod escape;
 mod retry;
 pub mod table;
 mod unix_time;

@@ -7,7 +7,8 @@
 //! `Problem::Unknown`) or `null`. Parsed responses (feature `std`) serialize only, in the shape
 //! `twerr classify --json` prints.
 //!
-//! An error's extra members are written verbatim, repeated names numbered: the docs of
+//! An error's extra members are written verbatim where strict JSON readers accept them, as
+//! strings named in `extra_raw` where not, repeated names numbered: the docs of
 //! `Serialize for ApiError` say how.
 
 use core::fmt;
@@ -103,7 +104,7 @@ impl<'de> Deserialize<'de> for Problem {
 #[cfg(feature = "std")]
 mod responses {
     use std::borrow::Cow;
-    use std::collections::HashSet;
+    use std::collections::{HashMap, HashSet};
     use std::time::{SystemTime, UNIX_EPOCH};
 
     use serde::ser::{SerializeMap, SerializeStruct};
@@ -139,17 +140,19 @@ mod responses {
     }
 
     /// `{"code", "known", "name", "message", "slug", "type", "title", "detail", "status",
-    /// "extra"}`; `known` and `name` describe the code when there is one, else the problem
-    /// type; `extra` maps each member name to its JSON value.
+    /// "extra", "extra_raw"}`; `known` and `name` describe the code when there is one, else the
+    /// problem type; `extra` maps each member name to its JSON value.
     ///
     /// Extra values are written as the body had them, through serde_json's `RawValue`:
-    /// `123456789012345678901234567890` and `1.00` keep their digits, and deeply nested values
-    /// are written whole. A name the body repeats keeps its first value under the name and the
-    /// later ones under `name#2`, `name#3`, ... (a key already taken, by a member really named
-    /// `name#2` say, gets a further `#N`), so no key is written twice and no value is lost.
-    /// Turned into a `serde_json::Value` instead, numbers are rounded to what `Value` holds
-    /// and a value nested past its recursion limit is an error; serializers other than
-    /// serde_json's see `RawValue`'s own form.
+    /// `123456789012345678901234567890` and `1.00` keep their digits, so nothing is rounded.
+    /// What is written always parses into a `serde_json::Value`: a value that would not (a
+    /// number out of `f64`'s range like `1e400`, nesting past serde_json's recursion limit of
+    /// 128, an escaped surrogate without its pair) is written as a JSON string of its raw text
+    /// instead, and its key is listed in `extra_raw`, so a reader can tell `"1e400"` the string
+    /// from `1e400` the number. A name the body repeats keeps its first value under the name
+    /// and the later ones under `name#2`, `name#3`, ... (a key already taken, by a member
+    /// really named `name#2` say, gets a further `#N`), so no key is written twice and no
+    /// value is lost. Serializers other than serde_json's see `RawValue`'s own form.
     impl Serialize for ApiError {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let (known, name) = match (self.code(), self.problem()) {
@@ -160,7 +163,13 @@ mod responses {
                 ),
                 (None, None) => (false, None),
             };
-            let mut s = serializer.serialize_struct("ApiError", 10)?;
+            let extra = extras(self);
+            let raw: Vec<&str> = extra
+                .iter()
+                .filter(|e| e.value.is_none())
+                .map(|e| &*e.key)
+                .collect();
+            let mut s = serializer.serialize_struct("ApiError", 11)?;
             s.serialize_field("code", &self.code())?;
             s.serialize_field("known", &known)?;
             s.serialize_field("name", &name)?;
@@ -170,39 +179,72 @@ mod responses {
             s.serialize_field("title", &self.title())?;
             s.serialize_field("detail", &self.detail())?;
             s.serialize_field("status", &self.status())?;
-            s.serialize_field("extra", &Extra(self))?;
+            s.serialize_field("extra", &Extra(&extra))?;
+            s.serialize_field("extra_raw", &raw)?;
             s.end()
         }
     }
 
-    /// Extra members as a map from name to JSON value, verbatim, repeated names numbered (see
-    /// `Serialize for ApiError`).
-    struct Extra<'a>(&'a ApiError);
+    /// One extra member as written: its key (numbered when repeated), and its value when it
+    /// is JSON that a `serde_json::Value` holds (else the raw text is written as a string).
+    struct ExtraEntry<'a> {
+        key: Cow<'a, str>,
+        raw: &'a str,
+        value: Option<&'a RawValue>,
+    }
+
+    /// The extra members with their keys, repeated names numbered (see `Serialize for
+    /// ApiError`). Linear: each name remembers the last number it used, so `n` repeats cost
+    /// `n` lookups rather than `n` squared.
+    fn extras(error: &ApiError) -> Vec<ExtraEntry<'_>> {
+        let extra = error.extra();
+        let mut taken: HashSet<Cow<'_, str>> = HashSet::with_capacity(extra.len());
+        let mut next: HashMap<&str, u64> = HashMap::new();
+        let mut out = Vec::with_capacity(extra.len());
+        for (name, raw) in extra {
+            let key = if taken.contains(name) {
+                let n = next.entry(name).or_insert(2);
+                let mut key = format!("{name}#{n}");
+                while taken.contains(key.as_str()) {
+                    *n += 1;
+                    key = format!("{name}#{n}");
+                }
+                *n += 1;
+                Cow::Owned(key)
+            } else {
+                Cow::Borrowed(name)
+            };
+            taken.insert(key.clone());
+            out.push(ExtraEntry {
+                key,
+                raw,
+                value: strict_json(raw),
+            });
+        }
+        out
+    }
+
+    /// `raw` as a value to write verbatim, when a `serde_json::Value` can hold it.
+    fn strict_json(raw: &str) -> Option<&RawValue> {
+        // Most extras are strings and small numbers: a cheap look decides for them.
+        let simple = raw.len() < 16 && !raw.contains(['e', 'E', '.', '[', '{', '\\']);
+        if !simple && serde_json::from_str::<serde_json::Value>(raw).is_err() {
+            return None;
+        }
+        serde_json::from_str::<&RawValue>(raw).ok()
+    }
+
+    /// Extra members as a map from key to value.
+    struct Extra<'a>(&'a [ExtraEntry<'a>]);
 
     impl Serialize for Extra<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let extra = self.0.extra();
-            let mut map = serializer.serialize_map(Some(extra.len()))?;
-            let mut taken: HashSet<Cow<'_, str>> = HashSet::with_capacity(extra.len());
-            for (name, raw) in extra {
-                let key = if taken.contains(name) {
-                    let mut n = 2u64;
-                    let mut key = format!("{name}#{n}");
-                    while taken.contains(key.as_str()) {
-                        n += 1;
-                        key = format!("{name}#{n}");
-                    }
-                    Cow::Owned(key)
-                } else {
-                    Cow::Borrowed(name)
-                };
-                // The text is JSON the parser accepted, so it always reads back; should it
-                // not, it is kept as a string rather than lost.
-                match serde_json::from_str::<&RawValue>(raw) {
-                    Ok(value) => map.serialize_entry(&key, value)?,
-                    Err(_) => map.serialize_entry(&key, raw)?,
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for entry in self.0 {
+                match entry.value {
+                    Some(value) => map.serialize_entry(&entry.key, value)?,
+                    None => map.serialize_entry(&entry.key, entry.raw)?,
                 }
-                taken.insert(key);
             }
             map.end()
         }

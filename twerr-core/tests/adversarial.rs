@@ -205,7 +205,13 @@ fn ten_megabyte_bodies() {
     let count = SIZE / entry.len();
     let json = format!(r#"{{"errors":[{}{{"code":88}}]}}"#, entry.repeat(count));
     let r = parse(429, json.as_bytes());
-    assert_eq!(r.errors().len(), count + 1, "every error is kept");
+    // The first 10,000 are kept and the rest counted: none is lost without a trace.
+    assert_eq!(r.errors().len(), 10_000);
+    assert_eq!(r.omitted_errors(), (count + 1 - 10_000) as u64);
+    assert!(
+        r.to_string()
+            .ends_with(&format!("and {} more", count + 1 - 3))
+    );
 
     let data = format!(r#"{{"data":"{text}"}}"#);
     let r = parse(200, data.as_bytes());

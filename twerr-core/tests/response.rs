@@ -112,7 +112,8 @@ fn an_error_displays_as_one_line_of_its_own() {
         b"{\"errors\":[{\"code\":187,\"message\":\"Status is\\na duplicate.\"}]}",
     );
     let error = r.errors().first().map(ToString::to_string);
-    assert_eq!(error.as_deref(), Some("187 Status is a duplicate."));
+    // The line break is shown escaped: the log line stays one line, and says what was sent.
+    assert_eq!(error.as_deref(), Some(r"187 Status is\na duplicate."));
     let r = ErrorResponse::parse(
         400u16,
         br#"{"error":"invalid_request","error_description":"Value passed for the token was invalid."}"#,

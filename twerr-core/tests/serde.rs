@@ -85,7 +85,7 @@ fn response_shape() {
             "status": 429, "effective_status": 429, "format": "json", "is_error": true,
             "errors": [{"code": 88, "known": code.is_known(), "name": code.is_known().then(|| code.name()),
                         "message": "Rate limit exceeded", "slug": null, "type": null, "title": null,
-                        "detail": null, "status": null, "extra": {}}],
+                        "detail": null, "status": null, "extra": {}, "extra_raw": []}],
             "problem": null, "media_error": null, "html_title": null, "raw_body": null,
             "retry": r.retry().map(Retry::as_str),
             "rate_limit": {"limit": null, "remaining": 0, "reset": 1795557600u64, "app_24h": null,
@@ -146,7 +146,7 @@ fn extras_are_written_verbatim_and_repeated_names_numbered() {
     let body = r#"{"errors":[{"code":34,"big":123456789012345678901234567890,"f":1.00,"e":-0.5E+3,"s":"a\u00e9\"b","dup":1,"dup":"two","o":{"k":[true, null]},"dup":[3],"dup#2":"literal","message":"m"}]}"#;
     let r = ErrorResponse::parse(404u16, body.as_bytes());
     let text = serde_json::to_string(&r).unwrap_or_default();
-    let extra = r#""extra":{"big":123456789012345678901234567890,"f":1.00,"e":-0.5E+3,"s":"a\u00e9\"b","dup":1,"dup#2":"two","o":{"k":[true, null]},"dup#3":[3],"dup#2#2":"literal"}}"#;
+    let extra = r#""extra":{"big":123456789012345678901234567890,"f":1.00,"e":-0.5E+3,"s":"a\u00e9\"b","dup":1,"dup#2":"two","o":{"k":[true, null]},"dup#3":[3],"dup#2#2":"literal"},"extra_raw":[]}"#;
     assert!(text.contains(extra), "{text}");
     // Still one JSON document, every key once.
     let value: Value = serde_json::from_str(&text).unwrap_or_default();
@@ -164,11 +164,43 @@ fn extras_are_written_verbatim_and_repeated_names_numbered() {
     assert!(pretty.contains(r#""f": 1.00,"#), "{pretty}");
 }
 
+/// Everything written parses into a `serde_json::Value`: what a `Value` cannot hold is a
+/// string of its raw text, named in `extra_raw`, and nothing is lost.
 #[test]
-fn an_extra_too_deep_for_a_value_is_written_verbatim() {
-    let deep = "[".repeat(1000) + &"]".repeat(1000);
-    let body = format!(r#"{{"errors":[{{"code":88,"deep":{deep}}}]}}"#);
+fn extras_a_value_cannot_hold_are_strings_named_in_extra_raw() {
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    let body = format!(
+        r#"{{"errors":[{{"code":88,"deep":{deep},"big":1e400,"s":"a\ud800b","ok":[1e300],"message":"a\ud800b"}}]}}"#
+    );
     let r = ErrorResponse::parse(429u16, body.as_bytes());
-    let text = serde_json::to_string(&r).unwrap_or_default();
-    assert!(text.contains(&format!(r#""extra":{{"deep":{deep}}}"#)));
+    let text = serde_json::to_string_pretty(&r).unwrap_or_default();
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(e) => panic!("strict JSON readers refuse it: {e}"),
+    };
+    let error = &value["errors"][0];
+    assert_eq!(error["extra_raw"], json!(["deep", "big", "s"]));
+    assert_eq!(error["extra"]["deep"], json!(deep));
+    assert_eq!(error["extra"]["big"], json!("1e400"));
+    assert_eq!(error["extra"]["s"], json!(r#""a\ud800b""#));
+    assert_eq!(error["extra"]["ok"], json!([1e300]));
+    // The message is read, its unpaired surrogate replaced.
+    assert_eq!(error["message"], json!("a\u{FFFD}b"));
+}
+
+/// Repeated names are numbered in linear time: each name remembers its last number.
+#[test]
+fn many_repeats_of_one_name_are_numbered_quickly() {
+    let body = format!(
+        r#"{{"errors":[{{"code":34{}}}]}}"#,
+        r#","x":1"#.repeat(20_000)
+    );
+    let r = ErrorResponse::parse(404u16, body.as_bytes());
+    let value = serde_json::to_value(&r).unwrap_or_default();
+    let extra = value["errors"][0]["extra"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(extra.len(), 20_000);
+    assert_eq!(extra.get("x#20000"), Some(&json!(1)));
 }

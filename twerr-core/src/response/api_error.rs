@@ -259,7 +259,7 @@ mod serde_tests {
         };
         let text = serde_json::to_string(&error).unwrap_or_default();
         assert!(
-            text.ends_with(r#""extra":{"x":"not json","x#2":[1]}}"#),
+            text.ends_with(r#""extra":{"x":"not json","x#2":[1]},"extra_raw":["x"]}"#),
             "{text}"
         );
     }

@@ -20,7 +20,8 @@ impl fmt::Display for ErrorResponse {
     /// error in the body's own words (at most three, then a count), the HTML title or the
     /// start of an unstructured body. The alternate form adds the retry advice: the reset time
     /// for [`Retry::AfterReset`], "retry with backoff" for [`Retry::Backoff`], nothing for
-    /// [`Retry::Never`]. Always one line.
+    /// [`Retry::Never`]. Always one line: the body's text is escaped as [`escape`](crate::escape)
+    /// says, so no body can start a new log line or drive a terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.status())?;
         let effective = self.effective_status();
@@ -31,7 +32,9 @@ impl fmt::Display for ErrorResponse {
         let mut shown = 0;
         for error in self.all_errors() {
             if shown == SHOWN_ERRORS {
-                let rest = self.all_errors().count() - SHOWN_ERRORS;
+                // The errors not kept count too: the log line says how many the body had.
+                let rest =
+                    (self.all_errors().count() - SHOWN_ERRORS) as u64 + self.omitted_errors();
                 write!(f, "; and {rest} more")?;
                 break;
             }
@@ -126,17 +129,11 @@ fn write_error(f: &mut fmt::Formatter<'_>, error: &ApiError) -> fmt::Result {
     }
 }
 
-/// Text with line breaks and tabs shown as spaces, so a log line stays one line.
+/// Body text as it appears in a log line: see [`crate::escape`].
 struct OneLine<'a>(&'a str);
 
 impl fmt::Display for OneLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, part) in self.0.split(['\n', '\r', '\t']).enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(part)?;
-        }
-        Ok(())
+        crate::escape::write_escaped(f, self.0)
     }
 }

@@ -5,6 +5,12 @@ use std::sync::Arc;
 
 use super::ApiError;
 
+/// The most errors a response keeps; the rest are counted
+/// ([`ErrorResponse::omitted_errors`](super::ErrorResponse::omitted_errors)). Real bodies carry
+/// at most about a hundred (a 100-id lookup where every id fails); the limit bounds what a
+/// hostile body can make a response hold, whatever the input size.
+pub(crate) const MAX_ERRORS: usize = 10_000;
+
 /// Most error bodies carry exactly one error; keeping it inline saves the `Vec` allocation
 /// that would otherwise cost as much as parsing a small body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,13 +51,33 @@ impl ErrorList {
         matches!(self, ErrorList::Empty)
     }
 
-    pub(crate) fn push(&mut self, error: ApiError) {
-        let at = self.len();
-        self.insert(at, error);
+    /// Whether the list holds [`MAX_ERRORS`] and takes no more.
+    pub(crate) fn is_full(&self) -> bool {
+        self.len() >= MAX_ERRORS
     }
 
-    /// Inserts at `at` (clamped to the length).
-    pub(crate) fn insert(&mut self, at: usize, error: ApiError) {
+    /// Appends `error`, unless the list is full: then `false`, and the caller counts it.
+    pub(crate) fn push(&mut self, error: ApiError) -> bool {
+        if self.is_full() {
+            return false;
+        }
+        let at = self.len();
+        self.insert_unbounded(at, error);
+        true
+    }
+
+    /// Inserts at `at` (clamped to the length). A full list gives up its last error to make
+    /// room: that one is returned, for the caller to count.
+    pub(crate) fn insert(&mut self, at: usize, error: ApiError) -> Option<ApiError> {
+        let dropped = match self {
+            ErrorList::Many(errors) if errors.len() >= MAX_ERRORS => errors.pop(),
+            _ => None,
+        };
+        self.insert_unbounded(at, error);
+        dropped
+    }
+
+    fn insert_unbounded(&mut self, at: usize, error: ApiError) {
         match self {
             ErrorList::Many(errors) => errors.insert(at.min(errors.len()), error),
             ErrorList::Empty => *self = ErrorList::One(error),
@@ -69,6 +95,7 @@ impl ErrorList {
 }
 
 impl From<Vec<ApiError>> for ErrorList {
+    /// The errors as they are: the caller has already held them to [`MAX_ERRORS`].
     fn from(mut errors: Vec<ApiError>) -> Self {
         match errors.len() {
             0 => ErrorList::Empty,
@@ -105,15 +132,15 @@ mod tests {
     fn push_and_insert_keep_order() {
         let mut list = ErrorList::default();
         assert!(list.is_empty());
-        list.push(error("b"));
+        assert!(list.push(error("b")));
         assert!(matches!(list, ErrorList::One(_)));
         list.insert(0, error("a"));
-        list.push(error("d"));
+        assert!(list.push(error("d")));
         list.insert(2, error("c"));
         list.insert(99, error("e"));
         assert_eq!(messages(&list), ["a", "b", "c", "d", "e"]);
         let mut one = ErrorList::default();
-        one.push(error("x"));
+        assert!(one.push(error("x")));
         one.insert(5, error("y"));
         assert_eq!(messages(&one), ["x", "y"]);
         assert_eq!(messages(&ErrorList::from(vec![error("z")])), ["z"]);

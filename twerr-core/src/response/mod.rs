@@ -117,6 +117,8 @@ struct Head {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Parts {
     errors: ErrorList,
+    /// Errors beyond the kept ones: counted only.
+    omitted: u64,
     problem: Option<ApiError>,
     media_error: Option<MediaError>,
     html_title: Option<Box<str>>,
@@ -134,13 +136,14 @@ impl Parts {
                 // success status they are skipped, and read in a second pass in the rare case
                 // the top level turns out to be an error after all.
                 let mut found = json::JsonBody::default();
-                json::parse(body, !success, &mut found);
-                if success && found.skipped_members && found.top_is_error(true) {
+                json::parse(body, !success, success, &mut found);
+                if success && found.skipped_members && found.top_was_error {
                     found = json::JsonBody::default();
-                    json::parse(body, true, &mut found);
+                    json::parse(body, true, true, &mut found);
                 }
+                found.assemble(&mut self.errors, &mut self.problem);
                 head.has_data = found.has_data;
-                found.assemble(success, &mut self.errors, &mut self.problem);
+                self.omitted = found.omitted;
                 // Every error shares the one text buffer; none is needed when nothing was kept.
                 let text = found.text.finish();
                 if let Some(mut media) = found.media.take() {
@@ -152,7 +155,11 @@ impl Parts {
                 }
                 self.errors.share_text(text);
             }
-            BodyFormat::Xml => self.errors = xml::parse(body).into(),
+            BodyFormat::Xml => {
+                let (errors, omitted) = xml::parse(body);
+                self.errors = errors.into();
+                self.omitted = omitted;
+            }
             BodyFormat::Html => self.html_title = sniff::html_title(body).map(Into::into),
             BodyFormat::Text | BodyFormat::Empty => {}
         }
@@ -164,6 +171,7 @@ impl Parts {
 
     fn is_empty(&self) -> bool {
         self.errors.is_empty()
+            && self.omitted == 0
             && self.problem.is_none()
             && self.media_error.is_none()
             && self.html_title.is_none()
@@ -320,6 +328,21 @@ impl ErrorResponse {
     /// The top-level v2 problem is [`problem`](Self::problem), not in this list.
     pub fn errors(&self) -> &[ApiError] {
         self.parts.as_deref().map_or(&[], |p| p.errors.as_slice())
+    }
+
+    /// How many errors the body reported beyond those kept: a response keeps the first 10,000
+    /// (real bodies carry at most about a hundred, a 100-id lookup where every id fails) and
+    /// counts the rest, so a hostile body cannot make it hold more. `Display` says "and N more".
+    ///
+    /// ```
+    /// use twerr_core::ErrorResponse;
+    ///
+    /// let body = format!(r#"{{"errors":[{}]}}"#, vec![r#"{"code":453}"#; 10_005].join(","));
+    /// let response = ErrorResponse::parse(403u16, body.as_bytes());
+    /// assert_eq!((response.errors().len(), response.omitted_errors()), (10_000, 5));
+    /// ```
+    pub fn omitted_errors(&self) -> u64 {
+        self.parts.as_deref().map_or(0, |p| p.omitted)
     }
 
     /// The top-level v2 problem (`type`, `title`, `detail`, `status`, type-specific members in

@@ -71,6 +71,18 @@ impl TextBuf {
         Some(Span { start, end })
     }
 
+    /// Where the buffer ends now, for [`rewind`](Self::rewind).
+    pub(crate) fn mark(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Drops what was pushed since `mark`: the text of an error that is not kept after all.
+    pub(crate) fn rewind(&mut self, mark: usize) {
+        if mark <= self.text.len() && self.text.is_char_boundary(mark) {
+            self.text.truncate(mark);
+        }
+    }
+
     /// The text `span` covers.
     pub(crate) fn get(&self, span: Span) -> &str {
         span.get(&self.text)

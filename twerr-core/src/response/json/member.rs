@@ -144,12 +144,68 @@ fn u16_number(raw: &str) -> Option<u16> {
 }
 
 /// The value of a raw JSON string literal; `None` for any other JSON value.
+///
+/// An escaped surrogate without its pair (`"a\ud800b"`, which serde_json accepts in a raw
+/// value but refuses as a `String`) is read as U+FFFD, so the text is kept rather than lost.
 pub(super) fn json_string(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     if !inner.as_bytes().contains(&b'\\') {
         return Some(Cow::Borrowed(inner));
     }
-    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+    unescape(inner).map(Cow::Owned)
+}
+
+/// The text of a JSON string literal's inside; `None` if an escape is malformed.
+fn unescape(inner: &str) -> Option<String> {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let c = match chars.next()? {
+            'u' => {
+                let unit = hex4(&mut chars)?;
+                if (0xD800..0xDC00).contains(&unit) {
+                    // A high surrogate: with a low one after it, one character.
+                    let mut ahead = chars.clone();
+                    let low = (ahead.next() == Some('\\') && ahead.next() == Some('u'))
+                        .then(|| hex4(&mut ahead))
+                        .flatten()
+                        .filter(|low| (0xDC00..0xE000).contains(low));
+                    match low {
+                        Some(low) => {
+                            chars = ahead;
+                            char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                        }
+                        None => None,
+                    }
+                } else {
+                    char::from_u32(unit)
+                }
+                .unwrap_or(char::REPLACEMENT_CHARACTER)
+            }
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            c @ ('"' | '\\' | '/') => c,
+            _ => return None,
+        };
+        out.push(c);
+    }
+    Some(out)
+}
+
+/// Four hex digits of a `\u` escape.
+fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
+    let mut value = 0;
+    for _ in 0..4 {
+        value = value * 16 + chars.next()?.to_digit(16)?;
+    }
+    Some(value)
 }
 
 /// `text` as a JSON string literal.
@@ -169,4 +225,35 @@ pub(crate) fn json_quote(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_string;
+
+    #[test]
+    fn strings_with_escapes_read_as_serde_json_reads_them() {
+        for raw in [
+            r#""a\"b\\c\/d\n\t\b\f\r""#,
+            r#""\u00e9\ud83d\ude00""#,
+            r#""\u0000""#,
+        ] {
+            let ours = json_string(raw).map(|s| s.into_owned());
+            assert_eq!(ours, serde_json::from_str::<String>(raw).ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn unpaired_surrogates_are_replaced_not_lost() {
+        assert_eq!(json_string(r#""a\ud800b""#).as_deref(), Some("a\u{FFFD}b"));
+        assert_eq!(
+            json_string(r#""\udc00\ud800""#).as_deref(),
+            Some("\u{FFFD}\u{FFFD}")
+        );
+        assert_eq!(
+            json_string(r#""\ud800\u0041""#).as_deref(),
+            Some("\u{FFFD}A")
+        );
+        assert_eq!(json_string(r#""\x""#), None);
+    }
 }

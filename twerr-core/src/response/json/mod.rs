@@ -8,6 +8,11 @@
 //!
 //! Results are pushed into the output as each error object closes, so a truncated or otherwise
 //! malformed body still yields every error that was complete before the damage.
+//!
+//! A body may hold several values one after another: the streaming endpoints send one JSON
+//! object per line, and an error arrives as a line among data lines. Every value is read, each
+//! as a body of its own (its top-level members describe its own error); their errors join one
+//! list in body order. At most [`MAX_ERRORS`](super::list::MAX_ERRORS) are kept, the rest counted.
 
 mod member;
 mod seeds;
@@ -46,6 +51,21 @@ pub(crate) struct JsonBody {
     pub(crate) media: Option<MediaError>,
     /// Unknown top-level members were skipped rather than kept.
     pub(crate) skipped_members: bool,
+    /// Success bodies need more evidence that the top level is an error (see `assemble`).
+    strict: bool,
+    /// The top-level problem: the first value's that was one.
+    problem: Option<ApiError>,
+    /// Errors found beyond [`MAX_ERRORS`](super::list::MAX_ERRORS): counted, not kept.
+    pub(crate) omitted: u64,
+    /// The value being read has a non-null `data` member.
+    value_has_data: bool,
+    /// Errors kept or counted before the value being read began.
+    value_start: (usize, u64),
+    /// A value's top level was an error (judged strictly).
+    pub(crate) top_was_error: bool,
+    /// A value had errors and no data: in a stream of data lines, the line that reports the
+    /// failure (a disconnection, say), so the response is an error.
+    error_value: bool,
 }
 
 /// The most extra members a thread's scratch lists keep room for between bodies.
@@ -72,6 +92,13 @@ impl Default for JsonBody {
             has_data: false,
             media: None,
             skipped_members: false,
+            strict: false,
+            problem: None,
+            omitted: 0,
+            value_has_data: false,
+            value_start: (0, 0),
+            top_was_error: false,
+            error_value: false,
         }
     }
 }
@@ -92,47 +119,64 @@ impl Drop for JsonBody {
 
 /// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
 /// top-level members as extras (they can only matter when the top level turns out to be an
-/// error).
+/// error). `strict`: the status was a success (see [`JsonBody::assemble`]).
 ///
 /// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
-pub(crate) fn parse(body: &[u8], keep_members: bool, out: &mut JsonBody) {
+pub(crate) fn parse(body: &[u8], keep_members: bool, strict: bool, out: &mut JsonBody) {
+    out.strict = strict;
     if keep_members {
         // An error body is read for nearly all it holds, and serde_json checks the UTF-8 of
         // every member kept verbatim on its own (a call per member, on short unaligned text).
         // Checking the whole body at once is cheaper, and lets serde_json skip those checks.
         // A success body is mostly skipped, unchecked; a pass over all of it would cost more.
         match std::str::from_utf8(body) {
-            Ok(text) => read(serde_json::Deserializer::from_str(text), keep_members, out),
+            Ok(text) => {
+                read(serde_json::Deserializer::from_str(text), keep_members, out);
+            }
             // Read once, from a lossy copy (see below).
             Err(_) => read_lossy(body, keep_members, out),
         }
         return;
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    // A syntax error (truncation, trailing bytes, a Python repr) ends the pass; what was
-    // complete before it is already in `out`, and nothing else is needed from the error.
-    let result = TopSeed {
-        out: &mut *out,
+    let complete = read(
+        serde_json::Deserializer::from_slice(body),
         keep_members,
-    }
-    .deserialize(&mut de);
+        out,
+    );
     // serde_json also stops at a string (or a kept member) holding invalid UTF-8, which would
     // drop that error and every one after it. Such a body is read again from a lossy copy:
     // the copy, and the second pass, are paid only by bodies that are broken this way.
-    if result.is_err() && std::str::from_utf8(body).is_err() {
+    if !complete && std::str::from_utf8(body).is_err() {
         *out = JsonBody::default();
+        out.strict = strict;
         read_lossy(body, keep_members, out);
     }
 }
 
-/// One pass over a body that is known to be text.
+/// One pass over every value of a body; `false` when a syntax error (truncation, trailing
+/// bytes, a Python repr) ended it. What was complete before the error is already in `out`.
 fn read<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     keep_members: bool,
     out: &mut JsonBody,
-) {
-    // As in `parse`: what was complete before a syntax error is already in `out`.
-    let _ = TopSeed { out, keep_members }.deserialize(&mut de);
+) -> bool {
+    loop {
+        out.begin_value();
+        let result = TopSeed {
+            out: &mut *out,
+            keep_members,
+        }
+        .deserialize(&mut de);
+        // A value cut short still reports what it had (`{"error":"x"` lost only its brace).
+        out.finish_value();
+        if result.is_err() {
+            return false;
+        }
+        // `end` only skips blanks: it is `Ok` at the end of the input, else the next value.
+        if de.end().is_ok() {
+            return true;
+        }
+    }
 }
 
 /// One pass over a lossy UTF-8 copy of `body` (which is not valid UTF-8).
@@ -142,25 +186,49 @@ fn read_lossy(body: &[u8], keep_members: bool, out: &mut JsonBody) {
 }
 
 impl JsonBody {
-    /// Moves the error list and the top-level problem into `errors` and `problem`. `strict`
-    /// (for success statuses) asks for more evidence before a top-level object counts as an
-    /// error, because success bodies have members like `type` and `message` of their own (an
-    /// oEmbed answer has `"type":"rich"`). Works in place: these values are large to move.
-    pub(crate) fn assemble(
-        &mut self,
-        strict: bool,
-        errors: &mut ErrorList,
-        problem: &mut Option<ApiError>,
-    ) {
+    /// Appends an error, or counts it when [`MAX_ERRORS`](super::list::MAX_ERRORS) are kept already. `mark` is where the
+    /// text buffer stood before the error's strings were pushed: they are dropped with it.
+    pub(crate) fn push_error(&mut self, error: ApiError, mark: usize) {
+        if !self.errors.push(error) {
+            self.text.rewind(mark);
+            self.omitted += 1;
+        }
+    }
+
+    /// Inserts an error at `at`; a full list counts the error it gives up.
+    fn insert_error(&mut self, at: usize, error: ApiError) {
+        if self.errors.insert(at, error).is_some() {
+            self.omitted += 1;
+        }
+    }
+
+    /// How many errors were found so far, kept or counted.
+    fn found(&self) -> (usize, u64) {
+        (self.errors.len(), self.omitted)
+    }
+
+    fn begin_value(&mut self) {
+        self.value_has_data = false;
+        self.value_start = self.found();
+    }
+
+    /// Moves the top level of the value just read into the error list (or, for the first
+    /// problem, into `problem`), and notes whether the value reported a failure without data.
+    /// Works in place: these values are large to move.
+    fn finish_value(&mut self) {
+        let strict = self.strict;
+        let start = self.value_start.0;
+        self.top_was_error |= self.top_is_error(true);
         let is_problem = self.is_problem(strict);
         let is_entry = self.is_entry(strict);
-        *errors = mem::take(&mut self.errors);
         let legacy = match (self.error.take(), self.error_description.take()) {
             (None, None) => None,
             (Some(text), None) | (None, Some(text)) => Some((None, text)),
             // OAuth2: `error` is an identifier, `error_description` the text.
             (Some(id), Some(text)) => Some((Some(id), text)),
         };
+        let error_at = self.error_at.take().unwrap_or(start);
+        let top_reported = legacy.is_some() || is_problem || is_entry;
         if let Some((title, message)) = legacy {
             let mut entry = ApiError {
                 title,
@@ -168,7 +236,8 @@ impl JsonBody {
                 ..ApiError::new()
             };
             if is_problem {
-                *problem = Some(self.take_top());
+                let top = self.take_top();
+                self.add_problem(top, start);
             } else {
                 // `{"error": .., "request": ..}`: the other members describe this error.
                 let top = &mut self.top;
@@ -182,14 +251,46 @@ impl JsonBody {
                 }
                 entry.extra = self.top_extra.as_slice().into();
                 self.top_extra.clear();
+                self.top = ApiError::new();
             }
-            errors.insert(self.error_at.unwrap_or(0), entry);
+            self.insert_error(error_at, entry);
         } else if is_problem {
-            *problem = Some(self.take_top());
+            let top = self.take_top();
+            self.add_problem(top, start);
         } else if is_entry {
             let top = self.take_top();
-            errors.insert(0, top);
+            self.insert_error(start, top);
+        } else {
+            // Not an error: its members describe nothing, and must not leak into the next
+            // value's top level.
+            self.top = ApiError::new();
+            self.top_extra.clear();
         }
+        if (top_reported || self.found() != self.value_start) && !self.value_has_data {
+            self.error_value = true;
+        }
+        self.has_data |= self.value_has_data;
+    }
+
+    /// The first top-level problem is the response's; a later value's joins the errors.
+    fn add_problem(&mut self, problem: ApiError, at: usize) {
+        if self.problem.is_none() {
+            self.problem = Some(problem);
+        } else {
+            self.insert_error(at, problem);
+        }
+    }
+
+    /// Moves the error list and the top-level problem into `errors` and `problem`, and says
+    /// whether the body had data (a value with data, and none that reported only errors).
+    ///
+    /// Success bodies (`strict`) need more evidence before a top-level object counts as an
+    /// error, because they have members like `type` and `message` of their own (an oEmbed
+    /// answer has `"type":"rich"`).
+    pub(crate) fn assemble(&mut self, errors: &mut ErrorList, problem: &mut Option<ApiError>) {
+        *errors = mem::take(&mut self.errors);
+        *problem = self.problem.take();
+        self.has_data &= !self.error_value;
     }
 
     /// The top-level object as an error, with its extra members.
@@ -202,7 +303,7 @@ impl JsonBody {
     }
 
     /// Whether the top-level object is itself an error (see [`assemble`](Self::assemble)).
-    pub(crate) fn top_is_error(&self, strict: bool) -> bool {
+    fn top_is_error(&self, strict: bool) -> bool {
         self.error.is_some()
             || self.error_description.is_some()
             || self.is_problem(strict)

@@ -91,23 +91,10 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
             match key {
                 Key::Errors => map.next_value_seed(ErrorsSeed { out: &mut *out })?,
                 Key::Error | Key::ErrorDescription => {
-                    out.error_at.get_or_insert(out.errors.len());
                     let raw: &'de RawValue = map.next_value()?;
-                    let raw = raw.get();
-                    let text = json_string(raw);
-                    let slot = if matches!(key, Key::Error) {
-                        &mut out.error
-                    } else {
-                        &mut out.error_description
-                    };
-                    match text {
-                        Some(text) if slot.is_none() => *slot = out.text.push(&text),
-                        // `{"error": {"code": .., "message": ..}}`
-                        _ if raw.starts_with('{') => parse_entry_text(raw, out),
-                        _ => {}
-                    }
+                    top_error(out, &key, raw.get());
                 }
-                Key::Data => out.has_data |= map.next_value_seed(DataSeed)?,
+                Key::Data => out.value_has_data |= map.next_value_seed(DataSeed)?,
                 Key::Includes | Key::Meta => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -132,11 +119,40 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
     }
 }
 
-/// An `error` member that is an object: parsed as one entry from its (already validated) text.
-fn parse_entry_text(raw: &str, out: &mut JsonBody) {
-    let mut de = serde_json::Deserializer::from_str(raw);
-    // The text is a complete object that the outer pass already accepted.
-    let _ = EntrySeed { out }.deserialize(&mut de);
+/// A top-level `error` or `error_description` member. The first string of each is the v1 /
+/// OAuth2 error (see `JsonBody::finish_value`); nothing else is dropped: a repeated string is
+/// an error of its own, an object one entry, a list is read like `errors`, and any other value
+/// is kept as an error's extra member under its name.
+fn top_error(out: &mut JsonBody, key: &Key<'_>, raw: &str) {
+    let slot = if matches!(key, Key::Error) {
+        &mut out.error
+    } else {
+        &mut out.error_description
+    };
+    match json_string(raw) {
+        Some(text) if slot.is_none() => {
+            out.error_at.get_or_insert(out.errors.len());
+            *slot = out.text.push(&text);
+        }
+        Some(text) => push_message(out, &text),
+        // The text is a complete value that the outer pass already accepted.
+        None if raw.starts_with('{') => {
+            let _ = EntrySeed { out }.deserialize(&mut serde_json::Deserializer::from_str(raw));
+        }
+        None if raw.starts_with('[') => {
+            let _ = ErrorsSeed { out }.deserialize(&mut serde_json::Deserializer::from_str(raw));
+        }
+        None if raw == "null" => {}
+        None => {
+            let mark = out.text.mark();
+            let extra = out.text.push_extra(&key.name(), raw);
+            let error = ApiError {
+                extra: extra.into_iter().collect(),
+                ..ApiError::new()
+            };
+            out.push_error(error, mark);
+        }
+    }
 }
 
 /// The value of `data`: whether it is present and not null.
@@ -203,10 +219,12 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_> {
 /// A bare string in `errors`: an error with only a message.
 fn push_message(out: &mut JsonBody, text: &str) {
     if !text.is_empty() {
-        out.errors.push(ApiError {
+        let mark = out.text.mark();
+        let error = ApiError {
             message: out.text.push(text),
             ..ApiError::new()
-        });
+        };
+        out.push_error(error, mark);
     }
 }
 
@@ -237,6 +255,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let out = self.out;
         let mut err = ApiError::new();
+        let mark = out.text.mark();
         out.entry_extra.clear();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let raw: &'de RawValue = map.next_value()?;
@@ -252,7 +271,9 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
         err.extra = out.entry_extra.as_slice().into();
         // Only a closed object is kept: a truncated entry could hold a cut-off code.
         if !err.is_empty() {
-            out.errors.push(err);
+            out.push_error(err, mark);
+        } else {
+            out.text.rewind(mark);
         }
         Ok(())
     }
