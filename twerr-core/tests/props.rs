@@ -28,8 +28,8 @@ fn exercise(status: u16, body: &[u8], attempt: u32, now: i64) -> Result<(), Test
     let r = ErrorResponse::parse(status, body);
     for line in [r.to_string(), format!("{r:#}")] {
         prop_assert!(
-            !line.contains(['\n', '\r']),
-            "Display is one line: {line:?}"
+            !line.chars().any(twerr_core::escape::is_escaped),
+            "Display is one line, with nothing that drives a terminal: {line:?}"
         );
     }
     prop_assert_eq!(
@@ -62,8 +62,16 @@ fn exercise(status: u16, body: &[u8], attempt: u32, now: i64) -> Result<(), Test
             error.extra().count(),
         );
     }
+    // What twerr writes as JSON, strict readers accept.
     #[cfg(feature = "serde")]
-    prop_assert!(serde_json::to_string(&r).is_ok());
+    {
+        let text = serde_json::to_string(&r);
+        prop_assert!(
+            text.as_ref()
+                .is_ok_and(|t| serde_json::from_str::<serde_json::Value>(t).is_ok()),
+            "{text:?}"
+        );
+    }
     Ok(())
 }
 
@@ -129,6 +137,12 @@ fn structural() -> impl Strategy<Value = Vec<u8>> {
         b"<html>",
         b"\xEF\xBB\xBF",
         b"\xFF",
+        b"\\ud800",
+        b"1e400",
+        b"\n",
+        b"\xE2\x80\xA8",
+        b"\x1b[2J",
+        b"\xE2\x80\xAE",
     ]);
     prop::collection::vec(atoms, 0..64).prop_map(|parts| parts.concat())
 }
@@ -155,6 +169,26 @@ proptest! {
         let entry = which.get(&entries);
         let body = entry["body"].as_str().unwrap_or_default().as_bytes().to_vec();
         exercise(status, &mutate(body, &edits, cut), 0, 1_795_557_000)?;
+    }
+
+    /// Values one after another (a stream body) lose nothing: the errors of the whole are the
+    /// errors of each value, in order.
+    #[test]
+    fn a_stream_keeps_every_values_errors(picks in prop::collection::vec(any::<Index>(), 1..6)) {
+        let bodies: Vec<Vec<u8>> = common::json_bodies()
+            .into_iter()
+            .map(|(_, body)| body)
+            .filter(|b| serde_json::from_slice::<serde_json::Value>(b).is_ok_and(|v| v.is_object()))
+            .collect();
+        let chosen: Vec<&Vec<u8>> = picks.iter().map(|i| i.get(&bodies)).collect();
+        let each: Vec<String> = chosen
+            .iter()
+            .flat_map(|b| ErrorResponse::parse(400u16, b).all_errors().map(|e| format!("{e:?}")).collect::<Vec<_>>())
+            .collect();
+        let joined = chosen.iter().map(|b| b.as_slice()).collect::<Vec<_>>().join(&b"\r\n"[..]);
+        let whole = ErrorResponse::parse(400u16, &joined);
+        let all: Vec<String> = whole.all_errors().map(|e| format!("{e:?}")).collect();
+        prop_assert_eq!(all, each);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::cell::Cell;
 use std::mem;
 
 use serde::de::DeserializeSeed;
+use serde_json::value::RawValue;
 
 use super::api_error::{ApiError, MediaError};
 use super::list::ErrorList;
@@ -57,6 +58,8 @@ pub(crate) struct JsonBody {
     problem: Option<ApiError>,
     /// Errors found beyond [`MAX_ERRORS`](super::list::MAX_ERRORS): counted, not kept.
     pub(crate) omitted: u64,
+    /// Values begun so far.
+    values: usize,
     /// The value being read has a non-null `data` member.
     value_has_data: bool,
     /// Errors kept or counted before the value being read began.
@@ -95,6 +98,7 @@ impl Default for JsonBody {
             strict: false,
             problem: None,
             omitted: 0,
+            values: 0,
             value_has_data: false,
             value_start: (0, 0),
             top_was_error: false,
@@ -131,18 +135,14 @@ pub(crate) fn parse(body: &[u8], keep_members: bool, strict: bool, out: &mut Jso
         // A success body is mostly skipped, unchecked; a pass over all of it would cost more.
         match std::str::from_utf8(body) {
             Ok(text) => {
-                read(serde_json::Deserializer::from_str(text), keep_members, out);
+                read(Input::Text(text), keep_members, out);
             }
             // Read once, from a lossy copy (see below).
             Err(_) => read_lossy(body, keep_members, out),
         }
         return;
     }
-    let complete = read(
-        serde_json::Deserializer::from_slice(body),
-        keep_members,
-        out,
-    );
+    let complete = read(Input::Bytes(body), keep_members, out);
     // serde_json also stops at a string (or a kept member) holding invalid UTF-8, which would
     // drop that error and every one after it. Such a body is read again from a lossy copy:
     // the copy, and the second pass, are paid only by bodies that are broken this way.
@@ -153,36 +153,98 @@ pub(crate) fn parse(body: &[u8], keep_members: bool, strict: bool, out: &mut Jso
     }
 }
 
+/// A body, checked as text or not.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
 /// One pass over every value of a body; `false` when a syntax error (truncation, trailing
 /// bytes, a Python repr) ended it. What was complete before the error is already in `out`.
-fn read<'de, R: serde_json::de::Read<'de>>(
+fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> bool {
+    let first = match input {
+        Input::Text(text) => read_one(serde_json::Deserializer::from_str(text), keep_members, out),
+        Input::Bytes(bytes) => read_one(
+            serde_json::Deserializer::from_slice(bytes),
+            keep_members,
+            out,
+        ),
+    };
+    match first {
+        // Nearly every body is one value: it is read in one pass, and nothing else is paid.
+        Some(true) => true,
+        Some(false) => false,
+        // More follows: a stream of values. serde_json cannot say where the first value ended
+        // (and building its "trailing characters" error per value would scan the input from
+        // the start each time: quadratic), so the values are split by its stream reader, as
+        // raw text, and every one after the first is read on its own.
+        None => {
+            let values = match input {
+                Input::Text(text) => read_rest(
+                    serde_json::Deserializer::from_str(text).into_iter(),
+                    keep_members,
+                    out,
+                ),
+                Input::Bytes(bytes) => read_rest(
+                    serde_json::Deserializer::from_slice(bytes).into_iter(),
+                    keep_members,
+                    out,
+                ),
+            };
+            values
+        }
+    }
+}
+
+/// Reads the first value: `Some(complete)` when the input ends there (or was broken), `None`
+/// when another value follows.
+fn read_one<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     keep_members: bool,
     out: &mut JsonBody,
+) -> Option<bool> {
+    out.begin_value();
+    let result = TopSeed {
+        out: &mut *out,
+        keep_members,
+    }
+    .deserialize(&mut de);
+    // A value cut short still reports what it had (`{"error":"x"` lost only its brace).
+    out.finish_value();
+    if result.is_err() {
+        return Some(false);
+    }
+    // `end` only skips blanks: `Ok` at the end of the input, else a value follows.
+    de.end().is_ok().then_some(true)
+}
+
+/// Reads the values after the first, each from its raw text; `false` at a syntax error.
+fn read_rest<'de, R: serde_json::de::Read<'de>>(
+    mut values: serde_json::StreamDeserializer<'de, R, &'de RawValue>,
+    keep_members: bool,
+    out: &mut JsonBody,
 ) -> bool {
-    loop {
-        out.begin_value();
-        let result = TopSeed {
-            out: &mut *out,
-            keep_members,
-        }
-        .deserialize(&mut de);
-        // A value cut short still reports what it had (`{"error":"x"` lost only its brace).
-        out.finish_value();
-        if result.is_err() {
+    // The first value was read already.
+    if !matches!(values.next(), Some(Ok(_))) {
+        return false;
+    }
+    for value in values {
+        let Ok(raw) = value else {
+            return false;
+        };
+        let de = serde_json::Deserializer::from_str(raw.get());
+        if read_one(de, keep_members, out) != Some(true) {
             return false;
         }
-        // `end` only skips blanks: it is `Ok` at the end of the input, else the next value.
-        if de.end().is_ok() {
-            return true;
-        }
     }
+    true
 }
 
 /// One pass over a lossy UTF-8 copy of `body` (which is not valid UTF-8).
 fn read_lossy(body: &[u8], keep_members: bool, out: &mut JsonBody) {
     let text = String::from_utf8_lossy(body);
-    read(serde_json::Deserializer::from_str(&text), keep_members, out);
+    read(Input::Text(&text), keep_members, out);
 }
 
 impl JsonBody {
@@ -208,6 +270,7 @@ impl JsonBody {
     }
 
     fn begin_value(&mut self) {
+        self.values += 1;
         self.value_has_data = false;
         self.value_start = self.found();
     }
@@ -272,9 +335,10 @@ impl JsonBody {
         self.has_data |= self.value_has_data;
     }
 
-    /// The first top-level problem is the response's; a later value's joins the errors.
+    /// The first value's top-level problem is the response's; a later value's joins the
+    /// errors, so [`all_errors`](crate::ErrorResponse::all_errors) stays in body order.
     fn add_problem(&mut self, problem: ApiError, at: usize) {
-        if self.problem.is_none() {
+        if self.values == 1 {
             self.problem = Some(problem);
         } else {
             self.insert_error(at, problem);
