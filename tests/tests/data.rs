@@ -191,7 +191,10 @@ fn what_real_responses_said_is_recorded() {
             );
         }
     }
-    assert!(seen_messages > 0, "the code data records no observed message");
+    assert!(
+        seen_messages > 0,
+        "the code data records no observed message"
+    );
 }
 
 #[test]
