@@ -128,18 +128,23 @@ struct Parts {
 
 impl Parts {
     /// Reads `body` (its format sniffed into `head`) into these parts, and `has_data` into
-    /// `head`. `success`: the status was a success.
-    fn fill(&mut self, head: &mut Head, body: &[u8], success: bool) {
+    /// `head`. `success`: the status was a success. `path`: which JSON reader; `false` when
+    /// it was the fast path alone and that gave up.
+    fn fill(&mut self, head: &mut Head, body: &[u8], success: bool, path: json::Path) -> bool {
         match head.format {
             BodyFormat::Json => {
                 // Unknown top-level members only matter when the top level is an error; on a
                 // success status they are skipped, and read in a second pass in the rare case
                 // the top level turns out to be an error after all.
                 let mut found = json::JsonBody::default();
-                json::parse(body, !success, success, &mut found);
+                if !json::parse(body, !success, success, path, &mut found) {
+                    return false;
+                }
                 if success && found.skipped_members && found.top_was_error {
                     found = json::JsonBody::default();
-                    json::parse(body, true, true, &mut found);
+                    if !json::parse(body, true, true, path, &mut found) {
+                        return false;
+                    }
                 }
                 found.assemble(&mut self.errors, &mut self.problem);
                 head.has_data = found.has_data;
@@ -167,6 +172,7 @@ impl Parts {
         if !success && self.is_empty() {
             self.raw_body = sniff::raw_copy(body).map(Into::into);
         }
+        true
     }
 
     fn is_empty(&self) -> bool {
@@ -243,25 +249,42 @@ impl ErrorResponse {
     }
 
     fn parse_body(status: Status, body: &[u8]) -> Self {
+        Self::parse_by(status, body, json::Path::Auto).0
+    }
+
+    /// For twerr's differential test of its two JSON readers: the response as the serde path
+    /// alone reads `body`, and as the fast path alone reads it (`None` where it gives up).
+    /// Not part of the API: it may change or go in any release.
+    #[doc(hidden)]
+    pub fn __parse_by_both_paths(status: impl Into<Status>, body: &[u8]) -> (Self, Option<Self>) {
+        let status = status.into();
+        let (serde, _) = Self::parse_by(status, body, json::Path::Serde);
+        let (fast, answered) = Self::parse_by(status, body, json::Path::Fast);
+        (serde, answered.then_some(fast))
+    }
+
+    /// The response, and whether `path` read it (only [`json::Path::Fast`] can fail to).
+    fn parse_by(status: Status, body: &[u8], path: json::Path) -> (Self, bool) {
         let body = sniff::strip_bom(body);
         let mut head = Head {
             status: status.as_u16(),
             format: sniff::format_of(body),
             has_data: false,
         };
+        let answered;
         let parts = if is_success(status) {
             // Mostly nothing to keep: fill a local, and box it only if something was found.
             let mut parts = Parts::default();
-            parts.fill(&mut head, body, true);
+            answered = parts.fill(&mut head, body, true, path);
             (!parts.is_empty()).then(|| Box::new(parts))
         } else {
             // A failure always keeps something (its errors, or a copy of the body): fill the
             // box in place rather than moving a filled value into it.
             let mut parts = Box::<Parts>::default();
-            parts.fill(&mut head, body, false);
+            answered = parts.fill(&mut head, body, false, path);
             (!parts.is_empty()).then_some(parts)
         };
-        ErrorResponse { head, parts }
+        (ErrorResponse { head, parts }, answered)
     }
 
     /// The HTTP status as received.

@@ -13,7 +13,11 @@
 //! object per line, and an error arrives as a line among data lines. Every value is read, each
 //! as a body of its own (its top-level members describe its own error); their errors join one
 //! list in body order. At most [`MAX_ERRORS`](super::list::MAX_ERRORS) are kept, the rest counted.
+//!
+//! Most bodies are first read by [`fast`], a scanner for the common shapes that feeds the same
+//! state as the visitors and gives up on anything unusual; the visitors then read the body.
 
+mod fast;
 mod member;
 mod seeds;
 
@@ -121,12 +125,31 @@ impl Drop for JsonBody {
     }
 }
 
-/// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
-/// top-level members as extras (they can only matter when the top level turns out to be an
-/// error). `strict`: the status was a success (see [`JsonBody::assemble`]).
+/// Which reader reads a body: the fast path, and the serde path when it gives up. The
+/// differential test runs each alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Path {
+    /// The fast path where it can, else the serde path.
+    Auto,
+    /// The serde path only: the one that defines behaviour.
+    Serde,
+    /// The fast path only; `parse` says when it gave up.
+    Fast,
+}
+
+/// Parses `body` into `out` (which should be fresh). `keep_members`: keep unknown top-level
+/// members as extras (they can only matter when the top level turns out to be an error).
+/// `strict`: the status was a success (see [`JsonBody::assemble`]). `false` only when `path`
+/// was [`Path::Fast`] and the fast path gave up.
 ///
 /// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
-pub(crate) fn parse(body: &[u8], keep_members: bool, strict: bool, out: &mut JsonBody) {
+pub(crate) fn parse(
+    body: &[u8],
+    keep_members: bool,
+    strict: bool,
+    path: Path,
+    out: &mut JsonBody,
+) -> bool {
     out.strict = strict;
     if keep_members {
         // An error body is read for nearly all it holds, and serde_json checks the UTF-8 of
@@ -135,12 +158,19 @@ pub(crate) fn parse(body: &[u8], keep_members: bool, strict: bool, out: &mut Jso
         // A success body is mostly skipped, unchecked; a pass over all of it would cost more.
         match std::str::from_utf8(body) {
             Ok(text) => {
+                if let Some(read) = fast_first(Input::Text(text), keep_members, path, out) {
+                    return read;
+                }
                 read(Input::Text(text), keep_members, out);
             }
             // Read once, from a lossy copy (see below).
+            Err(_) if path == Path::Fast => return false,
             Err(_) => read_lossy(body, keep_members, out),
         }
-        return;
+        return true;
+    }
+    if let Some(read) = fast_first(Input::Bytes(body), keep_members, path, out) {
+        return read;
     }
     let complete = read(Input::Bytes(body), keep_members, out);
     // serde_json also stops at a string (or a kept member) holding invalid UTF-8, which would
@@ -151,6 +181,25 @@ pub(crate) fn parse(body: &[u8], keep_members: bool, strict: bool, out: &mut Jso
         out.strict = strict;
         read_lossy(body, keep_members, out);
     }
+    true
+}
+
+/// Tries the fast path as `path` allows: `None` when the serde path must read the body (`out`
+/// is then fresh), else whether the fast path read it (`false` only for [`Path::Fast`]).
+fn fast_first(
+    input: Input<'_>,
+    keep_members: bool,
+    path: Path,
+    out: &mut JsonBody,
+) -> Option<bool> {
+    if path == Path::Serde {
+        return None;
+    }
+    if fast::read(input, keep_members, out).is_some() {
+        return Some(true);
+    }
+    out.restart();
+    (path == Path::Fast).then_some(false)
 }
 
 /// A body, checked as text or not.
@@ -179,21 +228,18 @@ fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> bool {
         // (and building its "trailing characters" error per value would scan the input from
         // the start each time: quadratic), so the values are split by its stream reader, as
         // raw text, and every one after the first is read on its own.
-        None => {
-            let values = match input {
-                Input::Text(text) => read_rest(
-                    serde_json::Deserializer::from_str(text).into_iter(),
-                    keep_members,
-                    out,
-                ),
-                Input::Bytes(bytes) => read_rest(
-                    serde_json::Deserializer::from_slice(bytes).into_iter(),
-                    keep_members,
-                    out,
-                ),
-            };
-            values
-        }
+        None => match input {
+            Input::Text(text) => read_rest(
+                serde_json::Deserializer::from_str(text).into_iter(),
+                keep_members,
+                out,
+            ),
+            Input::Bytes(bytes) => read_rest(
+                serde_json::Deserializer::from_slice(bytes).into_iter(),
+                keep_members,
+                out,
+            ),
+        },
     }
 }
 
@@ -248,6 +294,19 @@ fn read_lossy(body: &[u8], keep_members: bool, out: &mut JsonBody) {
 }
 
 impl JsonBody {
+    /// Empties a body that a reader gave up on, keeping its buffers for the next reader.
+    fn restart(&mut self) {
+        let mut fresh = JsonBody::default();
+        fresh.strict = self.strict;
+        mem::swap(&mut fresh.text, &mut self.text);
+        mem::swap(&mut fresh.top_extra, &mut self.top_extra);
+        mem::swap(&mut fresh.entry_extra, &mut self.entry_extra);
+        fresh.text.rewind(0);
+        fresh.top_extra.clear();
+        fresh.entry_extra.clear();
+        *self = fresh;
+    }
+
     /// Appends an error, or counts it when [`MAX_ERRORS`](super::list::MAX_ERRORS) are kept already. `mark` is where the
     /// text buffer stood before the error's strings were pushed: they are dropped with it.
     pub(crate) fn push_error(&mut self, error: ApiError, mark: usize) {

@@ -123,7 +123,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 /// OAuth2 error (see `JsonBody::finish_value`); nothing else is dropped: a repeated string is
 /// an error of its own, an object one entry, a list is read like `errors`, and any other value
 /// is kept as an error's extra member under its name.
-fn top_error(out: &mut JsonBody, key: &Key<'_>, raw: &str) {
+pub(super) fn top_error(out: &mut JsonBody, key: &Key<'_>, raw: &str) {
     let slot = if matches!(key, Key::Error) {
         &mut out.error
     } else {
@@ -217,7 +217,7 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_> {
 }
 
 /// A bare string in `errors`: an error with only a message.
-fn push_message(out: &mut JsonBody, text: &str) {
+pub(super) fn push_message(out: &mut JsonBody, text: &str) {
     if !text.is_empty() {
         let mark = out.text.mark();
         let error = ApiError {
