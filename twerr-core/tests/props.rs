@@ -6,6 +6,7 @@ mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use common::mutate;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use twerr_core::{ErrorResponse, RateLimit};
@@ -73,29 +74,6 @@ fn exercise(status: u16, body: &[u8], attempt: u32, now: i64) -> Result<(), Test
         );
     }
     Ok(())
-}
-
-/// Applies byte edits (replace, insert, delete) and maybe a truncation to `body`.
-fn mutate(mut body: Vec<u8>, edits: &[(Index, u8, u8)], cut: Option<Index>) -> Vec<u8> {
-    for (at, byte, op) in edits {
-        if body.is_empty() {
-            body.push(*byte);
-            continue;
-        }
-        let i = at.index(body.len());
-        match op % 3 {
-            0 => body[i] = *byte,
-            1 => body.insert(i, *byte),
-            _ => {
-                body.remove(i);
-            }
-        }
-    }
-    if let Some(cut) = cut {
-        let len = cut.index(body.len() + 1);
-        body.truncate(len);
-    }
-    body
 }
 
 /// Bytes that JSON and XML are made of, to reach deeper into the parsers than random bytes.

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use proptest::sample::Index;
 use serde_json::Value;
 use twerr_core::{Code, Problem, Retry, Status};
 
@@ -103,4 +104,27 @@ pub fn extras(error: &twerr_core::ApiError) -> Vec<(&str, Value)> {
 /// The extra members of an error as (name, raw JSON text).
 pub fn raw_extras(error: &twerr_core::ApiError) -> Vec<(&str, &str)> {
     error.extra().collect()
+}
+
+/// Applies byte edits (replace, insert, delete) and maybe a truncation to `body`.
+pub fn mutate(mut body: Vec<u8>, edits: &[(Index, u8, u8)], cut: Option<Index>) -> Vec<u8> {
+    for (at, byte, op) in edits {
+        if body.is_empty() {
+            body.push(*byte);
+            continue;
+        }
+        let i = at.index(body.len());
+        match op % 3 {
+            0 => body[i] = *byte,
+            1 => body.insert(i, *byte),
+            _ => {
+                body.remove(i);
+            }
+        }
+    }
+    if let Some(cut) = cut {
+        let len = cut.index(body.len() + 1);
+        body.truncate(len);
+    }
+    body
 }
