@@ -24,14 +24,17 @@
 /// assert_eq!(problem_slug("invalid-request"), "invalid-request");
 /// ```
 pub fn problem_slug(type_uri: &str) -> &str {
-    // Runs for every parsed problem: slicing only, no allocation.
-    let end = type_uri.find(['/', '?', '#']).unwrap_or(type_uri.len());
-    if let Some(colon) = type_uri[..end].find(':') {
-        if !type_uri[colon + 1..].starts_with('/') {
+    // Runs for every parsed problem: slicing only, no allocation. The searches are over bytes
+    // (every delimiter is ASCII): a search for one of several chars decodes every char.
+    let bytes = type_uri.as_bytes();
+    let first = |stop: &[u8]| bytes.iter().position(|b| stop.contains(b));
+    let end = first(b"/?#").unwrap_or(bytes.len());
+    if let Some(colon) = bytes[..end].iter().position(|&b| b == b':') {
+        if bytes.get(colon + 1) != Some(&b'/') {
             return type_uri;
         }
     }
-    let end = type_uri.find(['?', '#']).unwrap_or(type_uri.len());
+    let end = first(b"?#").unwrap_or(bytes.len());
     let path = &type_uri[..end];
     let path = path.strip_suffix('/').unwrap_or(path);
     let segment = match path.rfind('/') {
