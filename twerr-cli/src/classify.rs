@@ -1,5 +1,6 @@
 //! `twerr classify`: what failed in a saved response, and what to do about it.
 
+use std::io::{self, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -9,13 +10,17 @@ use twerr_core::{
 
 use crate::capture;
 use crate::cli::ClassifyArgs;
-use crate::error::{Failure, Outcome};
+use crate::error::{Failure, Outcome, Output};
 use crate::input;
 use crate::output::{Lines, clean, duration, retry_words};
 
 /// The version of the `--json` object's shape. Bump it when a key changes meaning or goes
-/// away; adding keys keeps it.
-const SCHEMA: u32 = 1;
+/// away; adding keys keeps it. 2: an extra value that strict JSON readers refuse is a string
+/// of its raw text, named in the error's `extra_raw` list.
+const SCHEMA: u32 = 2;
+
+/// Skipped capture lines reported one by one; the rest are counted.
+const SHOWN_SKIPPED_LINES: usize = 10;
 
 /// Body text is cut at this many characters in the text output.
 const MAX_TEXT: usize = 300;
@@ -46,20 +51,33 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         Some(path) if path != std::path::Path::new("-") => path.display().to_string(),
         _ => "standard input".to_owned(),
     };
-    let mut note = None;
+    let mut notes = Vec::new();
     let (status, headers, body, skipped) = match capture::parse(&bytes) {
-        Ok(Some(c)) => (
-            Some(args.status.unwrap_or(c.status)),
-            capture::merge_headers(c.headers, extra),
-            c.body,
-            c.skipped_blocks,
-        ),
+        Ok(Some(c)) => {
+            // A line the reader could not use is reported, and the rest of the capture read.
+            let lines = &c.skipped_lines;
+            for line in lines.iter().take(SHOWN_SKIPPED_LINES) {
+                notes.push(format!("{source}: {line}; skipped it"));
+            }
+            if lines.len() > SHOWN_SKIPPED_LINES {
+                notes.push(format!(
+                    "{source}: skipped {} more malformed header lines",
+                    lines.len() - SHOWN_SKIPPED_LINES
+                ));
+            }
+            (
+                Some(args.status.unwrap_or(c.status)),
+                capture::merge_headers(c.headers, extra),
+                c.body,
+                c.skipped_blocks,
+            )
+        }
         Ok(None) => (args.status, extra, &bytes[..], 0),
         // With --status the input need not be a capture: a plain-text body may well start
         // with `HTTP/` ("HTTP/1.1 is required"), and refusing it would leave no way to
         // classify it.
         Err(e) if args.status.is_some() => {
-            note = Some(format!(
+            notes.push(format!(
                 "{source} starts with `HTTP/` but is not a `curl -i` capture ({e}); \
                  classified all of it as the body"
             ));
@@ -91,23 +109,27 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         d.as_secs() + u64::from(d.subsec_nanos() > 0)
     });
     let status_text = known_text(response.status());
-    let text = if args.json {
-        let report = Report {
-            schema: SCHEMA,
-            status_text,
-            wait_seconds,
-            response: &response,
-        };
-        let mut json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure(format!("cannot write the JSON report: {e}")))?;
-        json.push('\n');
-        json
-    } else {
-        describe(&response, wait_seconds, now, skipped)
+    let json = args.json;
+    // Written as it is made: the response holds at most 10,000 errors, but their report is
+    // never built whole in memory.
+    let write = move |out: &mut dyn Write| -> io::Result<()> {
+        if json {
+            let report = Report {
+                schema: SCHEMA,
+                status_text,
+                wait_seconds,
+                response: &response,
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            out.write_all(b"\n")
+        } else {
+            describe(out, &response, wait_seconds, now, skipped)
+        }
     };
     Ok(Outcome {
-        note,
-        ..Outcome::ok(text)
+        text: Output::Stream(Box::new(write)),
+        exit: 0,
+        notes,
     })
 }
 
@@ -115,13 +137,14 @@ fn known_text(status: Status) -> Option<&'static str> {
     status.message()
 }
 
-/// The text report.
+/// The text report, written to `sink` a section at a time.
 fn describe(
+    sink: &mut dyn Write,
     response: &ErrorResponse,
     wait: Option<u64>,
     now: SystemTime,
     skipped: usize,
-) -> String {
+) -> io::Result<()> {
     let mut out = Lines::default();
     let status = response.status();
     let effective = response.effective_status();
@@ -148,19 +171,23 @@ fn describe(
     }
     let errors = response.errors();
     let format = response.format().as_str();
-    out.field(
-        "Body",
-        &match errors.len() {
-            0 => format.to_owned(),
-            1 => format!("{format}, 1 error"),
-            n => format!("{format}, {n} errors"),
-        },
-    );
+    let omitted = response.omitted_errors();
+    let mut body = match errors.len() {
+        0 => format.to_owned(),
+        1 => format!("{format}, 1 error"),
+        n => format!("{format}, {n} errors"),
+    };
+    if omitted > 0 {
+        body.push_str(&format!(" shown, and {omitted} more not kept"));
+    }
+    out.field("Body", &body);
     if let Some(problem) = response.problem() {
         out.field("Problem", &error_words(problem));
         extras(&mut out, problem);
     }
     for (i, error) in errors.iter().enumerate() {
+        // Each error's lines go out as they are made.
+        sink.write_all(std::mem::take(&mut out).finish().as_bytes())?;
         out.field(&format!("Error {}", i + 1), &error_words(error));
         if let Some(table_text) = error.code().and_then(Code::message) {
             if !error.message().is_some_and(|m| same_text(m, table_text)) {
@@ -203,7 +230,7 @@ fn describe(
     if let Some(limit) = response.rate_limit() {
         rate_limit(&mut out, limit);
     }
-    out.finish()
+    sink.write_all(out.finish().as_bytes())
 }
 
 /// A media processing error in a line: its name and message, then its code, which is the

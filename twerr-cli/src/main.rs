@@ -35,12 +35,14 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => {
-            if let Some(note) = &outcome.note {
+            for note in &outcome.notes {
                 let _ = writeln!(io::stderr(), "twerr: note: {note}");
             }
-            let mut stdout = io::stdout().lock();
-            match stdout
-                .write_all(outcome.text.as_bytes())
+            // Buffered, and written as it is made: a long answer is never held whole.
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            match outcome
+                .text
+                .write_to(&mut stdout)
                 .and_then(|()| stdout.flush())
             {
                 Ok(()) => ExitCode::from(outcome.exit),
