@@ -1,5 +1,11 @@
-// The README is the crate documentation, so its examples run as doctests.
-#![doc = include_str!("../README.md")]
+// The README is the crate documentation, so its examples run as doctests. They show the
+// `std` API (responses, rate limits), so without `std` the crate has a short doc of its own.
+#![cfg_attr(feature = "std", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "twerr-core without `std`: the table types (`Status`, `Code`, `Problem`, `Retry`) and \
+           `UnixTime`. See the README for the whole crate."
+)]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
