@@ -88,7 +88,10 @@ mod tests {
         let mut size = 0;
         for _ in 0..RUNS {
             let (table, diags) = check(&text);
-            assert!(!diags.iter().any(|d| d.is_error()), "the real table has mistakes");
+            assert!(
+                !diags.iter().any(|d| d.is_error()),
+                "the real table has mistakes"
+            );
             size = expand::expand(&table, Some(path)).to_string().len();
         }
         let each = start.elapsed() / RUNS;

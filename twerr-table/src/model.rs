@@ -51,6 +51,7 @@ impl Kind {
                 "retired",
                 "observed",
                 "history",
+                "review",
             ],
             Kind::Code => &[
                 "code",
@@ -64,6 +65,7 @@ impl Kind {
                 "retired",
                 "observed",
                 "history",
+                "review",
             ],
             Kind::Problem => &[
                 "slug",
@@ -77,6 +79,7 @@ impl Kind {
                 "retired",
                 "observed",
                 "history",
+                "review",
             ],
         }
     }

@@ -100,6 +100,7 @@ pub fn read_row(
     let retired = read_retired(&mut reader);
     let observed = read_entries(&mut reader, "observed", |r| read_observed(r, statuses));
     let history = read_entries(&mut reader, "history", read_history);
+    read_review(&mut reader);
 
     let (key, key_span) = key?;
     let row = name.map(|(name, name_span)| Row {
@@ -188,6 +189,46 @@ fn read_retry(kind: Kind, key: Option<&RowKey>, reader: &mut Reader<'_, '_>) -> 
             class
         }
     }
+}
+
+/// `review = ["name", ...]`: what `twerr table diff --write` guessed for a row it added. The
+/// table builds with it, but a person should check those fields: a warning.
+fn read_review(reader: &mut Reader<'_, '_>) {
+    let Some(value) = reader.get("review") else {
+        return;
+    };
+    let fields = match value.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>(),
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        let found = type_name(value.get_ref());
+        reader.report(
+            value.span(),
+            format!(
+                "`review` must be an array of key names, found {found} or other values; \
+                 write `review = [\"name\", \"retry\"]`"
+            ),
+        );
+        return;
+    };
+    let listed = fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = format!(
+        "{}: to review: {listed} (guessed by `twerr table diff --write`); check them against \
+         the docs, then remove the `review` key",
+        reader.context
+    );
+    reader.diags.push(Diag::warning(value.span(), message));
 }
 
 /// A nested table's reader, sharing the row's diagnostics, with a longer context.

@@ -1,8 +1,8 @@
 //! Every table mistake the macro must report, each with a snapshot of its message.
 
+use crate::check;
 use crate::diagnostics::render;
 use crate::model::RowKey;
-use crate::check;
 use crate::validate::fixture::{TABLE, edit};
 
 /// The rendered messages for a table, one per line, as the compiler would show them.
@@ -296,4 +296,36 @@ fn a_row_with_a_bad_name_still_counts_for_order_and_duplicates() {
         ),
         ("code = 453", "code = 99"),
     ])));
+}
+
+#[test]
+fn review_is_a_warning_and_the_table_still_builds() {
+    let text = edit(&[(
+        "source = \"Fixture OpenAPI spec\"\n",
+        "source = \"Fixture OpenAPI spec\"\nreview = [\"name\", \"retry\"]\n",
+    )]);
+    let (table, diags) = check(&text);
+    assert_eq!(table.problems.len(), 2);
+    let rendered: Vec<(String, bool)> = diags
+        .iter()
+        .map(|d| (render("fixture.toml", &text, d), d.is_error()))
+        .collect();
+    assert_eq!(
+        rendered,
+        [(
+            "fixture.toml:68:10: [[problem]] `about:blank`: to review: `name`, `retry` (guessed by \
+             `twerr table diff --write`); check them against the docs, then remove the `review` \
+             key"
+                .to_owned(),
+            false
+        )]
+    );
+    let (_, diags) = check(&edit(&[(
+        "source = \"Fixture OpenAPI spec\"\n",
+        "source = \"Fixture OpenAPI spec\"\nreview = \"name\"\n",
+    )]));
+    assert!(
+        diags.iter().all(|d| d.is_error()) && diags.len() == 1,
+        "{diags:?}"
+    );
 }
