@@ -7,6 +7,7 @@
 mod capture;
 mod classify;
 mod cli;
+mod entry;
 mod error;
 mod explain;
 mod input;
