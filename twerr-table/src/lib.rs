@@ -23,6 +23,7 @@
 //! );
 //! ```
 
+pub mod correspondence;
 pub mod diagnostics;
 pub mod model;
 mod parse;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::correspondence::corresponding_status;
 use crate::diagnostics::Diag;
 use crate::model::{History, Kind, Observed, Retired, RetryClass, Row, RowKey};
 use crate::validate::fields::{Reader, type_name};
@@ -96,6 +97,9 @@ pub fn read_row(
     } else {
         read_http(&mut reader, statuses)
     };
+    if kind != Kind::Status {
+        check_correspondence(&mut reader, description.as_ref(), http.as_ref(), statuses);
+    }
     let documented = reader.boolean("documented").unwrap_or(true);
     let retired = read_retired(&mut reader);
     let observed = read_entries(&mut reader, "observed", |r| read_observed(r, statuses));
@@ -290,6 +294,47 @@ fn read_http(reader: &mut Reader<'_, '_>, statuses: &HashSet<u16>) -> Option<(u1
     }
     // Kept even when unknown: the table check drops references the expansion cannot use.
     Some((status, span))
+}
+
+/// A description that says "Corresponds with HTTP N" must agree with the row's `http`.
+fn check_correspondence(
+    reader: &mut Reader<'_, '_>,
+    description: Option<&(String, Range<usize>)>,
+    http: Option<&(u16, Range<usize>)>,
+    statuses: &HashSet<u16>,
+) {
+    let Some((text, span)) = description else {
+        return;
+    };
+    // An `http` that is unusable (wrong type, out of range, no such status) is reported as
+    // such: one mistake, one message.
+    let unusable = match http {
+        Some((n, _)) => !statuses.contains(n),
+        None => reader.get("http").is_some(),
+    };
+    if unusable {
+        return;
+    }
+    let Some(stated) = corresponding_status(text) else {
+        return;
+    };
+    match http {
+        Some((n, _)) if *n == stated => {}
+        Some((n, http_span)) => reader.report(
+            http_span.clone(),
+            format!(
+                "`http = {n}`, but the description says it corresponds with HTTP {stated}; make \
+                 them agree (a different status seen in real responses goes in `observed`)"
+            ),
+        ),
+        None => reader.report(
+            span.clone(),
+            format!(
+                "the description says it corresponds with HTTP {stated}, but the row has no \
+                 `http`; add `http = {stated}`"
+            ),
+        ),
+    }
 }
 
 /// Reads an array of tables (`observed`, `history`) entry by entry.

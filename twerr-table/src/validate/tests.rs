@@ -329,3 +329,23 @@ fn review_is_a_warning_and_the_table_still_builds() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn a_stated_correspondence_must_agree_with_http() {
+    let wrong = edit(&[(
+        "retry = \"never\"\nhttp = 403",
+        "retry = \"never\"\nhttp = 429",
+    )]);
+    assert_eq!(
+        messages(&wrong),
+        "fixture.toml:31:8: [[code]] 64: `http = 429`, but the description says it corresponds \
+         with HTTP 403; make them agree (a different status seen in real responses goes in \
+         `observed`)"
+    );
+    let missing = edit(&[("retry = \"never\"\nhttp = 403\n", "retry = \"never\"\n")]);
+    assert_eq!(
+        messages(&missing),
+        "fixture.toml:29:15: [[code]] 64: the description says it corresponds with HTTP 403, but \
+         the row has no `http`; add `http = 403`"
+    );
+}

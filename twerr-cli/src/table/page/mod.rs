@@ -62,24 +62,7 @@ pub fn read(text: &str) -> Vec<PageTable> {
     }
 }
 
-/// The status an error code's description says it corresponds with: "Corresponds with HTTP
-/// 403", "Corresponds with an HTTP 404", "Corresponds to a HTTP 410".
-pub fn corresponding_status(description: &str) -> Option<u16> {
-    let lower = description.to_ascii_lowercase();
-    let at = lower.find("corresponds ")?;
-    let rest = &lower[at..];
-    let http = rest.find("http")?;
-    // Only "corresponds with/to [a|an] HTTP": not an HTTP mentioned further on.
-    if rest[..http].split_whitespace().count() > 3 {
-        return None;
-    }
-    let digits: String = rest[http + 4..]
-        .trim_start()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok().filter(|n| (100..=599).contains(n))
-}
+pub use twerr_table::correspondence::corresponding_status;
 
 /// Which numbered table a `Code ...` table is. The numbers decide when they can: anything
 /// outside 100..=599, or a description stating an HTTP correspondence, is an error code.
@@ -110,31 +93,6 @@ fn kind_of(headings: &[String], numbers: &[u16], descriptions: &[Option<String>]
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn correspondences_are_read_only_where_stated() {
-        assert_eq!(
-            corresponding_status("Corresponds with HTTP 403. x"),
-            Some(403)
-        );
-        assert_eq!(
-            corresponding_status("Corresponds with an HTTP 404 - y"),
-            Some(404)
-        );
-        assert_eq!(
-            corresponding_status("Corresponds with HTTP 403 The user"),
-            Some(403)
-        );
-        assert_eq!(
-            corresponding_status("Corresponds to a HTTP request to a URL."),
-            None
-        );
-        assert_eq!(corresponding_status("Sent with HTTP code 400."), None);
-        assert_eq!(
-            corresponding_status("Corresponds with the rule, see HTTP 400"),
-            None
-        );
-    }
 
     #[test]
     fn numbers_then_headings_decide_the_kind() {
