@@ -229,7 +229,7 @@ fn write_round_trip() {
             name,
             "--write",
             "--source",
-            "X docs test",
+            "x-docs-2026",
         ];
         let run = twerr(&args, b"");
         assert_eq!(run.code, 1, "{run:#?}");
@@ -241,7 +241,7 @@ fn write_round_trip() {
         written.contains(
             "[[code]]\ncode = 3\nname = \"InvalidCoordinates\"\nmessage = \"Invalid coordinates.\"\n\
              description = \"Corresponds with HTTP 400. The coordinates provided as parameters were \
-             not valid for the request.\"\nretry = \"never\"\nhttp = 400\nsource = \"X docs test\"\n\
+             not valid for the request.\"\nretry = \"never\"\nhttp = 400\nsource = \"x-docs-2026\"\n\
              review = [\"name\", \"retry\"]\n"
         ),
         "{written}"
@@ -272,7 +272,7 @@ fn write_round_trip() {
     let written = write(D0BFE);
     assert!(written.contains("[[status]]\ncode = 201\nname = \"Created\"\n"));
     assert!(written.contains(
-        "history = [\n  { description = \"Too many filtered stream rules\", source = \"X docs test\" },\n]\n"
+        "history = [\n  { description = \"Too many filtered stream rules\", source = \"x-docs-2026\" },\n]\n"
     ));
     // The table builds; the new rows carry `review`, a warning.
     let run = twerr(&["table", "check", name], b"");

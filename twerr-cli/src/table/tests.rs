@@ -112,13 +112,12 @@ fn pipe_tables_give_new_changed_and_http() {
 fn write_adds_rows_and_history_and_keeps_every_other_byte() {
     let (table, _) = twerr_table::check(TABLE);
     let changes = compare(&table, &page::read(MD_PAGE));
-    let written =
-        apply(TABLE, &table, &changes, "Fixture docs, 2030").unwrap_or_else(|e| panic!("{e}"));
+    let written = apply(TABLE, &table, &changes, "fixture-2014").unwrap_or_else(|e| panic!("{e}"));
     let new_row = "[[status]]\ncode = 201\nname = \"Created\"\nmessage = \"Created\"\n\
-                   description = \"Made it.\"\nsource = \"Fixture docs, 2030\"\n\
+                   description = \"Made it.\"\nsource = \"fixture-2014\"\n\
                    review = [\"name\"]\n";
     let history = "history = [\n  { description = \"Corresponds with HTTP 429.\", source = \
-                   \"Fixture docs, 2030\" },\n]\n";
+                   \"fixture-2014\" },\n]\n";
     // Undo the two edits: what is left is the original, byte for byte.
     let undone = written
         .text
@@ -152,8 +151,8 @@ fn history_goes_first_in_an_existing_list() {
     let (table, _) = twerr_table::check(&table_text);
     let changes = compare(&table, &page::read(page));
     let written =
-        apply(&table_text, &table, &changes, "New docs").unwrap_or_else(|e| panic!("{e}"));
-    let first = "history = [\n    { message = \"Rate limit exceeded\", source = \"New docs\" },\n    \
+        apply(&table_text, &table, &changes, "fixture-2014").unwrap_or_else(|e| panic!("{e}"));
+    let first = "history = [\n    { message = \"Rate limit exceeded\", source = \"fixture-2014\" },\n    \
                  { message = \"Rate limit exceeded.\"";
     assert!(written.text.contains(first), "{}", written.text);
 }
@@ -168,7 +167,8 @@ fn rows_inserted_at_one_place_keep_key_order_beside_an_edited_row() {
                 | 90 | Ninety. | Corresponds with HTTP 429. |\n| 89 | Eighty-nine. | x |\n";
     let (table, _) = twerr_table::check(TABLE);
     let changes = compare(&table, &page::read(page));
-    let written = apply(TABLE, &table, &changes, "S").unwrap_or_else(|e| panic!("{e}"));
+    let written =
+        apply(TABLE, &table, &changes, "fixture-openapi").unwrap_or_else(|e| panic!("{e}"));
     let (table, diags) = twerr_table::check(&written.text);
     assert!(
         diags.iter().all(|d| !d.is_error()),

@@ -272,8 +272,17 @@ pub fn apply(
     changes: &[Change],
     source: &str,
 ) -> Result<Written, String> {
-    if source.trim().is_empty() || source.contains(['\n', '\r']) {
-        return Err("--source must be one non-empty line".to_owned());
+    if table.source(source).is_none() {
+        let ids: Vec<&str> = table.sources.iter().map(|s| s.id.as_str()).collect();
+        return Err(format!(
+            "--source `{source}` is not a [[source]] id of the table; define the page as a \
+             [[source]] (id, title, url, commit or date) first{}",
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" (defined: {})", ids.join(", "))
+            }
+        ));
     }
     let ranges = row_ranges(text, table);
     let mut edits: Vec<Edit> = Vec::new();

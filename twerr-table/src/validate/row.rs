@@ -116,6 +116,7 @@ pub fn read_row(
         description: description.map(|(d, _)| d).unwrap_or_default(),
         retry,
         http,
+        source_span: source.as_ref().map_or(0..0, |(_, span)| span.clone()),
         source: source.map(|(s, _)| s).unwrap_or_default(),
         documented,
         retired,
@@ -327,6 +328,9 @@ fn check_correspondence(
                  them agree (a different status seen in real responses goes in `observed`)"
             ),
         ),
+        // Only a status the table has can be added (and a table without one is checked
+        // by what it has).
+        None if !statuses.contains(&stated) => {}
         None => reader.report(
             span.clone(),
             format!(
@@ -386,6 +390,7 @@ fn read_observed(reader: &mut Reader<'_, '_>, statuses: &HashSet<u16>) -> Option
         message: message.map(|(m, _)| m),
         http,
         source: source.0,
+        source_span: source.1,
     })
 }
 
@@ -401,5 +406,6 @@ fn read_history(reader: &mut Reader<'_, '_>) -> Option<History> {
         message: message.map(|(m, _)| m),
         description: description.map(|(d, _)| d),
         source: source.0,
+        source_span: source.1,
     })
 }
