@@ -49,6 +49,16 @@ fn as_kept(text: &str) -> String {
     kept
 }
 
+/// The fixture's documented codes; never empty, so a loop over them cannot pass vacuously.
+fn documented_entries() -> Vec<Value> {
+    let documented: Vec<Value> = entries(CODES)
+        .into_iter()
+        .filter(|e| e["documented"] == true)
+        .collect();
+    assert!(!documented.is_empty(), "the fixture lists documented codes");
+    documented
+}
+
 fn history_messages(code: Code) -> impl Iterator<Item = &'static str> {
     code.history().iter().filter_map(|h| h.message())
 }
@@ -61,7 +71,7 @@ fn knows_message(code: Code, message: &str) -> bool {
 
 #[test]
 fn every_documented_code_is_a_documented_row_with_its_doc_message() {
-    for entry in entries(CODES).iter().filter(|e| e["documented"] == true) {
+    for entry in &documented_entries() {
         let code = code_of(entry);
         assert!(
             code.is_known(),
@@ -99,7 +109,7 @@ fn codes_seen_only_in_traffic_are_rows_marked_undocumented() {
 
 #[test]
 fn every_doc_version_wording_is_the_row_or_its_history() {
-    for entry in entries(CODES).iter().filter(|e| e["documented"] == true) {
+    for entry in &documented_entries() {
         let code = code_of(entry);
         let variants = entry["doc_message_variants"]
             .as_array()
@@ -193,7 +203,7 @@ fn codes_dropped_from_the_later_tables_are_retired() {
             .filter_map(Value::as_str)
             .any(|s| s.starts_with("michimani/gotwi") || s.starts_with("xdevplatform/docs"))
     };
-    for entry in entries(CODES).iter().filter(|e| e["documented"] == true) {
+    for entry in &documented_entries() {
         let code = code_of(entry);
         assert_eq!(
             code.retired().is_some(),

@@ -252,19 +252,19 @@ fn problems_by_slug_or_type_uri() {
         }
     }
     // `about:blank` is matched exactly: it is a whole URI, not a path segment.
-    if let Some(&about_blank) = Problem::ALL
-        .iter()
-        .find(|p| p.slug() == Some("about:blank"))
-    {
-        assert_eq!(Problem::from_type("about:blank"), about_blank);
-        for near in [
-            "about:blank?x=1",
-            "about:blank#frag",
-            "about:blank/",
-            "x/about:blank",
-        ] {
-            assert_eq!(Problem::from_type(near), Problem::Unknown, "{near}");
-        }
+    let about_blank = Problem::from_type("about:blank");
+    assert_eq!(
+        about_blank.slug(),
+        Some("about:blank"),
+        "the table lists about:blank"
+    );
+    for near in [
+        "about:blank?x=1",
+        "about:blank#frag",
+        "about:blank/",
+        "x/about:blank",
+    ] {
+        assert_eq!(Problem::from_type(near), Problem::Unknown, "{near}");
     }
     for unknown in [
         "",
@@ -303,4 +303,41 @@ fn pinned_facts() {
     let code = Code::from_u16(415);
     assert_eq!(code.as_u16(), 415);
     assert_ne!(code.status(), Some(Status::from_u16(415)));
+}
+
+#[test]
+fn class_predicates_partition_the_statuses_like_http() {
+    for n in 0..=u16::MAX {
+        let status = Status::from_u16(n);
+        let classes = [
+            status.is_informational(),
+            status.is_success(),
+            status.is_redirection(),
+            status.is_client_error(),
+            status.is_server_error(),
+        ];
+        let class = (100..600).contains(&n).then(|| usize::from(n / 100 - 1));
+        for (i, &is) in classes.iter().enumerate() {
+            assert_eq!(is, class == Some(i), "{n}");
+        }
+        if let Ok(http) = http::StatusCode::from_u16(n) {
+            assert_eq!(status.is_success(), http.is_success(), "{n}");
+            assert_eq!(status.is_client_error(), http.is_client_error(), "{n}");
+            assert_eq!(status.is_server_error(), http.is_server_error(), "{n}");
+        }
+    }
+}
+
+#[test]
+fn retry_spellings_round_trip_and_differ() {
+    let classes = [Retry::Backoff, Retry::AfterReset, Retry::Never];
+    for retry in classes {
+        assert_eq!(Retry::from_name(retry.as_str()), Some(retry));
+        assert_eq!(retry.to_string(), retry.as_str());
+    }
+    let mut spellings: Vec<&str> = classes.iter().map(|r| r.as_str()).collect();
+    spellings.sort_unstable();
+    spellings.dedup();
+    assert_eq!(spellings.len(), classes.len());
+    assert_eq!(Retry::from_name("later"), None);
 }

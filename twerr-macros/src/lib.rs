@@ -33,3 +33,12 @@ use twerr_table::{model, validate};
 pub fn error_table(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     run::error_table(input.into()).into()
 }
+
+/// The table's spellings of the retry classes (`"after-reset"`, ...), for `twerr_core::Retry`:
+/// expands to two private functions, `spelling(Retry) -> &'static str` and
+/// `from_spelling(&str) -> Option<Retry>`, so the spellings the table is validated against and
+/// the ones `Retry` prints and parses are one list, twerr-table's.
+#[proc_macro]
+pub fn retry_spellings(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    run::retry_spellings(input.into()).into()
+}

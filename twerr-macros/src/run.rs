@@ -32,7 +32,12 @@ pub fn error_table(args: TokenStream) -> TokenStream {
         }
     };
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR");
-    let loaded = match read::load(&input.source, manifest_dir.as_deref()) {
+    let working_dir = std::env::current_dir().ok();
+    let loaded = match read::load(
+        &input.source,
+        manifest_dir.as_deref(),
+        working_dir.as_deref(),
+    ) {
         Ok(loaded) => loaded,
         Err(message) => {
             let mut out = expand::expand(&Table::default(), None);
@@ -49,6 +54,18 @@ pub fn error_table(args: TokenStream) -> TokenStream {
         .filter(|d| d.is_error())
         .map(|d| render(&loaded.name, &loaded.text, d));
     out.extend(compile_errors(messages, input.span));
+    out
+}
+
+/// `retry_spellings!()`: the spellings of every retry class; it takes no arguments.
+pub fn retry_spellings(args: TokenStream) -> TokenStream {
+    let mut out = expand::retry_spellings();
+    if !args.is_empty() {
+        out.extend(compile_errors(
+            ["retry_spellings!() takes no arguments".to_owned()],
+            Span::call_site(),
+        ));
+    }
     out
 }
 

@@ -115,14 +115,17 @@ pub enum RetryClass {
 }
 
 impl RetryClass {
+    /// Every class. Its spellings are the only ones in the workspace: twerr-core's `Retry`
+    /// reads them through `twerr_macros::retry_spellings!`.
+    pub const ALL: [RetryClass; 3] = [
+        RetryClass::Never,
+        RetryClass::Backoff,
+        RetryClass::AfterReset,
+    ];
+
     /// Parses the table's spelling.
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "never" => Some(RetryClass::Never),
-            "backoff" => Some(RetryClass::Backoff),
-            "after-reset" => Some(RetryClass::AfterReset),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|class| class.as_str() == name)
     }
 
     /// The table's spelling.

@@ -17,7 +17,7 @@ mod tests;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use crate::model::{Kind, RowKey, Table};
+use crate::model::{Kind, RetryClass, RowKey, Table};
 use rows::{row, variants};
 
 /// The whole expansion. `include` is the table file's full path: including it makes cargo
@@ -37,6 +37,34 @@ pub fn expand(table: &Table, include: Option<&str>) -> TokenStream {
         #status
         #code
         #problem
+    }
+}
+
+/// The two spelling functions of `twerr_core::Retry`, from twerr-table's one list.
+pub fn retry_spellings() -> TokenStream {
+    let classes = RetryClass::ALL.map(|class| {
+        let variant = Ident::new(class.variant(), proc_macro2::Span::call_site());
+        (quote! { ::twerr_core::Retry::#variant }, class.as_str())
+    });
+    let to_text = classes
+        .iter()
+        .map(|(variant, text)| quote! { #variant => #text, });
+    let from_text = classes
+        .iter()
+        .map(|(variant, text)| quote! { #text => ::core::option::Option::Some(#variant), });
+    quote! {
+        const fn spelling(retry: ::twerr_core::Retry) -> &'static str {
+            match retry {
+                #(#to_text)*
+            }
+        }
+
+        fn from_spelling(text: &str) -> ::core::option::Option<::twerr_core::Retry> {
+            match text {
+                #(#from_text)*
+                _ => ::core::option::Option::None,
+            }
+        }
     }
 }
 
