@@ -349,3 +349,46 @@ fn the_text_report_is_grouped_by_table() {
     ), "{}", run.stdout);
     assert!(run.stdout.ends_with(" absent\n"));
 }
+
+/// Readable diffs: no line of the real table is longer than about 120 characters unless one
+/// string on it is (a long description or message).
+#[test]
+fn the_real_table_keeps_its_lines_short() {
+    let mut long = Vec::new();
+    for (i, line) in twerr_core::ERROR_TABLE.lines().enumerate() {
+        let chars = line.chars().count();
+        if chars <= 120 {
+            continue;
+        }
+        let longest = longest_string(line);
+        if chars - longest > 40 {
+            long.push(format!("{}: {chars} characters", i + 1));
+        }
+    }
+    assert_eq!(long, Vec::<String>::new());
+}
+
+/// The length in characters of the longest basic string (`"..."`, escapes included) on a line.
+fn longest_string(line: &str) -> usize {
+    let (mut longest, mut current, mut escaped) = (0, None::<usize>, false);
+    for c in line.chars() {
+        match current {
+            None if c == '"' => current = Some(1),
+            None => {}
+            Some(n) if escaped => {
+                escaped = false;
+                current = Some(n + 1);
+            }
+            Some(n) if c == '\\' => {
+                escaped = true;
+                current = Some(n + 1);
+            }
+            Some(n) if c == '"' => {
+                longest = longest.max(n + 1);
+                current = None;
+            }
+            Some(n) => current = Some(n + 1),
+        }
+    }
+    longest
+}

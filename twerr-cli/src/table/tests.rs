@@ -188,3 +188,44 @@ fn rows_inserted_at_one_place_keep_key_order_beside_an_edited_row() {
     assert_eq!(retry[4..6], [Some("never"), Some("after-reset")]);
     assert_eq!(table.codes[2].history.len(), 1);
 }
+
+#[test]
+fn history_entries_go_in_date_order() {
+    // Code 88's history: a newer source (2030), then the undated fixture entry.
+    let table_text = edit(&[
+        (
+            "message = \"Rate limit exceeded\"",
+            "message = \"Rate limited\"",
+        ),
+        (
+            "history = [\n",
+            "history = [\n    { message = \"Limit\", source = \"new\" },\n",
+        ),
+        (
+            "commit = \"0123abc\"\n",
+            "commit = \"0123abc\"\n\n[[source]]\nid = \"new\"\ntitle = \"N\"\ndate = \"2030\"\n",
+        ),
+    ]);
+    let page = "| Code | Text | Description |\n|---|---|---|\n| 88 | Rate limit exceeded | x |\n";
+    let (table, diags) = twerr_table::check(&table_text);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let changes = compare(&table, &page::read(page));
+    let written =
+        apply(&table_text, &table, &changes, "fixture-2014").unwrap_or_else(|e| panic!("{e}"));
+    let (table, _) = twerr_table::check(&written.text);
+    let sources: Vec<&str> = table.codes[1]
+        .history
+        .iter()
+        .map(|h| h.source.as_str())
+        .collect();
+    // After the 2030 entry, before the undated one.
+    assert_eq!(sources, ["new", "fixture-2014", "Fixture, 2021"]);
+    // An id the table does not define is refused.
+    let refused = apply(&table_text, &table, &changes, "nowhere")
+        .err()
+        .unwrap_or_default();
+    assert!(
+        refused.starts_with("--source `nowhere` is not a [[source]] id"),
+        "{refused}"
+    );
+}

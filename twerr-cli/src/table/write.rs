@@ -5,13 +5,14 @@
 //! edited with toml_edit as a document of its own, and put back; new rows are spliced in at
 //! their sorted place. Every other byte of the file stays as it was.
 
-use core::cmp::Reverse;
+use core::cmp::{Ordering, Reverse};
 use core::ops::Range;
 use std::collections::HashMap;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Value as TomlValue, value};
 use twerr_table::model::{Kind, Row, RowKey, Table};
 use twerr_table::validate::names::{ABOUT_BLANK, check_name};
+use twerr_table::validate::sources::compare_dates;
 
 use crate::table::diff::{Change, ChangeKind, Field, Value};
 
@@ -221,12 +222,29 @@ fn new_row(kind: Kind, change: &Change, table: &Table, source: &str) -> Option<S
     Some(doc.to_string())
 }
 
-/// Adds one `history` entry, newest first, with the page's wording of the changed fields.
+/// Where a new `history` entry from a source dated `date` goes, newest first: after the
+/// entries whose sources are known to be newer, before all others (a page being applied is
+/// usually the newest, so with no date it goes first).
+fn history_index(table: &Table, row: Option<&Row>, date: Option<&str>) -> usize {
+    let (Some(row), Some(date)) = (row, date) else {
+        return 0;
+    };
+    row.history
+        .iter()
+        .take_while(|h| {
+            let entry = table.source(&h.source).and_then(|s| s.date.as_deref());
+            entry.is_some_and(|e| compare_dates(e, date) == Some(Ordering::Greater))
+        })
+        .count()
+}
+
+/// Adds one `history` entry at `index` with the page's wording of the changed fields.
 fn add_history(
     chunk: &str,
     kind: Kind,
     fields: &[(Field, String)],
     source: &str,
+    index: usize,
 ) -> Option<String> {
     let mut doc: DocumentMut = chunk.parse().ok()?;
     let row = doc
@@ -252,7 +270,7 @@ fn add_history(
             if let Some(indent) = indent {
                 entry.decor_mut().set_prefix(indent);
             }
-            history.insert_formatted(0, entry);
+            history.insert_formatted(index.min(history.len()), entry);
         }
         None => {
             let mut history = Array::new();
@@ -344,7 +362,10 @@ pub fn apply(
         let range = ranges
             .get(&(kind_index(*kind), key.clone()))
             .ok_or_else(|| format!("cannot find row {key} in the text"))?;
-        let edited = add_history(&text[range.clone()], *kind, fields, source)
+        let row = table.rows(*kind).iter().find(|r| r.key == *key);
+        let date = table.source(source).and_then(|s| s.date.as_deref());
+        let index = history_index(table, row, date);
+        let edited = add_history(&text[range.clone()], *kind, fields, source, index)
             .ok_or_else(|| format!("cannot edit row {key}"))?;
         edits.push(Edit {
             range: range.clone(),

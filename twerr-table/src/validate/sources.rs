@@ -42,7 +42,7 @@ fn is_date(text: &str) -> bool {
 }
 
 /// Newer or older, where that is known: `2021` and `2021-10` are not ordered.
-fn compare_dates(a: &str, b: &str) -> Option<Ordering> {
+pub fn compare_dates(a: &str, b: &str) -> Option<Ordering> {
     let len = a.len().min(b.len());
     match a[..len].cmp(&b[..len]) {
         Ordering::Equal => None,
