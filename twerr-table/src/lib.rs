@@ -1,7 +1,7 @@
 //! The single reader of twerr's `error-table.toml`: the table's [model], TOML parsing that keeps
 //! spans, and [validation](validate) that collects every mistake with its line and column.
 //!
-//! `twerr-macros` expands the validated [`Table`](model::Table) into Rust; the `twerr` command
+//! `twerr-macros` expands the validated [`Table`] into Rust; the `twerr` command
 //! checks and compares tables with the same rules, so `twerr table check` says exactly what a
 //! build would.
 //!
