@@ -229,3 +229,23 @@ fn history_entries_go_in_date_order() {
         "{refused}"
     );
 }
+
+#[test]
+fn a_long_history_entry_is_written_over_several_lines() {
+    let long = "word ".repeat(30);
+    let page = format!(
+        "## Error codes\n\n| Code | Text | Description |\n|---|---|---|\n| 453 | You currently have access to a \
+         subset of Twitter API v2 endpoints only. | {long} |\n"
+    );
+    let (table, _) = twerr_table::check(TABLE);
+    let changes = compare(&table, &page::read(&page));
+    let written = apply(TABLE, &table, &changes, "fixture-2014").unwrap_or_else(|e| panic!("{e}"));
+    let entry = format!(
+        "history = [\n  {{ description = \"{}\",\n    source = \"fixture-2014\" }},\n]\n",
+        long.trim_end()
+    );
+    assert!(written.text.contains(&entry), "{}", written.text);
+    let (table, diags) = twerr_table::check(&written.text);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    assert_eq!(table.codes[2].history.len(), 1);
+}

@@ -256,6 +256,16 @@ fn add_history(
         entry.insert(field.as_str(), basic(text));
     }
     entry.insert("source", basic(source));
+    // An entry too long for one line of about 120 characters gets one line per key (TOML 1.1
+    // inline tables may span lines), as the table writes its long entries.
+    if entry.to_string().chars().count() + 4 > 120 {
+        let keys: Vec<String> = entry.iter().skip(1).map(|(k, _)| k.to_owned()).collect();
+        for key in keys {
+            if let Some(mut key) = entry.key_mut(&key) {
+                key.leaf_decor_mut().set_prefix("\n    ");
+            }
+        }
+    }
     let mut entry = TomlValue::InlineTable(entry);
     entry.decor_mut().set_prefix("\n  ");
     entry.decor_mut().set_suffix("");
