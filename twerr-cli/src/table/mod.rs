@@ -16,7 +16,7 @@ use twerr_table::diagnostics::{Diag, io_reason, render};
 use twerr_table::model::Table;
 
 use crate::cli::{CheckArgs, DiffArgs, TableCommand};
-use crate::error::{Failure, Outcome};
+use crate::error::{Failure, Outcome, Output};
 
 /// Exit status of `table check` when the table has mistakes, and of `table diff` when the
 /// page differs.
@@ -93,9 +93,9 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
         DIFFERENT
     };
     Ok(Outcome {
-        text,
+        text: Output::Text(text),
         exit,
-        note: None,
+        notes: Vec::new(),
     })
 }
 
@@ -160,8 +160,8 @@ fn run_diff(args: &DiffArgs) -> Result<Outcome, Failure> {
         report::text(&changes)
     };
     Ok(Outcome {
-        text,
+        text: Output::Text(text),
         exit: if counts(args.strict) { DIFFERENT } else { 0 },
-        note,
+        notes: note.into_iter().collect(),
     })
 }
