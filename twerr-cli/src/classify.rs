@@ -221,7 +221,11 @@ fn describe(
         // local clock must not move it), so "until" is on that clock too: `now + wait` would
         // name an instant unrelated to the resets printed beside it.
         let later = |from: SystemTime| instant(from.checked_add(Duration::from_secs(secs)));
-        let until = match response.rate_limit().and_then(RateLimit::date) {
+        let server = response
+            .rate_limit()
+            .filter(|l| l.ignored_date().is_none())
+            .and_then(RateLimit::date);
+        let until = match server {
             Some(date) => format!("{} by the server's clock", later(date)),
             None => later(now),
         };
@@ -346,7 +350,12 @@ fn rate_limit(out: &mut Lines, limit: &RateLimit) {
         Some(_) | None => {}
     }
     if let Some(date) = limit.date() {
-        parts.push(format!("server time {}", instant(Some(date))));
+        let ignored = if limit.ignored_date().is_some() {
+            " (ignored: it disagrees with the reset times it would measure)"
+        } else {
+            ""
+        };
+        parts.push(format!("server time {}{ignored}", instant(Some(date))));
     }
     if !parts.is_empty() {
         out.field("Rate limit", &parts.join("; "));

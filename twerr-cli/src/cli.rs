@@ -97,7 +97,8 @@ pub struct ClassifyArgs {
     pub headers: Vec<OsString>,
     /// The current time as Unix seconds, for the wait computed from rate-limit headers
     /// (default: the system clock). A `Date` header in the response takes precedence for the
-    /// wait: it is measured from the server's time, and so is the "until" printed with it.
+    /// wait when it agrees with the reset times: it is measured from the server's time, and so
+    /// is the "until" printed with it.
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<u64>,
     /// Print one JSON object instead of text.
