@@ -95,6 +95,7 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
              --status N, or save the response with `curl -i` so the status line comes with it"
         )));
     };
+    notes.extend(encoding_hint(body));
     let response = ErrorResponse::from_parts(
         status,
         headers.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
@@ -131,6 +132,32 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         exit: 0,
         notes,
     })
+}
+
+/// Why a body will read as noise, when its first bytes say: twerr reads bodies as sent after
+/// any `Content-Encoding` is undone, as UTF-8, and a compressed or UTF-16 body comes out as
+/// text with nothing in it.
+fn encoding_hint(body: &[u8]) -> Option<String> {
+    let head = body.get(..64).unwrap_or(body);
+    if body.starts_with(&[0x1f, 0x8b]) {
+        return Some(
+            "the body is gzip-compressed (it starts with bytes 1f 8b) and is read as it is; \
+             save the response with `curl --compressed -i`, or decompress it first"
+                .to_owned(),
+        );
+    }
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if body.starts_with(b"\xFF\xFE")
+        || body.starts_with(b"\xFE\xFF")
+        || nuls * 4 >= head.len().max(4)
+    {
+        return Some(
+            "the body looks like UTF-16 text (a byte order mark or many zero bytes) and is read \
+             as UTF-8; convert it first, e.g. `iconv -f UTF-16 -t UTF-8`"
+                .to_owned(),
+        );
+    }
+    None
 }
 
 fn known_text(status: Status) -> Option<&'static str> {

@@ -56,7 +56,12 @@ fn status(status: Status) -> Outcome {
 }
 
 fn problem(text: &str) -> Outcome {
-    let problem = Problem::from_type(text);
+    // Typed by a person, so case does not matter (`USAGE-CAPPED`); the table's slugs are all
+    // lower case. The library matches a body's `type` exactly, as the API sends it.
+    let problem = match Problem::from_type(text) {
+        Problem::Unknown => Problem::from_type(&text.to_ascii_lowercase()),
+        known => known,
+    };
     let Some(entry) = Entry::problem(problem) else {
         let mut out = Lines::default();
         out.plain(&format!(

@@ -124,3 +124,32 @@ fn a_huge_error_list_is_bounded_and_counted() {
     assert_eq!(report["errors"].as_array().map(Vec::len), Some(10_000));
     assert_eq!(report["omitted_errors"], n - 10_000);
 }
+
+/// A gzip or UTF-16 body came out as text with no hint of why.
+#[test]
+fn compressed_and_utf16_bodies_get_a_hint() {
+    let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\x56\x4a";
+    let run = twerr(&["classify", "--status", "429"], gzip);
+    assert!(run.stderr.contains("gzip-compressed"), "{run:#?}");
+    let utf16: Vec<u8> = "\u{feff}{\"errors\":[{\"code\":88}]}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let run = twerr(&["classify", "--status", "429"], &utf16);
+    assert!(run.stderr.contains("UTF-16"), "{run:#?}");
+    // An ordinary body gets none.
+    let run = twerr(
+        &["classify", "--status", "429"],
+        br#"{"errors":[{"code":88}]}"#,
+    );
+    assert_eq!(run.stderr, "");
+}
+
+/// `explain USAGE-CAPPED` found nothing: a person's typing is matched in any case.
+#[test]
+fn explain_matches_a_slug_in_any_case() {
+    let lower = twerr(&["explain", "usage-capped"], b"");
+    let upper = twerr(&["explain", "USAGE-CAPPED"], b"");
+    assert_eq!(lower.code, 0, "{lower:#?}");
+    assert_eq!((upper.code, &upper.stdout), (0, &lower.stdout));
+}
