@@ -21,13 +21,16 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
+/// Writes a streamed answer to stdout.
+pub type Writer = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()>>;
+
 /// What goes to stdout: text made whole, or a writer that streams it, so a long answer is
 /// never built in memory before it is written.
 pub enum Output {
     /// The whole text.
     Text(String),
     /// Writes the answer.
-    Stream(Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()>>),
+    Stream(Writer),
 }
 
 impl Output {

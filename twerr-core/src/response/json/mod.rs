@@ -179,21 +179,18 @@ fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> bool {
         // (and building its "trailing characters" error per value would scan the input from
         // the start each time: quadratic), so the values are split by its stream reader, as
         // raw text, and every one after the first is read on its own.
-        None => {
-            let values = match input {
-                Input::Text(text) => read_rest(
-                    serde_json::Deserializer::from_str(text).into_iter(),
-                    keep_members,
-                    out,
-                ),
-                Input::Bytes(bytes) => read_rest(
-                    serde_json::Deserializer::from_slice(bytes).into_iter(),
-                    keep_members,
-                    out,
-                ),
-            };
-            values
-        }
+        None => match input {
+            Input::Text(text) => read_rest(
+                serde_json::Deserializer::from_str(text).into_iter(),
+                keep_members,
+                out,
+            ),
+            Input::Bytes(bytes) => read_rest(
+                serde_json::Deserializer::from_slice(bytes).into_iter(),
+                keep_members,
+                out,
+            ),
+        },
     }
 }
 
