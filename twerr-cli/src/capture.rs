@@ -16,6 +16,10 @@ pub struct Capture<'a> {
     pub body: &'a [u8],
     /// How many header blocks preceded the last one (100 Continue, redirects, proxy CONNECT).
     pub skipped_blocks: usize,
+    /// Header lines that are not `Name: value` (an HTTP/2 pseudo-header `:status: 429`, a space
+    /// before the colon, a stray line): skipped, and reported here, rather than refusing the
+    /// capture and losing its status, headers and body.
+    pub skipped_lines: Vec<CaptureError>,
 }
 
 /// A line of the capture that is neither a status line, a header nor the empty line ending
@@ -49,7 +53,14 @@ pub fn is_capture(input: &[u8]) -> bool {
 /// prints one block per response it received, so `100 Continue`, each redirect followed with
 /// `-L` and a proxy's `200 Connection established` come first, the final response last.
 ///
-/// Returns `Ok(None)` when `input` does not start with `HTTP/` (it is a bare body).
+/// Only such interim blocks are skipped (see [`is_interim`]): after any other block, what
+/// follows the empty line is the body, even if it starts with `HTTP/`. Lines end with `\r\n`,
+/// `\n` or a lone `\r`. A header line that is not `Name: value` is skipped and listed in
+/// [`Capture::skipped_lines`].
+///
+/// Returns `Ok(None)` when `input` does not start with `HTTP/` (it is a bare body), and an
+/// error only when a status line is malformed: the first line, or the line after an interim
+/// block.
 pub fn parse(input: &[u8]) -> Result<Option<Capture<'_>>, CaptureError> {
     if !is_capture(input) {
         return Ok(None);
@@ -57,10 +68,12 @@ pub fn parse(input: &[u8]) -> Result<Option<Capture<'_>>, CaptureError> {
     let mut rest = strip_bom(input);
     let mut line_no = 0usize;
     let mut skipped_blocks = 0usize;
+    let mut skipped_lines = Vec::new();
     loop {
         let (line, after) = next_line(rest);
         line_no += 1;
-        let status = parse_status_line(line).ok_or_else(|| error(line_no, line, STATUS_LINE))?;
+        let (status, reason) =
+            parse_status_line(line).ok_or_else(|| error(line_no, line, STATUS_LINE))?;
         rest = after;
         let mut headers: Vec<(String, Vec<u8>)> = Vec::new();
         let mut ended = false;
@@ -75,20 +88,24 @@ pub fn parse(input: &[u8]) -> Result<Option<Capture<'_>>, CaptureError> {
             if matches!(line.first(), Some(b' ' | b'\t')) {
                 // An obsolete folded continuation line (RFC 9112 section 5.2): part of the
                 // previous header's value.
-                let Some((_, value)) = headers.last_mut() else {
-                    return Err(error(line_no, line, HEADER_LINE));
-                };
-                let more = trim(line);
-                if !more.is_empty() {
-                    value.push(b' ');
-                    value.extend_from_slice(more);
+                match headers.last_mut() {
+                    Some((_, value)) => {
+                        let more = trim(line);
+                        if !more.is_empty() {
+                            value.push(b' ');
+                            value.extend_from_slice(more);
+                        }
+                    }
+                    None => skipped_lines.push(error(line_no, line, HEADER_LINE)),
                 }
                 continue;
             }
-            let header = parse_header(line).ok_or_else(|| error(line_no, line, HEADER_LINE))?;
-            headers.push(header);
+            match parse_header(line) {
+                Some(header) => headers.push(header),
+                None => skipped_lines.push(error(line_no, line, HEADER_LINE)),
+            }
         }
-        if ended && rest.starts_with(b"HTTP/") {
+        if ended && is_interim(status, reason, &headers) && rest.starts_with(b"HTTP/") {
             skipped_blocks += 1;
             continue;
         }
@@ -97,8 +114,25 @@ pub fn parse(input: &[u8]) -> Result<Option<Capture<'_>>, CaptureError> {
             headers,
             body: rest,
             skipped_blocks,
+            skipped_lines,
         }));
     }
+}
+
+/// Whether a header block is one that curl prints before the final response: an interim
+/// `1xx`, a redirect it followed (`-L`: 301, 302, 303, 307 or 308 with a `Location`), or a
+/// proxy's answer to `CONNECT` (a 2xx whose reason phrase says the connection is
+/// established). Any other block is the final response, and what follows it is its body.
+fn is_interim(status: u16, reason: &[u8], headers: &[(String, Vec<u8>)]) -> bool {
+    let redirect = matches!(status, 301 | 302 | 303 | 307 | 308)
+        && headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("location"));
+    let connect = (200..300).contains(&status)
+        && reason
+            .windows(b"connection established".len())
+            .any(|w| w.eq_ignore_ascii_case(b"connection established"));
+    (100..200).contains(&status) || redirect || connect
 }
 
 /// Parses one `--header` argument, `Name: value`.
@@ -128,17 +162,25 @@ fn strip_bom(input: &[u8]) -> &[u8] {
     input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input)
 }
 
-/// The next line without its terminator (`\n` or `\r\n`), and what follows it.
+/// The next line without its terminator (`\r\n`, `\n`, or a lone `\r` as old Mac tools and
+/// some proxies write), and what follows it.
 fn next_line(input: &[u8]) -> (&[u8], &[u8]) {
-    let (line, rest) = match input.iter().position(|&b| b == b'\n') {
-        Some(i) => (&input[..i], &input[i + 1..]),
+    match input.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) => {
+            let after = if input[i] == b'\r' && input.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            (&input[..i], &input[after..])
+        }
         None => (input, &input[input.len()..]),
-    };
-    (line.strip_suffix(b"\r").unwrap_or(line), rest)
+    }
 }
 
-/// `HTTP/<version> <3 digits>[ <reason>]`; curl prints `HTTP/2 200 ` with no reason phrase.
-fn parse_status_line(line: &[u8]) -> Option<u16> {
+/// `HTTP/<version> <3 digits>[ <reason>]`: the status and the reason phrase (curl prints
+/// `HTTP/2 200 ` with none).
+fn parse_status_line(line: &[u8]) -> Option<(u16, &[u8])> {
     let rest = line.strip_prefix(b"HTTP/")?;
     let space = rest.iter().position(|&b| b == b' ')?;
     let (version, rest) = rest.split_at(space);
@@ -153,11 +195,10 @@ fn parse_status_line(line: &[u8]) -> Option<u16> {
     if !matches!(rest.get(3), None | Some(b' ' | b'\t')) {
         return None;
     }
-    Some(
-        digits
-            .iter()
-            .fold(0u16, |n, &d| n * 10 + u16::from(d - b'0')),
-    )
+    let status = digits
+        .iter()
+        .fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
+    Some((status, trim(rest.get(3..).unwrap_or_default())))
 }
 
 /// `Name: value` where the name is an RFC 9110 token.
@@ -196,16 +237,12 @@ fn error(line: usize, text: &[u8], expected: &'static str) -> CaptureError {
     }
 }
 
-/// A line for an error message: lossy UTF-8, control characters escaped, at most 80
-/// characters, quoted.
+/// A line for an error message: lossy UTF-8, at most 80 characters, quoted, escaped as
+/// everything twerr prints from its input is (`crate::output::clean`).
 pub fn show_line(bytes: &[u8]) -> String {
     const MAX: usize = 80;
     let text = String::from_utf8_lossy(bytes);
-    let mut shown: String = text.chars().take(MAX).collect();
-    if text.chars().nth(MAX).is_some() {
-        shown.push('…');
-    }
-    format!("\"{}\"", shown.escape_debug())
+    format!("\"{}\"", crate::output::clean(&text, MAX))
 }
 
 #[cfg(test)]

@@ -78,11 +78,89 @@ fn headers_only_capture_has_an_empty_body() {
     assert_eq!((capture.status, capture.body), (503, &b""[..]));
 }
 
+/// The skipped header lines of a capture, by line number.
+fn skipped(input: &[u8]) -> Vec<usize> {
+    let capture = parse(input).unwrap().unwrap();
+    capture.skipped_lines.iter().map(|e| e.line).collect()
+}
+
 #[test]
 fn a_body_starting_with_http_after_the_headers_is_a_body_only_after_a_block_ends() {
-    // Without the empty line the text is a header line, and a malformed one.
-    let err = parse(b"HTTP/1.1 200 OK\nHTTP/1.1 404 Not Found\n").unwrap_err();
-    assert_eq!(err.line, 2);
+    // Without the empty line the text is a header line, and a malformed one: skipped.
+    assert_eq!(skipped(b"HTTP/1.1 200 OK\nHTTP/1.1 404 Not Found\n"), [2]);
+}
+
+/// Only interim blocks are skipped: after a final response, a body that starts with `HTTP/`
+/// is its body.
+#[test]
+fn only_interim_blocks_are_skipped() {
+    let capture = parse(b"HTTP/1.1 400 Bad Request\r\n\r\nHTTP/1.1 505 not supported here\r\n")
+        .unwrap()
+        .unwrap();
+    assert_eq!((capture.status, capture.skipped_blocks), (400, 0));
+    assert_eq!(capture.body, b"HTTP/1.1 505 not supported here\r\n");
+    for (first, interim) in [
+        (&b"HTTP/1.1 100 Continue\r\n"[..], true),
+        (b"HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n", true),
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: https://api.x.com/\r\n",
+            true,
+        ),
+        (b"HTTP/1.1 200 Connection established\r\n", true),
+        (
+            b"HTTP/1.0 200 Connection Established\r\nProxy-agent: x\r\n",
+            true,
+        ),
+        (b"HTTP/1.1 200 OK\r\n", false),
+        (b"HTTP/1.1 304 Not Modified\r\n", false),
+        (b"HTTP/1.1 302 Found\r\n", false),
+        (b"HTTP/2 429\r\n", false),
+    ] {
+        let input = [first, b"\r\nHTTP/2 401\r\n\r\n{}"].concat();
+        let capture = parse(&input).unwrap().unwrap();
+        assert_eq!(capture.status == 401, interim, "{}", show_line(first));
+    }
+}
+
+/// Lines may end with a lone carriage return: the body is not dropped.
+#[test]
+fn cr_only_line_endings() {
+    let input =
+        b"HTTP/1.1 200 OK\r\r{\"errors\":[{\"code\":88,\"message\":\"Rate limit exceeded\"}]}";
+    let capture = parse(input).unwrap().unwrap();
+    assert_eq!(capture.status, 200);
+    assert_eq!(capture.body, &input[17..]);
+    let capture = parse(b"HTTP/1.1 429 x\rretry-after: 5\r\rbody")
+        .unwrap()
+        .unwrap();
+    assert_eq!(capture.headers, vec![header("retry-after", "5")]);
+    assert_eq!(capture.body, b"body");
+}
+
+/// A header line the reader cannot use is skipped and reported; the status, the other
+/// headers and the body survive.
+#[test]
+fn a_malformed_header_line_is_skipped_and_reported() {
+    let input =
+        b"HTTP/2 429\r\n:status: 429\r\nretry-after : 5\r\nx-rate-limit-remaining: 0\r\n\r\n{}";
+    let capture = parse(input).unwrap().unwrap();
+    assert_eq!(capture.status, 429);
+    assert_eq!(capture.headers, vec![header("x-rate-limit-remaining", "0")]);
+    assert_eq!(capture.body, b"{}");
+    let lines: Vec<String> = capture
+        .skipped_lines
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "line 2 of the capture is not a header line `Name: value` (an empty line ends the \
+             headers): \":status: 429\"",
+            "line 3 of the capture is not a header line `Name: value` (an empty line ends the \
+             headers): \"retry-after : 5\"",
+        ]
+    );
 }
 
 #[test]
@@ -90,8 +168,8 @@ fn folded_header_lines_continue_the_value() {
     let input = b"HTTP/1.1 200 OK\r\nx-note: one\r\n  two\r\n\r\n";
     let capture = parse(input).unwrap().unwrap();
     assert_eq!(capture.headers, vec![header("x-note", "one two")]);
-    let err = parse(b"HTTP/1.1 200 OK\r\n  two\r\n\r\n").unwrap_err();
-    assert_eq!(err.line, 2);
+    // Nothing to continue: skipped.
+    assert_eq!(skipped(b"HTTP/1.1 200 OK\r\n  two\r\n\r\n"), [2]);
 }
 
 #[test]
@@ -125,18 +203,13 @@ fn malformed_lines_are_named_with_their_number() {
     ] {
         assert_eq!(parse(bad).unwrap_err().line, 1, "{}", show_line(bad));
     }
-    let err = parse(b"HTTP/1.1 200 OK\ncontent-type: json\nnot a header\n\n{}").unwrap_err();
     assert_eq!(
-        err.to_string(),
-        "line 3 of the capture is not a header line `Name: value` (an empty line ends the \
-         headers): \"not a header\""
+        skipped(b"HTTP/1.1 200 OK\ncontent-type: json\nnot a header\n\n{}"),
+        [3]
     );
     // A name with a space or no name at all.
-    assert_eq!(
-        parse(b"HTTP/1.1 200 OK\nbad name: x\n").unwrap_err().line,
-        2
-    );
-    assert_eq!(parse(b"HTTP/1.1 200 OK\n: x\n").unwrap_err().line, 2);
+    assert_eq!(skipped(b"HTTP/1.1 200 OK\nbad name: x\n"), [2]);
+    assert_eq!(skipped(b"HTTP/1.1 200 OK\n: x\n"), [2]);
     // The second block's status line is checked too.
     assert_eq!(
         parse(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 x\r\n\r\n")
@@ -151,15 +224,21 @@ fn error_lines_are_escaped_and_shortened() {
     let long = [b'a'; 500];
     let mut input = b"HTTP/1.1 200 OK\n".to_vec();
     input.extend_from_slice(&long);
-    let text = parse(&input).unwrap_err().to_string();
+    let first_skipped = |input: &[u8]| {
+        let capture = parse(input).unwrap().unwrap();
+        capture
+            .skipped_lines
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let text = first_skipped(&input);
     assert!(
         text.ends_with(&format!("\"{}…\"", "a".repeat(80))),
         "{text}"
     );
-    let text = parse(b"HTTP/1.1 200 OK\n\x00\x1b[31m\xff\n")
-        .unwrap_err()
-        .to_string();
-    assert!(text.ends_with(r#""\0\u{1b}[31m�""#), "{text}");
+    let text = first_skipped(b"HTTP/1.1 200 OK\n\x00\x1b[31m\xff\xe2\x80\xa8\n");
+    assert!(text.ends_with(r#""\u{0}\u{1b}[31m�\u{2028}""#), "{text}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `twerr classify`: what failed in a saved response, and what to do about it.
 
+use std::io::{self, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -9,13 +10,17 @@ use twerr_core::{
 
 use crate::capture;
 use crate::cli::ClassifyArgs;
-use crate::error::{Failure, Outcome};
+use crate::error::{Failure, Outcome, Output};
 use crate::input;
 use crate::output::{Lines, clean, duration, retry_words};
 
 /// The version of the `--json` object's shape. Bump it when a key changes meaning or goes
-/// away; adding keys keeps it.
-const SCHEMA: u32 = 1;
+/// away; adding keys keeps it. 2: an extra value that strict JSON readers refuse is a string
+/// of its raw text, named in the error's `extra_raw` list.
+const SCHEMA: u32 = 2;
+
+/// Skipped capture lines reported one by one; the rest are counted.
+const SHOWN_SKIPPED_LINES: usize = 10;
 
 /// Body text is cut at this many characters in the text output.
 const MAX_TEXT: usize = 300;
@@ -46,20 +51,33 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         Some(path) if path != std::path::Path::new("-") => path.display().to_string(),
         _ => "standard input".to_owned(),
     };
-    let mut note = None;
+    let mut notes = Vec::new();
     let (status, headers, body, skipped) = match capture::parse(&bytes) {
-        Ok(Some(c)) => (
-            Some(args.status.unwrap_or(c.status)),
-            capture::merge_headers(c.headers, extra),
-            c.body,
-            c.skipped_blocks,
-        ),
+        Ok(Some(c)) => {
+            // A line the reader could not use is reported, and the rest of the capture read.
+            let lines = &c.skipped_lines;
+            for line in lines.iter().take(SHOWN_SKIPPED_LINES) {
+                notes.push(format!("{source}: {line}; skipped it"));
+            }
+            if lines.len() > SHOWN_SKIPPED_LINES {
+                notes.push(format!(
+                    "{source}: skipped {} more malformed header lines",
+                    lines.len() - SHOWN_SKIPPED_LINES
+                ));
+            }
+            (
+                Some(args.status.unwrap_or(c.status)),
+                capture::merge_headers(c.headers, extra),
+                c.body,
+                c.skipped_blocks,
+            )
+        }
         Ok(None) => (args.status, extra, &bytes[..], 0),
         // With --status the input need not be a capture: a plain-text body may well start
         // with `HTTP/` ("HTTP/1.1 is required"), and refusing it would leave no way to
         // classify it.
         Err(e) if args.status.is_some() => {
-            note = Some(format!(
+            notes.push(format!(
                 "{source} starts with `HTTP/` but is not a `curl -i` capture ({e}); \
                  classified all of it as the body"
             ));
@@ -77,6 +95,7 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
              --status N, or save the response with `curl -i` so the status line comes with it"
         )));
     };
+    notes.extend(encoding_hint(body));
     let response = ErrorResponse::from_parts(
         status,
         headers.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
@@ -91,37 +110,68 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         d.as_secs() + u64::from(d.subsec_nanos() > 0)
     });
     let status_text = known_text(response.status());
-    let text = if args.json {
-        let report = Report {
-            schema: SCHEMA,
-            status_text,
-            wait_seconds,
-            response: &response,
-        };
-        let mut json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure(format!("cannot write the JSON report: {e}")))?;
-        json.push('\n');
-        json
-    } else {
-        describe(&response, wait_seconds, now, skipped)
+    let json = args.json;
+    // Written as it is made: the response holds at most 10,000 errors, but their report is
+    // never built whole in memory.
+    let write = move |out: &mut dyn Write| -> io::Result<()> {
+        if json {
+            let report = Report {
+                schema: SCHEMA,
+                status_text,
+                wait_seconds,
+                response: &response,
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            out.write_all(b"\n")
+        } else {
+            describe(out, &response, wait_seconds, now, skipped)
+        }
     };
     Ok(Outcome {
-        note,
-        ..Outcome::ok(text)
+        text: Output::Stream(Box::new(write)),
+        exit: 0,
+        notes,
     })
+}
+
+/// Why a body will read as noise, when its first bytes say: twerr reads bodies as sent after
+/// any `Content-Encoding` is undone, as UTF-8, and a compressed or UTF-16 body comes out as
+/// text with nothing in it.
+fn encoding_hint(body: &[u8]) -> Option<String> {
+    let head = body.get(..64).unwrap_or(body);
+    if body.starts_with(&[0x1f, 0x8b]) {
+        return Some(
+            "the body is gzip-compressed (it starts with bytes 1f 8b) and is read as it is; \
+             save the response with `curl --compressed -i`, or decompress it first"
+                .to_owned(),
+        );
+    }
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if body.starts_with(b"\xFF\xFE")
+        || body.starts_with(b"\xFE\xFF")
+        || nuls * 4 >= head.len().max(4)
+    {
+        return Some(
+            "the body looks like UTF-16 text (a byte order mark or many zero bytes) and is read \
+             as UTF-8; convert it first, e.g. `iconv -f UTF-16 -t UTF-8`"
+                .to_owned(),
+        );
+    }
+    None
 }
 
 fn known_text(status: Status) -> Option<&'static str> {
     status.message()
 }
 
-/// The text report.
+/// The text report, written to `sink` a section at a time.
 fn describe(
+    sink: &mut dyn Write,
     response: &ErrorResponse,
     wait: Option<u64>,
     now: SystemTime,
     skipped: usize,
-) -> String {
+) -> io::Result<()> {
     let mut out = Lines::default();
     let status = response.status();
     let effective = response.effective_status();
@@ -148,19 +198,23 @@ fn describe(
     }
     let errors = response.errors();
     let format = response.format().as_str();
-    out.field(
-        "Body",
-        &match errors.len() {
-            0 => format.to_owned(),
-            1 => format!("{format}, 1 error"),
-            n => format!("{format}, {n} errors"),
-        },
-    );
+    let omitted = response.omitted_errors();
+    let mut body = match errors.len() {
+        0 => format.to_owned(),
+        1 => format!("{format}, 1 error"),
+        n => format!("{format}, {n} errors"),
+    };
+    if omitted > 0 {
+        body.push_str(&format!(" shown, and {omitted} more not kept"));
+    }
+    out.field("Body", &body);
     if let Some(problem) = response.problem() {
         out.field("Problem", &error_words(problem));
         extras(&mut out, problem);
     }
     for (i, error) in errors.iter().enumerate() {
+        // Each error's lines go out as they are made.
+        sink.write_all(std::mem::take(&mut out).finish().as_bytes())?;
         out.field(&format!("Error {}", i + 1), &error_words(error));
         if let Some(table_text) = error.code().and_then(Code::message) {
             if !error.message().is_some_and(|m| same_text(m, table_text)) {
@@ -194,7 +248,11 @@ fn describe(
         // local clock must not move it), so "until" is on that clock too: `now + wait` would
         // name an instant unrelated to the resets printed beside it.
         let later = |from: SystemTime| instant(from.checked_add(Duration::from_secs(secs)));
-        let until = match response.rate_limit().and_then(RateLimit::date) {
+        let server = response
+            .rate_limit()
+            .filter(|l| l.ignored_date().is_none())
+            .and_then(RateLimit::date);
+        let until = match server {
             Some(date) => format!("{} by the server's clock", later(date)),
             None => later(now),
         };
@@ -203,7 +261,7 @@ fn describe(
     if let Some(limit) = response.rate_limit() {
         rate_limit(&mut out, limit);
     }
-    out.finish()
+    sink.write_all(out.finish().as_bytes())
 }
 
 /// A media processing error in a line: its name and message, then its code, which is the
@@ -319,7 +377,12 @@ fn rate_limit(out: &mut Lines, limit: &RateLimit) {
         Some(_) | None => {}
     }
     if let Some(date) = limit.date() {
-        parts.push(format!("server time {}", instant(Some(date))));
+        let ignored = if limit.ignored_date().is_some() {
+            " (ignored: it disagrees with the reset times it would measure)"
+        } else {
+            ""
+        };
+        parts.push(format!("server time {}{ignored}", instant(Some(date))));
     }
     if !parts.is_empty() {
         out.field("Rate limit", &parts.join("; "));

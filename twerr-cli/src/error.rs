@@ -2,6 +2,7 @@
 //! for stderr.
 
 use std::fmt;
+use std::io;
 
 /// Exit status: the value is well-formed but not in the table.
 pub const NOT_IN_TABLE: u8 = 1;
@@ -12,21 +13,52 @@ pub const UNUSABLE: u8 = 2;
 #[derive(Debug)]
 pub struct Outcome {
     /// What to print on stdout.
-    pub text: String,
+    pub text: Output,
     /// The exit status: 0, or [`NOT_IN_TABLE`].
     pub exit: u8,
-    /// A one-line remark for stderr (printed as `twerr: note: ...`) that does not change the
-    /// answer, e.g. how ambiguous input was read.
-    pub note: Option<String>,
+    /// One-line remarks for stderr (each printed as `twerr: note: ...`) that do not change
+    /// the answer, e.g. how ambiguous input was read.
+    pub notes: Vec<String>,
+}
+
+/// Writes a streamed answer to stdout.
+pub type Writer = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()>>;
+
+/// What goes to stdout: text made whole, or a writer that streams it, so a long answer is
+/// never built in memory before it is written.
+pub enum Output {
+    /// The whole text.
+    Text(String),
+    /// Writes the answer.
+    Stream(Writer),
+}
+
+impl Output {
+    /// Writes the answer to `out`.
+    pub fn write_to(self, out: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Output::Text(text) => out.write_all(text.as_bytes()),
+            Output::Stream(write) => write(out),
+        }
+    }
+}
+
+impl fmt::Debug for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Text(text) => f.debug_tuple("Text").field(text).finish(),
+            Output::Stream(_) => f.write_str("Stream(..)"),
+        }
+    }
 }
 
 impl Outcome {
     /// An answer with exit status 0.
     pub fn ok(text: String) -> Self {
         Self {
-            text,
+            text: Output::Text(text),
             exit: 0,
-            note: None,
+            notes: Vec::new(),
         }
     }
 }

@@ -50,8 +50,10 @@ pub fn retry_words(retry: Option<Retry>, unset: &'static str) -> String {
     }
 }
 
-/// Text from a response or the table, safe to print on a terminal: control characters
-/// (escape sequences included) are shown escaped, long text is cut at `max` characters.
+/// Text from a response or the table, safe to print on a terminal: the characters
+/// [`twerr_core::escape::is_escaped`] names (controls, escape sequences, line and paragraph
+/// separators, bidi overrides) are shown escaped as the library's `Display` shows them, and
+/// long text is cut at `max` characters.
 pub fn clean(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max));
     for (i, c) in text.chars().enumerate() {
@@ -59,7 +61,7 @@ pub fn clean(text: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if twerr_core::escape::is_escaped(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -93,6 +95,11 @@ mod tests {
         assert_eq!(clean("a\u{1b}[31mb\nc", 100), "a\\u{1b}[31mb\\nc");
         assert_eq!(clean("abcdef", 3), "abc…");
         assert_eq!(clean("abc", 3), "abc");
+        // Line breaks a terminal or a log reader honours, and reordering marks.
+        assert_eq!(
+            clean("a\u{2028}b\u{85}c\u{b}d\u{c}e\u{202e}f", 100),
+            r"a\u{2028}b\u{85}c\u{b}d\u{c}e\u{202e}f"
+        );
     }
 
     #[test]

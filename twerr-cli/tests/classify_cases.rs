@@ -91,12 +91,25 @@ fn the_help_says_a_date_header_decides_the_wait() {
 }
 
 /// Plain-text bodies that start like a status line but are not one.
-const HTTP_TEXT_BODIES: [&[u8]; 3] = [
+const HTTP_TEXT_BODIES: [&[u8]; 2] = [
     b"HTTP/1.1 is required\n",
     b"HTTP/1.0 requests are not supported",
-    // A real status line followed by a line that is not a header: still not a capture.
-    b"HTTP/1.1 400 Bad Request\r\nyour client sent a malformed request\r\n",
 ];
+
+/// A real status line followed by a line that is not a header is a capture: the line is
+/// skipped and reported, never fatal, so the status is not lost.
+#[test]
+fn a_status_line_then_a_stray_line_is_a_capture_with_the_line_skipped() {
+    let body = b"HTTP/1.1 400 Bad Request\r\nyour client sent a malformed request\r\n";
+    let run = twerr(&["classify", "--json"], body);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(json(&run)["status"], 400);
+    assert_eq!(
+        run.stderr,
+        "twerr: note: standard input: line 2 of the capture is not a header line `Name: value` \
+         (an empty line ends the headers): \"your client sent a malformed request\"; skipped it\n"
+    );
+}
 
 #[test]
 fn with_status_a_text_body_starting_with_http_is_the_body() {

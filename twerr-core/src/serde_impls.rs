@@ -119,16 +119,17 @@ mod responses {
         }
     }
 
-    /// `{"status", "effective_status", "format", "is_error", "errors", "problem",
+    /// `{"status", "effective_status", "format", "is_error", "errors", "omitted_errors", "problem",
     /// "media_error", "html_title", "raw_body", "retry", "rate_limit"}`.
     impl Serialize for ErrorResponse {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut s = serializer.serialize_struct("ErrorResponse", 11)?;
+            let mut s = serializer.serialize_struct("ErrorResponse", 12)?;
             s.serialize_field("status", &self.status())?;
             s.serialize_field("effective_status", &self.effective_status())?;
             s.serialize_field("format", &self.format())?;
             s.serialize_field("is_error", &self.is_error())?;
             s.serialize_field("errors", self.errors())?;
+            s.serialize_field("omitted_errors", &self.omitted_errors())?;
             s.serialize_field("problem", &self.problem())?;
             s.serialize_field("media_error", &self.media_error())?;
             s.serialize_field("html_title", &self.html_title())?;

@@ -86,6 +86,7 @@ fn response_shape() {
             "errors": [{"code": 88, "known": code.is_known(), "name": code.is_known().then(|| code.name()),
                         "message": "Rate limit exceeded", "slug": null, "type": null, "title": null,
                         "detail": null, "status": null, "extra": {}, "extra_raw": []}],
+            "omitted_errors": 0,
             "problem": null, "media_error": null, "html_title": null, "raw_body": null,
             "retry": r.retry().map(Retry::as_str),
             "rate_limit": {"limit": null, "remaining": 0, "reset": 1795557600u64, "app_24h": null,

@@ -1,92 +1,137 @@
-//! How long to wait before retrying, from the advice and the rate-limit headers.
+//! How long to wait before retrying: one computation, [`plan`], that both
+//! [`ErrorResponse::retry_delay`](crate::ErrorResponse::retry_delay) and the response's
+//! `{:#}` line read, so the log line always says what the delay is.
 
 use std::time::{Duration, SystemTime};
 
+use super::timing::{
+    BACKOFF_CAP, BACKOFF_FIRST, CONNECTIONS_FIRST, RESET_MARGIN, RESET_PAST_CAP, RESET_PAST_FIRST,
+    UNKNOWN_RESET_WAIT, doubling,
+};
 use super::{RateLimit, RetryAfter};
-use crate::Retry;
+use crate::{ErrorResponse, Retry};
 
-/// The first wait of [`Retry::Backoff`]; each further attempt doubles it.
-pub(crate) const BACKOFF_FIRST: Duration = Duration::from_secs(5);
-/// The longest wait of [`Retry::Backoff`] (Twitter's reconnect guidance caps at 320 s).
-pub(crate) const BACKOFF_CAP: Duration = Duration::from_secs(320);
-/// The wait of [`Retry::AfterReset`] when no header says when the limit resets: one
-/// 15-minute rate-limit window.
-pub(crate) const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(15 * 60);
-/// No advice ever waits longer than a day: the longest window Twitter documents.
-pub(crate) const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
-/// Added after a reset so the retry lands in the new window despite 1 s header resolution.
-const RESET_MARGIN: Duration = Duration::from_secs(1);
-
-/// When a rate-limited request may be retried, as far as the headers say.
+/// What the response asks for, before any clock is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ResetAt {
-    /// An instant.
-    At(SystemTime),
-    /// Only a relative `Retry-After` (no `Date` to anchor it).
-    After(Duration),
-    /// Nothing is known.
-    Unknown,
+pub(crate) enum Plan {
+    /// Do not retry (or nothing failed).
+    Never,
+    /// Rate limited: wait for `wake`, then [`RESET_MARGIN`] more.
+    AfterReset(Wake),
+    /// Transient trouble: the `schedule`'s wait for the attempt, or `wake` if that is later.
+    Backoff(Schedule, Wake),
 }
 
-/// The latest of the binding reset and `Retry-After`, as an instant when possible.
-pub(crate) fn reset_at(limits: Option<&RateLimit>) -> ResetAt {
-    let Some(limits) = limits else {
-        return ResetAt::Unknown;
-    };
-    let retry_after_at = match limits.retry_after() {
-        Some(RetryAfter::At(at)) => Some(at),
-        Some(RetryAfter::Delay(wait)) => match limits.date() {
-            Some(date) => date.checked_add(wait),
-            // Without a `Date` header a relative wait cannot be compared with an instant.
-            None => {
-                return match limits.binding_reset() {
-                    Some(at) => ResetAt::At(at),
-                    None => ResetAt::After(wait),
-                };
-            }
-        },
-        None => None,
-    };
-    match limits.binding_reset().max(retry_after_at) {
-        Some(at) => ResetAt::At(at),
-        None => ResetAt::Unknown,
-    }
+/// The backoff schedules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Schedule {
+    /// 5 s doubling to 320 s: HTTP errors.
+    Errors,
+    /// 1 minute doubling: an HTTP 429 that is not a rate-limit window (too many connections).
+    Connections,
 }
 
-/// The wait before the next attempt, for advice `retry`; see
-/// [`ErrorResponse::retry_delay`](crate::ErrorResponse::retry_delay).
-pub(crate) fn delay(
-    retry: Option<Retry>,
-    limits: Option<&RateLimit>,
-    attempt: u32,
-    now: SystemTime,
-) -> Option<Duration> {
-    match retry? {
-        Retry::Never => None,
-        Retry::Backoff => {
-            let factor = 1u32.checked_shl(attempt).unwrap_or(u32::MAX);
-            Some(BACKOFF_FIRST.saturating_mul(factor).min(BACKOFF_CAP))
+impl Schedule {
+    fn wait(self, attempt: u32) -> Duration {
+        match self {
+            Schedule::Errors => doubling(BACKOFF_FIRST, attempt, Some(BACKOFF_CAP)),
+            Schedule::Connections => doubling(CONNECTIONS_FIRST, attempt, None),
         }
-        Retry::AfterReset => Some(after_reset(limits, now)),
     }
 }
 
-fn after_reset(limits: Option<&RateLimit>, now: SystemTime) -> Duration {
-    let Some(limits) = limits else {
-        return UNKNOWN_RESET_WAIT;
-    };
-    // Resets are on the server's clock; when the response says what time the server had,
-    // measure from that, so a skewed local clock neither shortens nor stretches the wait.
-    let reference = limits.date().unwrap_or(now);
-    // An instant already past is no wait at all.
-    let until = |at: SystemTime| at.duration_since(reference).unwrap_or(Duration::ZERO);
-    let reset = limits.binding_reset().map(until);
-    let retry_after = limits.retry_after().map(|after| match after {
-        RetryAfter::Delay(wait) => wait,
-        RetryAfter::At(at) => until(at),
-    });
-    match reset.max(retry_after) {
-        Some(wait) => wait.saturating_add(RESET_MARGIN).min(MAX_WAIT),
-        None => UNKNOWN_RESET_WAIT,
+/// When the headers say a retry may come: no sooner than `at` (an instant on the clock
+/// `server`, when that is known) and no sooner than `after` the response. Both `None`:
+/// the headers do not say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Wake {
+    pub(crate) at: Option<SystemTime>,
+    pub(crate) after: Option<Duration>,
+    /// The response's `Date`, when it agrees with what it measures: the instant the response
+    /// was sent, by the clock `at` is on. `None`: measure from the local clock.
+    pub(crate) server: Option<SystemTime>,
+}
+
+impl Wake {
+    fn from_limits(limits: Option<&RateLimit>, with_reset: bool) -> Wake {
+        let Some(limits) = limits else {
+            return Wake::default();
+        };
+        let server = limits.trusted_date();
+        let reset = if with_reset {
+            limits.binding_reset()
+        } else {
+            None
+        };
+        let (at, after) = match limits.retry_after() {
+            Some(RetryAfter::At(at)) => (reset.max(Some(at)), None),
+            // With the server's clock, a relative wait is an instant too.
+            Some(RetryAfter::Delay(wait)) => match server.and_then(|d| d.checked_add(wait)) {
+                Some(at) => (reset.max(Some(at)), None),
+                None => (reset, Some(wait)),
+            },
+            None => (reset, None),
+        };
+        Wake { at, after, server }
+    }
+
+    /// Whether the headers say nothing.
+    pub(crate) fn is_unknown(&self) -> bool {
+        self.at.is_none() && self.after.is_none()
+    }
+
+    /// The wait from `now` (the local clock), or from the server's `Date` when trusted:
+    /// `None` when the headers say nothing, zero when everything they name has passed.
+    fn wait(&self, now: SystemTime) -> Option<Duration> {
+        if self.is_unknown() {
+            return None;
+        }
+        let reference = self.server.unwrap_or(now);
+        let until = self
+            .at
+            .map(|at| at.duration_since(reference).unwrap_or(Duration::ZERO));
+        Some(until.max(self.after).unwrap_or(Duration::ZERO))
+    }
+}
+
+/// The plan for `response`: see
+/// [`ErrorResponse::retry_delay`](crate::ErrorResponse::retry_delay).
+pub(crate) fn plan(response: &ErrorResponse) -> Plan {
+    let limits = response.rate_limit();
+    match response.retry() {
+        None | Some(Retry::Never) => Plan::Never,
+        Some(Retry::AfterReset) => Plan::AfterReset(Wake::from_limits(limits, true)),
+        Some(Retry::Backoff) => {
+            // A 429 whose errors advise backing off is not a window to wait out: a streaming
+            // endpoint refusing another connection.
+            let schedule = if response.effective_status().as_u16() == 429 {
+                Schedule::Connections
+            } else {
+                Schedule::Errors
+            };
+            // Only Retry-After: a reset says when a window refills, not when trouble ends.
+            Plan::Backoff(schedule, Wake::from_limits(limits, false))
+        }
+    }
+}
+
+/// The wait before attempt `attempt + 1` under `plan`, measured from `now`.
+pub(crate) fn delay(plan: Plan, attempt: u32, now: SystemTime) -> Option<Duration> {
+    match plan {
+        Plan::Never => None,
+        Plan::AfterReset(wake) => Some(match wake.wait(now) {
+            None => UNKNOWN_RESET_WAIT,
+            // Everything named has passed: the window rolled over, or the local clock runs
+            // ahead. Retry soon, but not in a hot loop.
+            Some(Duration::ZERO) => doubling(RESET_PAST_FIRST, attempt, Some(RESET_PAST_CAP)),
+            Some(wait) => wait.saturating_add(RESET_MARGIN),
+        }),
+        Plan::Backoff(schedule, wake) => {
+            let scheduled = schedule.wait(attempt);
+            Some(
+                wake.wait(now)
+                    .map_or(scheduled, |asked| asked.max(scheduled)),
+            )
+        }
     }
 }

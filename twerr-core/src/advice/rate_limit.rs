@@ -2,6 +2,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::timing::{DATE_MARGIN, LONGEST_WINDOW};
+
 /// 2006-01-01T00:00:00Z. Twitter did not exist before; an earlier epoch is a broken value (or a
 /// count of seconds mistaken for an epoch), not a time to wait for.
 pub(crate) const MIN_EPOCH: u64 = 1_136_073_600;
@@ -209,10 +211,55 @@ impl RateLimit {
         }
     }
 
-    /// `Date`: the server's clock when it answered. Comparing it with the local clock reveals
-    /// the skew that makes OAuth 1.0a fail with code 135.
+    /// `Date`: the server's clock when it answered, as sent (in any of RFC 9110's three forms,
+    /// or with the zone written `UTC` as the v2 API writes it). Comparing it with the local
+    /// clock reveals the skew that makes OAuth 1.0a fail with code 135.
+    ///
+    /// The advice measures waits from it only when it agrees with what it measures: see
+    /// [`ignored_date`](Self::ignored_date).
     pub fn date(&self) -> Option<SystemTime> {
         self.get(DATE).and_then(instant)
+    }
+
+    /// The `Date` header when the advice does not use it, because it disagrees with the
+    /// instants it would measure: the binding reset, or a `Retry-After` date, lies before it or
+    /// more than 24 hours and 15 minutes (the longest window, plus a margin) after it. A `Date`
+    /// from 2006 beside a 2023 reset, or one from 2099, is a broken clock or a replayed
+    /// header; waits are then measured from the local clock. `None` when there is no `Date`,
+    /// or it is used.
+    ///
+    /// The check compares the headers with each other, never with the local clock, so an old
+    /// capture is judged as it was received.
+    ///
+    /// ```
+    /// use twerr_core::RateLimit;
+    ///
+    /// let reset = ("x-rate-limit-reset", "1700000900");
+    /// let agrees = RateLimit::from_headers([reset, ("date", "Tue, 14 Nov 2023 22:13:20 GMT")]);
+    /// assert_eq!(agrees.and_then(|l| l.ignored_date()), None);
+    /// let stale = RateLimit::from_headers([reset, ("date", "Sun, 01 Jan 2006 00:00:00 GMT")]);
+    /// assert!(stale.and_then(|l| l.ignored_date()).is_some());
+    /// ```
+    pub fn ignored_date(&self) -> Option<SystemTime> {
+        let date = self.date()?;
+        self.trusted_date().is_none().then_some(date)
+    }
+
+    /// `Date`, when every instant it measures lies from 0 to the longest window (plus a
+    /// margin) after it.
+    pub(crate) fn trusted_date(&self) -> Option<SystemTime> {
+        let date = self.date()?;
+        let limit = LONGEST_WINDOW.saturating_add(DATE_MARGIN);
+        let agrees = |at: SystemTime| at.duration_since(date).is_ok_and(|ahead| ahead <= limit);
+        let retry_at = match self.retry_after() {
+            Some(RetryAfter::At(at)) => Some(at),
+            _ => None,
+        };
+        [self.binding_reset(), retry_at]
+            .into_iter()
+            .flatten()
+            .all(agrees)
+            .then_some(date)
     }
 
     /// The reset that keeps the client waiting: the latest reset among the exhausted windows;
@@ -297,9 +344,21 @@ fn plausible_epoch(secs: u64) -> bool {
     (MIN_EPOCH..=MAX_EPOCH).contains(&secs)
 }
 
-/// An HTTP date (IMF-fixdate, RFC 850 or asctime) as plausible epoch seconds.
+/// An HTTP date as plausible epoch seconds: RFC 9110's three forms (IMF-fixdate
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`, asctime
+/// `Sun Nov  6 08:49:37 1994`), and IMF-fixdate with the zone written `UTC`, as the v2 API
+/// sends it (`Fri, 07 Oct 2022 22:43:17 UTC`).
 fn http_date(value: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(value).ok()?.trim_matches([' ', '\t']);
+    // `UTC` and `GMT` name the same zone; httpdate reads only `GMT`.
+    let gmt;
+    let text = match text.strip_suffix(" UTC") {
+        Some(stem) => {
+            gmt = format!("{stem} GMT");
+            gmt.as_str()
+        }
+        None => text,
+    };
     let time = httpdate::parse_http_date(text).ok()?;
     let secs = time.duration_since(UNIX_EPOCH).ok()?.as_secs();
     plausible_epoch(secs).then_some(secs)

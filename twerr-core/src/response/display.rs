@@ -3,9 +3,8 @@
 use core::fmt;
 
 use super::{ApiError, ErrorResponse};
-use crate::Retry;
 use crate::UnixTime;
-use crate::advice::{self, ResetAt};
+use crate::advice::{self, Plan, Schedule, Wake};
 
 /// Errors listed in full before "and N more".
 const SHOWN_ERRORS: usize = 3;
@@ -18,9 +17,12 @@ impl fmt::Display for ErrorResponse {
     ///
     /// The status as received (and what it stands for, when a 200 carried only errors), each
     /// error in the body's own words (at most three, then a count), the HTML title or the
-    /// start of an unstructured body. The alternate form adds the retry advice: the reset time
-    /// for [`Retry::AfterReset`], "retry with backoff" for [`Retry::Backoff`], nothing for
-    /// [`Retry::Never`]. Always one line: the body's text is escaped as [`escape`](crate::escape)
+    /// start of an unstructured body. The alternate form adds the retry advice, from the same
+    /// computation as [`retry_delay`](ErrorResponse::retry_delay): when to retry for
+    /// [`Retry::AfterReset`](crate::Retry::AfterReset) (the instant, or the wait after the
+    /// response), the schedule and any `Retry-After` for
+    /// [`Retry::Backoff`](crate::Retry::Backoff), nothing for
+    /// [`Retry::Never`](crate::Retry::Never). Always one line: the body's text is escaped as [`escape`](crate::escape)
     /// says, so no body can start a new log line or drive a terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.status())?;
@@ -79,19 +81,48 @@ impl fmt::Display for ErrorResponse {
     }
 }
 
-/// `; retry after 2026-11-24T22:00:00Z`, `; retry after 30 s`, `; retry with backoff`.
+/// The advice of [`advice::plan`], the computation `retry_delay` reads: `; retry after
+/// 2026-11-24T22:00:00Z`, `; retry after 600 s`, `; retry with backoff from 5 s`, ...
 fn write_advice(f: &mut fmt::Formatter<'_>, response: &ErrorResponse) -> fmt::Result {
-    match response.retry() {
-        Some(Retry::AfterReset) => match advice::reset_at(response.rate_limit()) {
-            ResetAt::At(at) => match UnixTime::from_system_time(at) {
-                Some(at) => write!(f, "; retry after {at}"),
-                None => f.write_str("; retry after the rate-limit window resets"),
-            },
-            ResetAt::After(wait) => write!(f, "; retry after {} s", wait.as_secs()),
-            ResetAt::Unknown => f.write_str("; retry after the rate-limit window resets"),
-        },
-        Some(Retry::Backoff) => f.write_str("; retry with backoff"),
-        Some(Retry::Never) | None => Ok(()),
+    match advice::plan(response) {
+        Plan::Never => Ok(()),
+        Plan::AfterReset(wake) if wake.is_unknown() => {
+            f.write_str("; retry after the rate-limit window resets (15 min)")
+        }
+        Plan::AfterReset(wake) => {
+            f.write_str("; retry after")?;
+            write_wake(f, &wake)
+        }
+        Plan::Backoff(schedule, wake) => {
+            f.write_str(match schedule {
+                Schedule::Errors => "; retry with backoff from 5 s",
+                Schedule::Connections => "; retry with backoff from 1 min",
+            })?;
+            if !wake.is_unknown() {
+                f.write_str(", not before")?;
+                write_wake(f, &wake)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// ` 2026-11-24T22:00:00Z`, ` 600 s`, ` 2026-11-24T22:00:00Z and 600 s after the response`;
+/// with a trusted `Date` that the instant has already passed, ` 2026-...Z (already passed)`.
+fn write_wake(f: &mut fmt::Formatter<'_>, wake: &Wake) -> fmt::Result {
+    if let Some(at) = wake.at {
+        match UnixTime::from_system_time(at) {
+            Some(at) => write!(f, " {at}")?,
+            None => f.write_str(" a time before 1970")?,
+        }
+        if wake.server.is_some_and(|date| at <= date) {
+            f.write_str(" (already passed)")?;
+        }
+    }
+    match (wake.at, wake.after) {
+        (Some(_), Some(after)) => write!(f, " and {} s after the response", after.as_secs()),
+        (None, Some(after)) => write!(f, " {} s", after.as_secs()),
+        _ => Ok(()),
     }
 }
 

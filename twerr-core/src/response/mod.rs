@@ -47,17 +47,27 @@ impl BodyFormat {
 /// A response of the Twitter/X API, read for what went wrong.
 ///
 /// [`parse`](Self::parse) and [`from_parts`](Self::from_parts) accept any bytes: every body
-/// gives a value and nothing panics. The response owns what it extracted, keeps every error in
-/// body order, and never invents a code: an error has a [`Code`](crate::Code) only when the
-/// body had a whole number from 0 to 65535 there. When nothing structured was found in a
-/// failed response, the first 4 KiB of the body are kept as [`raw_body`](Self::raw_body).
+/// gives a value and nothing panics. The response owns what it extracted, keeps the errors in
+/// body order (the first 10,000; [`omitted_errors`](Self::omitted_errors) counts the rest, so
+/// time and memory stay linear in the body), and never invents a code: an error has a
+/// [`Code`](crate::Code) only when the body had a whole number from 0 to 65535 there. When
+/// nothing structured was found in a failed response, the first 4 KiB of the body are kept as
+/// [`raw_body`](Self::raw_body).
+///
+/// A body of several JSON values one after another (the filtered and sample streams send one
+/// object per line) is read value by value, each as a body of its own: their errors join one
+/// list, and a value with errors and no `data` (a disconnection notice among data lines) makes
+/// the response an error. Bodies are read as UTF-8 (invalid bytes as U+FFFD) after any
+/// `Content-Encoding` has been undone: a gzip-compressed or UTF-16 body reads as text.
 ///
 /// It is two words, so `Result<T, ErrorResponse>` is cheap to return: the status, the body's
 /// format and a flag inline, everything else behind one box that a success with nothing to
 /// report (no errors, no rate-limit headers) does not allocate.
 ///
 /// `Display` (`{}`) is the failure alone, `429 Too Many Requests: 88 Rate limit exceeded`; the
-/// alternate form (`{:#}`) adds the advice, `...; retry after 2026-11-24T22:00:00Z`.
+/// alternate form (`{:#}`) adds the advice, `...; retry after 2026-11-24T22:00:00Z`, from the
+/// computation [`retry_delay`](Self::retry_delay) measures. Both are one line: text from the
+/// body is escaped as [`escape`](crate::escape) says.
 ///
 /// # Handling a failed request
 ///

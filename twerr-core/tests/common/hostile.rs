@@ -117,8 +117,7 @@ fn json_repeated_member(n: usize) -> Vec<u8> {
 }
 
 fn json_stream(n: usize) -> Vec<u8> {
-    let mut body = r#"{"data":{"id":"1","text":"a tweet"}}"#.to_owned() + "\r\n";
-    body = body.repeat(n);
+    let mut body = "{\"data\":{\"id\":\"1\",\"text\":\"a tweet\"}}\r\n".repeat(n);
     body.push_str(r#"{"errors":[{"title":"operational-disconnect","detail":"x","type":"https://api.twitter.com/2/problems/operational-disconnect"}]}"#);
     body.into_bytes()
 }
