@@ -155,7 +155,7 @@ fn name() -> impl Strategy<Value = String> {
         8 => prop::sample::select(vec![
             "code", "message", "title", "detail", "type", "status", "value", "parameter",
             "resource_id", "resource_type", "parameters", "client_id", "reason", "request",
-            "error", "error_description", "section",
+            "error", "error_description", "section", "name", "state",
         ])
         .prop_map(String::from),
         1 => any::<String>().prop_map(|s| serde_json::to_string(&s).unwrap_or_default()
@@ -227,6 +227,16 @@ fn fast_shaped() -> impl Strategy<Value = (u16, Vec<u8>)> {
             "includes".to_owned(),
             r#"{"users":[{"id":"2"}]}"#.to_owned()
         ))),
+        // A media status's failure, and ones near it.
+        (members(0..4), blanks(), value()).prop_map(|(m, b, v)| {
+            let error = object(m, b);
+            Some((
+                "processing_info".to_owned(),
+                format!(r#"{{"state":"failed","progress_percent":12,"error":{error},"x":{v}}}"#),
+            ))
+        }),
+        value().prop_map(|v| Some(("processing_info".to_owned(), format!(r#"{{"error":{v}}}"#)))),
+        value().prop_map(|v| Some(("processing_info".to_owned(), v))),
     ];
     let body = (
         errors,
@@ -287,7 +297,7 @@ fn the_fast_path_gives_up_or_agrees_at_length() {
 }
 
 /// Every real body of the shapes the fast path reads is read by it, and read alike: the JSON
-/// bodies that are one object and not a media status.
+/// bodies that are one object.
 #[test]
 fn the_fast_path_reads_the_real_bodies_of_its_shapes() {
     let mut read = 0;
@@ -296,10 +306,7 @@ fn the_fast_path_reads_the_real_bodies_of_its_shapes() {
         let status = status.unwrap_or(400);
         let answered = agree(status, &body).unwrap_or_else(|e| panic!("{id}: {e}"));
         let value = serde_json::from_slice::<serde_json::Value>(&body).ok();
-        let shaped = value
-            .as_ref()
-            .and_then(|v| v.as_object())
-            .is_some_and(|o| !o.contains_key("processing_info"));
+        let shaped = value.is_some_and(|v| v.is_object());
         assert_eq!(answered, shaped, "{id}");
         read += usize::from(answered);
     }

@@ -11,6 +11,9 @@ use super::ApiError;
 /// hostile body can make a response hold, whatever the input size.
 pub(crate) const MAX_ERRORS: usize = 10_000;
 
+/// The room a list of several errors starts with.
+const MANY_CAPACITY: usize = 8;
+
 /// Most error bodies carry exactly one error; keeping it inline saves the `Vec` allocation
 /// that would otherwise cost as much as parsing a small body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -83,11 +86,15 @@ impl ErrorList {
             ErrorList::Empty => *self = ErrorList::One(error),
             ErrorList::One(_) => {
                 if let ErrorList::One(first) = mem::take(self) {
-                    *self = ErrorList::Many(if at == 0 {
-                        vec![error, first]
+                    // A body with two errors usually has more: room for a few saves the
+                    // first reallocations.
+                    let mut errors = Vec::with_capacity(MANY_CAPACITY);
+                    if at == 0 {
+                        errors.extend([error, first]);
                     } else {
-                        vec![first, error]
-                    });
+                        errors.extend([first, error]);
+                    }
+                    *self = ErrorList::Many(errors);
                 }
             }
         }

@@ -103,13 +103,24 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// Applies one member, given as raw JSON text, to an error; its strings go to `buf`, an extra
 /// member to `extra`. Interpreted members that do not have the expected JSON type, and repeats
 /// of a member already set, are kept in `extra`.
+///
+/// `plain`: the caller knows `raw` holds no backslash (the fast path's scanner saw none), so a
+/// string's text is its inside, unchecked.
 pub(super) fn apply_member(
     err: &mut ApiError,
     key: &Key<'_>,
     raw: &str,
+    plain: bool,
     buf: &mut TextBuf,
     extra: &mut Vec<ExtraSpan>,
 ) {
+    let string = || {
+        if plain {
+            raw_str_inner(raw).map(Cow::Borrowed)
+        } else {
+            json_string(raw)
+        }
+    };
     let taken = match key {
         Key::Code if err.code.is_none() => {
             u16_number(raw).map(|n| err.code = Some(Code::from_u16(n)))
@@ -117,12 +128,10 @@ pub(super) fn apply_member(
         Key::Status if err.status.is_none() => {
             u16_number(raw).map(|n| err.status = Some(Status::from_u16(n)))
         }
-        Key::Message if err.message.is_none() => {
-            json_string(raw).map(|s| err.message = buf.push(&s))
-        }
-        Key::Title if err.title.is_none() => json_string(raw).map(|s| err.title = buf.push(&s)),
-        Key::Detail if err.detail.is_none() => json_string(raw).map(|s| err.detail = buf.push(&s)),
-        Key::Type if err.problem_type.is_none() => json_string(raw).map(|s| err.set_type(buf, &s)),
+        Key::Message if err.message.is_none() => string().map(|s| err.message = buf.push(&s)),
+        Key::Title if err.title.is_none() => string().map(|s| err.title = buf.push(&s)),
+        Key::Detail if err.detail.is_none() => string().map(|s| err.detail = buf.push(&s)),
+        Key::Type if err.problem_type.is_none() => string().map(|s| err.set_type(buf, &s)),
         _ => None,
     };
     let null_field = raw == "null"
@@ -137,10 +146,18 @@ pub(super) fn apply_member(
 
 /// A code or status: only a plain run of digits (no sign, fraction or exponent) up to 65535.
 fn u16_number(raw: &str) -> Option<u16> {
-    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+    if raw.is_empty() {
         return None;
     }
-    raw.parse().ok()
+    raw.bytes().try_fold(0u16, |n, b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        n.checked_mul(10)?.checked_add(u16::from(digit))
+    })
+}
+
+/// The inside of a raw JSON string literal, escapes and all.
+fn raw_str_inner(raw: &str) -> Option<&str> {
+    raw.strip_prefix('"')?.strip_suffix('"')
 }
 
 /// The value of a raw JSON string literal; `None` for any other JSON value.
@@ -148,7 +165,7 @@ fn u16_number(raw: &str) -> Option<u16> {
 /// An escaped surrogate without its pair (`"a\ud800b"`, which serde_json accepts in a raw
 /// value but refuses as a `String`) is read as U+FFFD, so the text is kept rather than lost.
 pub(super) fn json_string(raw: &str) -> Option<Cow<'_, str>> {
-    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let inner = raw_str_inner(raw)?;
     // A fold rather than a search: it compiles to vector compares with no early exit, which
     // for the short texts of error bodies costs a fraction of a byte search's setup.
     if !inner.bytes().fold(false, |seen, b| seen | (b == b'\\')) {

@@ -102,12 +102,12 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                 Key::Code | Key::Message | Key::Type | Key::Title | Key::Detail | Key::Status => {
                     let raw: &'de RawValue = map.next_value()?;
                     let (top, text, extra) = (&mut out.top, &mut out.text, &mut out.top_extra);
-                    apply_member(top, &key, raw.get(), text, extra);
+                    apply_member(top, &key, raw.get(), false, text, extra);
                 }
                 Key::Other(_) if self.keep_members => {
                     let raw: &'de RawValue = map.next_value()?;
                     let (top, text, extra) = (&mut out.top, &mut out.text, &mut out.top_extra);
-                    apply_member(top, &key, raw.get(), text, extra);
+                    apply_member(top, &key, raw.get(), false, text, extra);
                 }
                 Key::Other(_) => {
                     out.skipped_members = true;
@@ -263,6 +263,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
                 &mut err,
                 &key,
                 raw.get(),
+                false,
                 &mut out.text,
                 &mut out.entry_extra,
             );
