@@ -24,27 +24,34 @@
 /// assert_eq!(problem_slug("invalid-request"), "invalid-request");
 /// ```
 pub fn problem_slug(type_uri: &str) -> &str {
-    // Runs for every parsed problem: slicing only, no allocation. The searches are over bytes
-    // (every delimiter is ASCII): a search for one of several chars decodes every char.
+    // Runs for every parsed problem: slicing only, no allocation. Every delimiter is ASCII,
+    // so the searches are plain loops over bytes (a search for one of several chars decodes
+    // every char) and every position found is a char boundary.
     let bytes = type_uri.as_bytes();
-    let first = |stop: &[u8]| bytes.iter().position(|b| stop.contains(b));
-    let end = first(b"/?#").unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(bytes.len());
     if let Some(colon) = bytes[..end].iter().position(|&b| b == b':') {
         if bytes.get(colon + 1) != Some(&b'/') {
             return type_uri;
         }
     }
-    let end = first(b"?#").unwrap_or(bytes.len());
-    let path = &type_uri[..end];
-    let path = path.strip_suffix('/').unwrap_or(path);
-    let segment = match path.rfind('/') {
-        Some(slash) => &path[slash + 1..],
-        None => path,
-    };
-    if segment.contains(':') {
+    let mut end = bytes
+        .iter()
+        .position(|&b| matches!(b, b'?' | b'#'))
+        .unwrap_or(bytes.len());
+    if end > 0 && bytes[end - 1] == b'/' {
+        end -= 1;
+    }
+    let start = bytes[..end]
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(0, |slash| slash + 1);
+    if bytes[start..end].contains(&b':') {
         type_uri
     } else {
-        segment
+        &type_uri[start..end]
     }
 }
 
