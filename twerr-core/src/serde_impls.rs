@@ -281,15 +281,17 @@ mod responses {
 
     /// `{"limit", "remaining", "reset", "app_24h", "user_24h", "retry_after", "retry_after_at",
     /// "date"}`: `retry_after` in seconds (for an HTTP date, counted from `Date` when there is
-    /// one), `retry_after_at` the HTTP date; instants in UTC epoch seconds, as the headers
+    /// one that the advice uses), `retry_after_at` the HTTP date; instants in UTC epoch seconds, as the headers
     /// send them.
     impl Serialize for RateLimit {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let (after, at) = match self.retry_after() {
                 Some(RetryAfter::Delay(wait)) => (Some(wait.as_secs()), None),
                 Some(RetryAfter::At(at)) => {
+                    // Counted from `Date` only where the advice uses it.
                     let after = self
                         .date()
+                        .filter(|_| self.ignored_date().is_none())
                         .map(|date| at.duration_since(date).map_or(0, |wait| wait.as_secs()));
                     (after, epoch(Some(at)))
                 }
