@@ -12,6 +12,9 @@ mod retry;
 pub mod row;
 mod unix_time;
 
+// The acting half of the advice (policy, retry state, book, store): sans-IO.
+#[cfg(feature = "std")]
+mod act;
 #[cfg(feature = "std")]
 mod advice;
 #[cfg(feature = "http")]
@@ -23,6 +26,14 @@ mod response;
 #[cfg(feature = "serde")]
 mod serde_impls;
 
+#[cfg(feature = "store-conformance")]
+pub use act::conformance;
+#[cfg(feature = "std")]
+pub use act::{
+    Acquire, BookKey, CredentialId, Decision, FixedJitter, GiveUp, Jitter, MemoryStore, NoJitter,
+    Observation, Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, RetryPolicy,
+    RetryState, StoreError, StoreFuture, UsageCap, WindowReport, is_idempotent_method,
+};
 pub use generated::{Code, Problem, Status, UnknownCode, UnknownStatus};
 pub use parse_error::ParseError;
 #[cfg(feature = "std")]
