@@ -1,0 +1,419 @@
+//! The middleware: ask the book, send, record, read error bodies, follow the retry state.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use http::Extensions;
+use reqwest::{Request, Response};
+use reqwest_middleware::{Middleware, Next};
+use tracing::{info, warn};
+use twerr_core::{
+    Acquire, BookKey, Decision, ErrorResponse, GiveUp, Jitter, MemoryStore, Observation, Outcome,
+    Permit, RandomJitter, RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
+};
+
+use crate::key::{self, Auth, Hasher};
+use crate::{
+    Attempts, Clock, RateLimitReason, RateLimited, RequestOptions, Sleeper, SystemClock,
+    TokioSleeper, body,
+};
+
+/// The default largest error body read: 64 KiB. Every error body Twitter is known to send is
+/// under 4 KiB; an HTML error page of a proxy can be larger, and its status says enough.
+pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// A [`reqwest_middleware::Middleware`] that acts on twerr's advice: it waits for rate-limit
+/// resets, retries what is safe to retry, and remembers exhausted windows and usage caps per
+/// credential and endpoint. See the [crate documentation](crate) for what it does on each kind
+/// of failure.
+#[derive(Clone, Debug)]
+pub struct TwerrMiddleware {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    policy: RetryPolicy,
+    store: Arc<dyn RateLimitStore>,
+    clock: Arc<dyn Clock>,
+    sleeper: Arc<dyn Sleeper>,
+    jitter: Arc<dyn Jitter>,
+    max_error_body: usize,
+    wait_for_window: bool,
+    hasher: HasherDebug,
+}
+
+/// The hasher, without its key in `Debug` output.
+struct HasherDebug(Hasher);
+
+impl std::fmt::Debug for HasherDebug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hashing key>")
+    }
+}
+
+// By hand: a store need not be `Debug`, and its address (which may hold a password) is never
+// printed.
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwerrMiddleware")
+            .field("policy", &self.policy)
+            .field("clock", &self.clock)
+            .field("sleeper", &self.sleeper)
+            .field("jitter", &self.jitter)
+            .field("max_error_body", &self.max_error_body)
+            .field("wait_for_window", &self.wait_for_window)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for TwerrMiddlewareBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwerrMiddlewareBuilder")
+            .field("policy", &self.policy)
+            .field("max_error_body", &self.max_error_body)
+            .field("wait_for_window", &self.wait_for_window)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for TwerrMiddleware {
+    /// The default policy, an in-memory store of its own, the system clock, tokio's sleep,
+    /// random jitter, 64 KiB error bodies, waiting for exhausted windows, the default hashing
+    /// key.
+    fn default() -> Self {
+        Self::builder().build()
+    }
+}
+
+impl TwerrMiddleware {
+    /// A builder starting from the defaults.
+    pub fn builder() -> TwerrMiddlewareBuilder {
+        TwerrMiddlewareBuilder {
+            policy: RetryPolicy::default(),
+            store: None,
+            clock: Arc::new(SystemClock),
+            sleeper: Arc::new(TokioSleeper),
+            jitter: Arc::new(RandomJitter::default()),
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
+            wait_for_window: true,
+            hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
+        }
+    }
+
+    /// The store (to share it with another middleware, or inspect it).
+    pub fn store(&self) -> &Arc<dyn RateLimitStore> {
+        &self.inner.store
+    }
+}
+
+/// Configures a [`TwerrMiddleware`].
+#[must_use]
+pub struct TwerrMiddlewareBuilder {
+    policy: RetryPolicy,
+    store: Option<Arc<dyn RateLimitStore>>,
+    clock: Arc<dyn Clock>,
+    sleeper: Arc<dyn Sleeper>,
+    jitter: Arc<dyn Jitter>,
+    max_error_body: usize,
+    wait_for_window: bool,
+    hashing_key: Vec<u8>,
+}
+
+impl TwerrMiddlewareBuilder {
+    /// The retry policy (default: [`RetryPolicy::default`]).
+    pub fn policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+    /// The rate-limit store (default: a [`MemoryStore`] of this middleware's own). Share one
+    /// store among clients that use the same credentials; use a Redis store across processes.
+    pub fn store(mut self, store: Arc<dyn RateLimitStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+    /// The clock (default: [`SystemClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+    /// The sleeper (default: [`TokioSleeper`]).
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
+    /// The jitter source (default: [`RandomJitter`]).
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = jitter;
+        self
+    }
+    /// The largest error body read and parsed (default [`DEFAULT_MAX_ERROR_BODY`]). A longer
+    /// body is not parsed (the status decides) and reaches the caller intact.
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
+        self
+    }
+    /// Whether a request whose window is exhausted waits for the reset (default, within the
+    /// policy's single and total waits) or fails at once with [`RateLimited`].
+    pub fn wait_for_window(mut self, wait: bool) -> Self {
+        self.wait_for_window = wait;
+        self
+    }
+    /// The key of the credential hash (default [`DEFAULT_HASHING_KEY`](crate::DEFAULT_HASHING_KEY)).
+    pub fn hashing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.hashing_key = key.into();
+        self
+    }
+    /// The middleware.
+    pub fn build(self) -> TwerrMiddleware {
+        TwerrMiddleware {
+            inner: Arc::new(Inner {
+                policy: self.policy,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                clock: self.clock,
+                sleeper: self.sleeper,
+                jitter: self.jitter,
+                max_error_body: self.max_error_body,
+                wait_for_window: self.wait_for_window,
+                hasher: HasherDebug(Hasher::new(&self.hashing_key)),
+            }),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Middleware for TwerrMiddleware {
+    async fn handle(
+        &self,
+        request: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<Response> {
+        self.inner.run(request, extensions, next).await
+    }
+}
+
+impl Inner {
+    async fn run(
+        &self,
+        request: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<Response> {
+        let options = extensions
+            .get::<RequestOptions>()
+            .cloned()
+            .unwrap_or_else(RequestOptions::new);
+        let auth = key::auth(request.headers());
+        // Signed before this middleware: a resend would repeat the nonce and timestamp.
+        let signed = matches!(auth, Auth::OAuth1(_));
+        let key = key::book_key(
+            &self.hasher.0,
+            options.key.as_deref(),
+            &auth,
+            request.method(),
+            request.url(),
+        );
+        let idempotent = options
+            .idempotent
+            .unwrap_or_else(|| is_idempotent_method(request.method().as_str()));
+        let policy = if options.retries {
+            self.policy
+        } else {
+            self.policy.with_max_attempts(1)
+        };
+        let mut state = RetryState::new(policy, idempotent);
+        if signed {
+            state = state.not_resendable();
+        }
+        let mut request = request;
+        loop {
+            let permit = self.acquire(&key, &mut state).await?;
+            // A copy for the next attempt, when there may be one; a streaming body has none.
+            let spare = (state.attempts() + 1 < policy.max_attempts() && !signed)
+                .then(|| request.try_clone())
+                .flatten();
+            let result = next.clone().run(request, extensions).await;
+            let now = self.clock.now();
+            let (decision, outcome) = match result {
+                Ok(response) if response.status().as_u16() < 400 => {
+                    let seen = RateLimit::from_header_map(response.headers())
+                        .map(|limits| Observation::from_rate_limit(&limits, now))
+                        .unwrap_or_default();
+                    self.record(permit, seen, now).await;
+                    let mut response = response;
+                    self.attach(&mut response, state.attempts() + 1, &state);
+                    return Ok(response);
+                }
+                Ok(response) => {
+                    let read = body::read(response, self.max_error_body).await;
+                    let response = read.response;
+                    let parsed = ErrorResponse::from_parts(
+                        response.status(),
+                        response.headers(),
+                        read.complete.as_deref().unwrap_or_default(),
+                    );
+                    let seen = Observation::from_response(&parsed, now, &policy);
+                    self.record(permit, seen, now).await;
+                    let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
+                    (decision, Ok((response, parsed)))
+                }
+                Err(error) => {
+                    if let Some(permit) = permit {
+                        self.release(permit, now).await;
+                    }
+                    let sent = match &error {
+                        reqwest_middleware::Error::Reqwest(e) => !e.is_connect(),
+                        // Another middleware's error is not a network error: not retried.
+                        reqwest_middleware::Error::Middleware(_) => return Err(error),
+                    };
+                    let decision = state.decide(Outcome::NetworkError { sent }, now, &*self.jitter);
+                    (decision, Err(error))
+                }
+            };
+            let reason = match &outcome {
+                Ok((_, parsed)) => parsed.to_string(),
+                Err(_) => "network error".to_owned(),
+            };
+            let decision = match (decision, &spare) {
+                (Decision::Retry { .. }, None) => Decision::GiveUp(GiveUp::NotResendable),
+                (decision, _) => decision,
+            };
+            match (decision, spare) {
+                (Decision::Retry { wait }, Some(spare)) => {
+                    info!(
+                        credential = %key.credential(),
+                        endpoint = key.endpoint(),
+                        attempt = state.attempts(),
+                        wait_ms = millis(wait),
+                        reason = %reason,
+                        "twerr: waiting before resending"
+                    );
+                    self.sleeper.sleep(wait).await;
+                    request = spare;
+                }
+                (decision, _) => {
+                    if let Decision::GiveUp(why) = decision {
+                        warn!(
+                            credential = %key.credential(),
+                            endpoint = key.endpoint(),
+                            attempts = state.attempts(),
+                            waited_ms = millis(state.waited()),
+                            reason = %reason,
+                            give_up = %why,
+                            "twerr: giving up"
+                        );
+                    }
+                    return match outcome {
+                        Ok((mut response, parsed)) => {
+                            self.attach(&mut response, state.attempts(), &state);
+                            response.extensions_mut().insert(parsed);
+                            Ok(response)
+                        }
+                        Err(error) => Err(error),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Asks the store until it says go; waits for exhausted windows within the policy.
+    /// `None` when the store failed: the request goes without the book (logged).
+    async fn acquire(
+        &self,
+        key: &BookKey,
+        state: &mut RetryState,
+    ) -> reqwest_middleware::Result<Option<Permit>> {
+        loop {
+            let now = self.clock.now();
+            let until = match self.store.acquire(key, now).await {
+                Ok(Acquire::Go(permit)) => return Ok(Some(permit)),
+                Ok(Acquire::Wait { until }) => until,
+                Ok(Acquire::Exhausted(cap)) => {
+                    let limited = RateLimited {
+                        until: cap.until,
+                        reason: RateLimitReason::UsageCapped {
+                            period: cap.period,
+                            scope: cap.scope,
+                        },
+                    };
+                    return Err(self.not_sent(key, limited, None));
+                }
+                Err(error) => {
+                    warn!(
+                        credential = %key.credential(),
+                        endpoint = key.endpoint(),
+                        error = %error,
+                        "twerr: rate-limit store failed; sending without it"
+                    );
+                    return Ok(None);
+                }
+            };
+            let limited = RateLimited {
+                until,
+                reason: RateLimitReason::Window,
+            };
+            if !self.wait_for_window {
+                return Err(self.not_sent(key, limited, None));
+            }
+            match state.wait_until(until, now, &*self.jitter) {
+                Ok(wait) => {
+                    info!(
+                        credential = %key.credential(),
+                        endpoint = key.endpoint(),
+                        wait_ms = millis(wait),
+                        reason = "rate-limit window exhausted",
+                        "twerr: waiting before sending"
+                    );
+                    self.sleeper.sleep(wait).await;
+                }
+                Err(why) => return Err(self.not_sent(key, limited, Some(why))),
+            }
+        }
+    }
+
+    fn not_sent(
+        &self,
+        key: &BookKey,
+        limited: RateLimited,
+        why: Option<GiveUp>,
+    ) -> reqwest_middleware::Error {
+        warn!(
+            credential = %key.credential(),
+            endpoint = key.endpoint(),
+            until_unix = unix(limited.until),
+            reason = %limited.reason,
+            give_up = why.map(|w| w.to_string()),
+            "twerr: not sending"
+        );
+        reqwest_middleware::Error::middleware(limited)
+    }
+
+    async fn record(&self, permit: Option<Permit>, seen: Observation, now: SystemTime) {
+        let Some(permit) = permit else { return };
+        if let Err(error) = self.store.record(permit, seen, now).await {
+            warn!(error = %error, "twerr: rate-limit store failed to record a response");
+        }
+    }
+
+    async fn release(&self, permit: Permit, now: SystemTime) {
+        if let Err(error) = self.store.release(permit, now).await {
+            warn!(error = %error, "twerr: rate-limit store failed to release a permit");
+        }
+    }
+
+    fn attach(&self, response: &mut Response, sent: u32, state: &RetryState) {
+        response.extensions_mut().insert(Attempts {
+            sent,
+            waited: state.waited(),
+        });
+    }
+}
+
+fn millis(wait: Duration) -> u64 {
+    u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn unix(at: SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
