@@ -65,7 +65,8 @@ pub fn credential_key_v1(hashing_key: &[u8], token: &str) -> CredentialId {
 /// - The host in lower case, a non-default port kept; `twitter.com` hosts are written as
 ///   their `x.com` twins, because `api.twitter.com` and `api.x.com` are one API with one set
 ///   of windows.
-/// - The path without its query: an all-digit segment becomes `:id`, a segment such as
+/// - The path without its query: an all-digit segment after the first (the API version, as
+///   in `/2/`) becomes `:id`, a segment such as
 ///   `123.json` becomes `:id.json`, and the segment after `by/username/` becomes `:username`,
 ///   so every user, tweet or list id shares its endpoint's window, as Twitter counts it.
 ///
@@ -97,10 +98,13 @@ pub fn endpoint_key_v1(method: &Method, url: &Url) -> String {
     out.push(' ');
     let mut previous = ["", ""];
     let mut any = false;
-    for segment in url.path().split('/').skip(1) {
+    for (index, segment) in url.path().split('/').skip(1).enumerate() {
         any = true;
         out.push('/');
-        if previous == ["by", "username"] && !segment.is_empty() {
+        if index == 0 {
+            // The API version (`2`, `1.1`, `labs`): digits here are not an id.
+            out.push_str(segment);
+        } else if previous == ["by", "username"] && !segment.is_empty() {
             out.push_str(":username");
         } else if is_id(segment) {
             out.push_str(":id");

@@ -234,7 +234,7 @@ impl Inner {
                 .flatten();
             let result = next.clone().run(request, extensions).await;
             let now = self.clock.now();
-            let (decision, outcome) = match result {
+            let result = match result {
                 Ok(response) if response.status().as_u16() < 400 => {
                     let seen = RateLimit::from_header_map(response.headers())
                         .map(|limits| Observation::from_rate_limit(&limits, now))
@@ -244,88 +244,121 @@ impl Inner {
                     self.attach(&mut response, state.attempts() + 1, &state);
                     return Ok(response);
                 }
-                Ok(response) => {
-                    let read = body::read(response, self.max_error_body).await;
-                    let response = read.response;
-                    let parsed = ErrorResponse::from_parts(
-                        response.status(),
-                        response.headers(),
-                        read.complete.as_deref().unwrap_or_default(),
-                    );
-                    let seen = Observation::from_response(&parsed, now, &policy);
-                    self.record(permit, seen, now).await;
-                    let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
-                    (decision, Ok((response, parsed)))
-                }
-                Err(error) => {
-                    if let Some(permit) = permit {
-                        self.release(permit, now).await;
-                    }
-                    let sent = match &error {
-                        reqwest_middleware::Error::Reqwest(e) => !e.is_connect(),
-                        // Another middleware's error is not a network error: not retried.
-                        reqwest_middleware::Error::Middleware(_) => return Err(error),
-                    };
-                    let decision = state.decide(Outcome::NetworkError { sent }, now, &*self.jitter);
-                    (decision, Err(error))
-                }
+                other => other,
             };
-            let reason = match &outcome {
-                Ok((_, parsed)) => parsed.to_string(),
-                Err(_) => "network error".to_owned(),
-            };
-            let decision = match (decision, &spare) {
-                (Decision::Retry { .. }, None) => Decision::GiveUp(GiveUp::NotResendable),
-                (decision, _) => decision,
-            };
-            match (decision, spare) {
-                (Decision::Retry { wait }, Some(spare)) => {
-                    info!(
-                        credential = %key.credential(),
-                        endpoint = key.endpoint(),
-                        attempt = state.attempts(),
-                        wait_ms = millis(wait),
-                        reason = %reason,
-                        "twerr: waiting before resending"
-                    );
-                    self.sleeper.sleep(wait).await;
-                    request = spare;
-                }
-                (decision, _) => {
-                    if let Decision::GiveUp(why) = decision {
-                        warn!(
-                            credential = %key.credential(),
-                            endpoint = key.endpoint(),
-                            attempts = state.attempts(),
-                            waited_ms = millis(state.waited()),
-                            reason = %reason,
-                            give_up = %why,
-                            "twerr: giving up"
-                        );
-                    }
-                    return match outcome {
-                        Ok((mut response, parsed)) => {
-                            self.attach(&mut response, state.attempts(), &state);
-                            response.extensions_mut().insert(parsed);
-                            Ok(response)
-                        }
-                        Err(error) => Err(error),
-                    };
-                }
+            // Failures are rare: their handling is a boxed future of its own, so the future of
+            // every request stays small.
+            let step = Box::pin(self.after_failure(result, permit, spare, &key, &mut state, now));
+            match step.await {
+                Step::Resend(spare) => request = spare,
+                Step::Return(result) => return result,
             }
         }
     }
 
-    /// Asks the store until it says go; waits for exhausted windows within the policy.
-    /// `None` when the store failed: the request goes without the book (logged).
+    /// Reads a failure, records it, and decides (and waits) on a resend.
+    async fn after_failure(
+        &self,
+        result: reqwest_middleware::Result<Response>,
+        permit: Option<Permit>,
+        spare: Option<Request>,
+        key: &BookKey,
+        state: &mut RetryState,
+        now: SystemTime,
+    ) -> Step {
+        let (decision, outcome) = match result {
+            Ok(response) => {
+                let read = body::read(response, self.max_error_body).await;
+                let response = read.response;
+                let parsed = ErrorResponse::from_parts(
+                    response.status(),
+                    response.headers(),
+                    read.complete.as_deref().unwrap_or_default(),
+                );
+                let seen = Observation::from_response(&parsed, now, state.policy());
+                self.record(permit, seen, now).await;
+                let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
+                (decision, Ok((response, parsed)))
+            }
+            Err(error) => {
+                if let Some(permit) = permit {
+                    self.release(permit, now).await;
+                }
+                let sent = match &error {
+                    reqwest_middleware::Error::Reqwest(e) => !e.is_connect(),
+                    // Another middleware's error is not a network error: not retried.
+                    reqwest_middleware::Error::Middleware(_) => return Step::Return(Err(error)),
+                };
+                let decision = state.decide(Outcome::NetworkError { sent }, now, &*self.jitter);
+                (decision, Err(error))
+            }
+        };
+        let reason = match &outcome {
+            Ok((_, parsed)) => parsed.to_string(),
+            Err(_) => "network error".to_owned(),
+        };
+        let decision = match (decision, &spare) {
+            (Decision::Retry { .. }, None) => Decision::GiveUp(GiveUp::NotResendable),
+            (decision, _) => decision,
+        };
+        match (decision, spare) {
+            (Decision::Retry { wait }, Some(spare)) => {
+                info!(
+                    credential = %key.credential(),
+                    endpoint = key.endpoint(),
+                    attempt = state.attempts(),
+                    wait_ms = millis(wait),
+                    reason = %reason,
+                    "twerr: waiting before resending"
+                );
+                self.sleeper.sleep(wait).await;
+                Step::Resend(spare)
+            }
+            (decision, _) => {
+                if let Decision::GiveUp(why) = decision {
+                    warn!(
+                        credential = %key.credential(),
+                        endpoint = key.endpoint(),
+                        attempts = state.attempts(),
+                        waited_ms = millis(state.waited()),
+                        reason = %reason,
+                        give_up = %why,
+                        "twerr: giving up"
+                    );
+                }
+                Step::Return(outcome.map(|(mut response, parsed)| {
+                    self.attach(&mut response, state.attempts(), state);
+                    response.extensions_mut().insert(parsed);
+                    response
+                }))
+            }
+        }
+    }
+
+    /// Asks the store; the first answer is almost always go.
     async fn acquire(
         &self,
         key: &BookKey,
         state: &mut RetryState,
     ) -> reqwest_middleware::Result<Option<Permit>> {
+        let now = self.clock.now();
+        match self.store.acquire(key, now).await {
+            Ok(Acquire::Go(permit)) => Ok(Some(permit)),
+            answer => Box::pin(self.acquire_slowly(key, state, answer, now)).await,
+        }
+    }
+
+    /// Follows the store's answer until it says go; waits for exhausted windows within the
+    /// policy. `None` when the store failed: the request goes without the book (logged).
+    async fn acquire_slowly(
+        &self,
+        key: &BookKey,
+        state: &mut RetryState,
+        mut answer: Result<Acquire, twerr_core::StoreError>,
+        mut now: SystemTime,
+    ) -> reqwest_middleware::Result<Option<Permit>> {
         loop {
-            let now = self.clock.now();
-            let until = match self.store.acquire(key, now).await {
+            let until = match answer {
                 Ok(Acquire::Go(permit)) => return Ok(Some(permit)),
                 Ok(Acquire::Wait { until }) => until,
                 Ok(Acquire::Exhausted(cap)) => {
@@ -368,6 +401,8 @@ impl Inner {
                 }
                 Err(why) => return Err(self.not_sent(key, limited, Some(why))),
             }
+            now = self.clock.now();
+            answer = self.store.acquire(key, now).await;
         }
     }
 
@@ -407,6 +442,14 @@ impl Inner {
             waited: state.waited(),
         });
     }
+}
+
+/// What follows a failed attempt.
+enum Step {
+    /// Send this copy.
+    Resend(Request),
+    /// Hand this to the caller.
+    Return(reqwest_middleware::Result<Response>),
 }
 
 fn millis(wait: Duration) -> u64 {

@@ -1,0 +1,508 @@
+//! TwerrMiddleware with reqwest against a real server on 127.0.0.1 answering with recorded
+//! responses; the clock, sleeper and jitter are injected, so every wait is asserted exactly.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
+use twerr_core::{ErrorResponse, NoJitter, RetryPolicy};
+use twerr_reqwest::{
+    Attempts, RateLimitReason, RateLimited, RequestOptions, TwerrMiddleware, TwerrMiddlewareBuilder,
+};
+
+/// `date` of rate-limit-88-date.crlf.txt (Tue, 16 Jan 2024 15:46:40 GMT); its reset is 800 s
+/// later.
+const CAPTURE_DATE: u64 = 1_705_420_000;
+
+struct Harness {
+    client: ClientWithMiddleware,
+    clock: Arc<FakeClock>,
+    sleeper: Arc<FakeSleeper>,
+}
+
+fn harness(
+    start: u64,
+    configure: impl FnOnce(TwerrMiddlewareBuilder) -> TwerrMiddlewareBuilder,
+) -> Harness {
+    let clock = FakeClock::new(at(start));
+    let sleeper = FakeSleeper::new(Arc::clone(&clock));
+    let middleware = configure(
+        TwerrMiddleware::builder()
+            .clock(clock.clone())
+            .sleeper(sleeper.clone())
+            .jitter(Arc::new(NoJitter)),
+    )
+    .build();
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(middleware)
+        .build();
+    Harness {
+        client,
+        clock,
+        sleeper,
+    }
+}
+
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+fn attempts(response: &reqwest::Response) -> Attempts {
+    *response
+        .extensions()
+        .get::<Attempts>()
+        .expect("Attempts extension")
+}
+
+/// code 130, in the v1.1 shape of dev-07 with the documented text of error-table.toml.
+const OVER_CAPACITY: &[u8] = br#"{"errors":[{"code":130,"message":"Over capacity"}]}"#;
+
+#[tokio::test]
+async fn rate_limited_waits_until_the_reset_measured_from_date_then_succeeds() {
+    let server = Server::start([capture_reply("rate-limit-88-date.crlf.txt"), ok()]).await;
+    // The local clock runs 90 s ahead of the server's `Date`.
+    let h = harness(CAPTURE_DATE + 90, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/users/20"))
+        .bearer_auth("AAAA")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(h.sleeper.slept(), [secs(801)], "reset - Date + 1 s margin");
+    assert_eq!(
+        attempts(&response),
+        Attempts {
+            sent: 2,
+            waited: secs(801)
+        }
+    );
+    assert_eq!(server.received().len(), 2);
+    assert!(
+        response.extensions().get::<ErrorResponse>().is_none(),
+        "a success has no ErrorResponse"
+    );
+}
+
+#[tokio::test]
+async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
+    let server = Server::start([capture_reply("proxy-usage-capped.crlf.txt"), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/search/recent?query=x"))
+        .bearer_auth("capped")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 429);
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .cloned()
+        .expect("ErrorResponse");
+    assert_eq!(
+        parsed.problem().and_then(|p| p.problem()),
+        Some(twerr_core::Problem::UsageCapped)
+    );
+    assert_eq!(
+        response.bytes().await.expect("body"),
+        capture("proxy-usage-capped.crlf.txt").2
+    );
+    assert!(h.sleeper.slept().is_empty());
+
+    // Later requests of the same credential, any endpoint, are not sent.
+    let error = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("capped")
+        .send()
+        .await
+        .expect_err("fails fast");
+    let limited = RateLimited::find(&error).expect("RateLimited");
+    assert_eq!(limited.until, at(CAPTURE_DATE + 15 * 60));
+    assert_eq!(
+        limited.reason,
+        RateLimitReason::UsageCapped {
+            period: Some("Monthly".into()),
+            scope: Some("Product".into())
+        }
+    );
+    assert_eq!(server.received().len(), 1);
+    // Another credential is not capped.
+    let other = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("other")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(other.status(), 200);
+    // After the remembered time, the capped credential is tried again.
+    h.clock.advance(secs(15 * 60));
+    server.push(ok());
+    let again = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("capped")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(again.status(), 200);
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn over_capacity_backs_off_on_get_and_is_not_retried_on_post() {
+    let server = Server::start([reply(503, &[], OVER_CAPACITY), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(h.sleeper.slept(), [secs(5)]);
+
+    server.push(reply(503, &[], OVER_CAPACITY));
+    let response = h
+        .client
+        .post(server.url("/2/tweets"))
+        .body("{}")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 503);
+    assert_eq!(attempts(&response).sent, 1);
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .expect("ErrorResponse");
+    assert_eq!(
+        parsed.errors()[0].code(),
+        Some(twerr_core::Code::from_u16(130))
+    );
+    assert_eq!(h.sleeper.slept(), [secs(5)], "no second wait");
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn a_daily_limit_hours_away_is_not_waited_for() {
+    let reset = (CAPTURE_DATE + 5 * 3600).to_string();
+    let (status, body) = real_body("dev-45"); // about:blank 429
+    let headers = [
+        ("x-app-limit-24hour-limit", "1500"),
+        ("x-app-limit-24hour-remaining", "0"),
+        ("x-app-limit-24hour-reset", reset.as_str()),
+    ];
+    let server = Server::start([reply(status, &headers, &body)]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .post(server.url("/2/tweets"))
+        .bearer_auth("app")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.bytes().await.expect("body"), body);
+    assert!(h.sleeper.slept().is_empty());
+    // The book remembers the window: the next request is not sent, and says when to retry.
+    let error = h
+        .client
+        .post(server.url("/2/tweets"))
+        .bearer_auth("app")
+        .send()
+        .await
+        .expect_err("not sent");
+    let limited = RateLimited::find(&error).expect("RateLimited");
+    assert_eq!(
+        (limited.until, &limited.reason),
+        (at(CAPTURE_DATE + 5 * 3600), &RateLimitReason::Window)
+    );
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_success_with_nothing_left_holds_back_only_its_own_key() {
+    let reset = (CAPTURE_DATE + 60).to_string();
+    let exhausted = reply(
+        200,
+        &[
+            ("x-rate-limit-limit", "15"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", &reset),
+        ],
+        br#"{"data":[]}"#,
+    );
+    let server = Server::start([exhausted]).await;
+    server.fallback(ok());
+    let h = harness(CAPTURE_DATE, |b| b);
+    let lookup = server.url("/2/users/by/username/jack");
+    h.client
+        .get(&lookup)
+        .bearer_auth("one")
+        .send()
+        .await
+        .expect("first");
+    // Another credential, another endpoint: sent at once.
+    h.client
+        .get(&lookup)
+        .bearer_auth("two")
+        .send()
+        .await
+        .expect("other credential");
+    h.client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("one")
+        .send()
+        .await
+        .expect("other endpoint");
+    assert!(h.sleeper.slept().is_empty());
+    // The same endpoint under another name (the username collapses) waits for the reset.
+    let response = h
+        .client
+        .get(server.url("/2/users/by/username/twitterdev"))
+        .bearer_auth("one")
+        .send()
+        .await
+        .expect("after the reset");
+    assert_eq!(h.sleeper.slept(), [secs(60)]);
+    assert_eq!(
+        attempts(&response),
+        Attempts {
+            sent: 1,
+            waited: secs(60)
+        }
+    );
+    assert_eq!(server.received().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_requests_against_a_window_of_five_send_five() {
+    let reset = (CAPTURE_DATE + 600).to_string();
+    let remaining = |n: u32| {
+        reply(
+            200,
+            &[
+                ("x-rate-limit-limit", "15"),
+                ("x-rate-limit-remaining", &n.to_string()),
+                ("x-rate-limit-reset", &reset),
+            ],
+            b"{}",
+        )
+    };
+    let server = Server::start([remaining(5)]).await;
+    for n in (0..5).rev() {
+        server.push(remaining(n));
+    }
+    let h = harness(CAPTURE_DATE, |b| b.wait_for_window(false));
+    h.client
+        .get(server.url("/2/tweets/search/recent"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("priming");
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = h.client.clone();
+            let url = server.url("/2/tweets/search/recent?query=rust");
+            tokio::spawn(async move { client.get(url).bearer_auth("t").send().await })
+        })
+        .collect();
+    let (mut sent, mut limited) = (0, 0);
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(response) if response.status() == 200 => sent += 1,
+            Err(error) if RateLimited::find(&error).is_some() => limited += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((sent, limited), (5, 15));
+    assert_eq!(
+        server.received().len(),
+        6,
+        "the priming request and exactly five more"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_for_get_only() {
+    let server = Server::start([Reply::Drop, ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(h.sleeper.slept(), [Duration::from_millis(250)]);
+
+    server.push(Reply::Drop);
+    let error = h
+        .client
+        .post(server.url("/2/tweets"))
+        .body("{}")
+        .send()
+        .await
+        .expect_err("not resent");
+    assert!(RateLimited::find(&error).is_none());
+    assert_eq!(server.received().len(), 3);
+    assert_eq!(h.sleeper.slept().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_any_method() {
+    // A port that was just free: nothing listens there, so every connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let h = harness(CAPTURE_DATE, |b| b);
+    let error = h
+        .client
+        .post(format!("http://127.0.0.1:{port}/2/tweets"))
+        .body("{}")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(matches!(&error, reqwest_middleware::Error::Reqwest(e) if e.is_connect()));
+    let ms = Duration::from_millis;
+    assert_eq!(
+        h.sleeper.slept(),
+        [ms(250), ms(500), ms(750), ms(1000)],
+        "5 attempts, linear"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_and_as_a_date() {
+    let server = Server::start([reply(503, &[("retry-after", "30")], OVER_CAPACITY), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    h.client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(h.sleeper.slept(), [secs(30)], "longer than the 5 s backoff");
+
+    // An HTTP date two minutes after the clock.
+    let server = Server::start([
+        reply(
+            503,
+            &[("retry-after", "Tue, 16 Jan 2024 15:48:40 GMT")],
+            OVER_CAPACITY,
+        ),
+        ok(),
+    ])
+    .await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    h.client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(h.sleeper.slept(), [secs(120)]);
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_not_parsed_and_reaches_the_caller_whole() {
+    let (status, real) = real_body("dev-00"); // code 187, 403
+    let mut body = real.clone();
+    body.extend(std::iter::repeat_n(b' ', 100_000));
+    let server = Server::start([reply(
+        status,
+        &[("content-type", "application/json")],
+        &body,
+    )])
+    .await;
+    let h = harness(CAPTURE_DATE, |b| b.max_error_body(64));
+    let response = h
+        .client
+        .get(server.url("/1.1/statuses/show/20.json"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.content_length(), Some(body.len() as u64));
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .cloned()
+        .expect("ErrorResponse");
+    assert!(parsed.errors().is_empty(), "not parsed: the status decides");
+    assert_eq!(parsed.retry(), Some(twerr_core::Retry::Never));
+    assert_eq!(response.bytes().await.expect("body"), body);
+
+    // Within the cap, the same body is parsed.
+    let server = Server::start([reply(status, &[], &real)]).await;
+    let response = h
+        .client
+        .get(server.url("/1.1/statuses/show/20.json"))
+        .send()
+        .await
+        .expect("response");
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .cloned()
+        .expect("ErrorResponse");
+    assert_eq!(
+        parsed.errors()[0].code(),
+        Some(twerr_core::Code::from_u16(187))
+    );
+    assert_eq!(response.bytes().await.expect("body"), real);
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off_per_request() {
+    let server = Server::start([reply(503, &[], OVER_CAPACITY)]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/20"))
+        .with_extension(RequestOptions::new().no_retries())
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 503);
+    assert!(h.sleeper.slept().is_empty());
+}
+
+#[tokio::test]
+async fn the_default_middleware_sleeps_in_real_time() {
+    let server = Server::start([reply(503, &[], OVER_CAPACITY), ok()]).await;
+    let policy = RetryPolicy::default()
+        .with_backoff_first(Duration::from_millis(20))
+        .with_max_jitter(Duration::ZERO);
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(TwerrMiddleware::builder().policy(policy).build())
+        .build();
+    let response = client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        attempts(&response),
+        Attempts {
+            sent: 2,
+            waited: Duration::from_millis(20)
+        }
+    );
+}
+
+#[test]
+fn policy_and_shared_store_are_settable() {
+    let store: Arc<dyn twerr_core::RateLimitStore> = Arc::new(twerr_core::MemoryStore::new());
+    let middleware = TwerrMiddleware::builder().store(Arc::clone(&store)).build();
+    assert!(Arc::ptr_eq(middleware.store(), &store));
+    let shown = format!("{middleware:?}");
+    assert!(shown.contains("max_error_body"), "{shown}");
+}
