@@ -67,7 +67,13 @@ impl RateLimitBook {
             }
             self.caps.remove(&key.credential());
         }
-        let entry = self.entries.entry(key.clone()).or_default();
+        // Look up before inserting: the common case finds the entry and clones no key.
+        if !self.entries.contains_key(key) {
+            self.entries.insert(key.clone(), Entry::default());
+        }
+        let Some(entry) = self.entries.get_mut(key) else {
+            return Acquire::Go(Permit::new(key.clone()));
+        };
         if entry.window.is_some_and(|w| w.resets_at <= now) {
             entry.window = None;
         }
@@ -97,7 +103,13 @@ impl RateLimitBook {
                 self.caps.insert(key.credential(), cap);
             }
         }
-        let entry = self.entries.entry(key.clone()).or_default();
+        // A permit of another book (or a forged one) still records its window.
+        if !self.entries.contains_key(key) {
+            self.entries.insert(key.clone(), Entry::default());
+        }
+        let Some(entry) = self.entries.get_mut(key) else {
+            return;
+        };
         entry.in_flight = entry.in_flight.saturating_sub(1);
         let Some(report) = observation.window.filter(|w| w.resets_at > now) else {
             return;
