@@ -1,6 +1,8 @@
 //! The middleware: ask the book, send, record, read error bodies, follow the retry state.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::task::{Context, Waker};
 use std::time::{Duration, SystemTime};
 
 use http::Extensions;
@@ -227,7 +229,10 @@ impl Inner {
         }
         let mut request = request;
         loop {
-            let permit = self.acquire(&key, &mut state).await?;
+            let mut permit = PermitGuard {
+                inner: self,
+                permit: self.acquire(&key, &mut state).await?,
+            };
             // A copy for the next attempt, when there may be one; a streaming body has none.
             let spare = (state.attempts() + 1 < policy.max_attempts() && !signed)
                 .then(|| request.try_clone())
@@ -239,7 +244,7 @@ impl Inner {
                     let seen = RateLimit::from_header_map(response.headers())
                         .map(|limits| Observation::from_rate_limit(&limits, now))
                         .unwrap_or_default();
-                    self.record(permit, seen, now).await;
+                    self.record(permit.take(), seen, now).await;
                     let mut response = response;
                     self.attach(&mut response, state.attempts() + 1, &state);
                     return Ok(response);
@@ -260,7 +265,7 @@ impl Inner {
     async fn after_failure(
         &self,
         result: reqwest_middleware::Result<Response>,
-        permit: Option<Permit>,
+        mut permit: PermitGuard<'_>,
         spare: Option<Request>,
         key: &BookKey,
         state: &mut RetryState,
@@ -276,12 +281,12 @@ impl Inner {
                     read.complete.as_deref().unwrap_or_default(),
                 );
                 let seen = Observation::from_response(&parsed, now, state.policy());
-                self.record(permit, seen, now).await;
+                self.record(permit.take(), seen, now).await;
                 let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
                 (decision, Ok((response, parsed)))
             }
             Err(error) => {
-                if let Some(permit) = permit {
+                if let Some(permit) = permit.take() {
                     self.release(permit, now).await;
                 }
                 let sent = match &error {
@@ -441,6 +446,42 @@ impl Inner {
             sent,
             waited: state.waited(),
         });
+    }
+}
+
+/// A permit while its request is in flight. When the caller drops the request future (a
+/// timeout, a cancelled task), no response will be recorded: dropping the guard releases the
+/// permit, so the book does not count a request in flight forever.
+struct PermitGuard<'a> {
+    inner: &'a Inner,
+    permit: Option<Permit>,
+}
+
+impl PermitGuard<'_> {
+    fn take(&mut self) -> Option<Permit> {
+        self.permit.take()
+    }
+}
+
+impl Drop for PermitGuard<'_> {
+    fn drop(&mut self) {
+        let Some(permit) = self.permit.take() else {
+            return;
+        };
+        let store = Arc::clone(&self.inner.store);
+        let now = self.inner.clock.now();
+        let mut release = Box::pin(async move {
+            if let Err(error) = store.release(permit, now).await {
+                warn!(error = %error, "twerr: rate-limit store failed to release a permit");
+            }
+        });
+        // An in-memory store answers at once; another store finishes on the runtime.
+        let mut cx = Context::from_waker(Waker::noop());
+        if release.as_mut().poll(&mut cx).is_pending() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(release);
+            }
+        }
     }
 }
 

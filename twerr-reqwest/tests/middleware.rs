@@ -506,3 +506,61 @@ fn policy_and_shared_store_are_settable() {
     let shown = format!("{middleware:?}");
     assert!(shown.contains("max_error_body"), "{shown}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_request_is_no_longer_in_flight_but_keeps_its_slot() {
+    let reset = (CAPTURE_DATE + 600).to_string();
+    let window = reply(
+        200,
+        &[
+            ("x-rate-limit-remaining", "3"),
+            ("x-rate-limit-reset", &reset),
+        ],
+        b"{}",
+    );
+    let server = Server::start([window, Reply::Hang]).await;
+    let store = Arc::new(twerr_core::MemoryStore::new());
+    let shared: Arc<dyn twerr_core::RateLimitStore> = store.clone();
+    let h = harness(CAPTURE_DATE, |b| b.store(shared));
+    let url = server.url("/2/users/20");
+    h.client
+        .get(&url)
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("first");
+    let client = h.client.clone();
+    let pending = url.clone();
+    let task = tokio::spawn(async move { client.get(pending).bearer_auth("t").send().await });
+    for _ in 0..1_000_000 {
+        if server.received().len() == 2 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        server.received().len(),
+        2,
+        "the second request reached the server"
+    );
+    task.abort();
+    assert!(task.await.is_err(), "cancelled");
+    let key = twerr_core::BookKey::new(
+        twerr_reqwest::credential_key_v1(twerr_reqwest::DEFAULT_HASHING_KEY, "t"),
+        twerr_reqwest::endpoint_key_v1(
+            &reqwest::Method::GET,
+            &reqwest::Url::parse(&url).expect("url"),
+        ),
+    );
+    let book = store.book();
+    assert_eq!(
+        book.in_flight(&key),
+        0,
+        "the cancelled request is no longer in flight"
+    );
+    assert_eq!(
+        book.window(&key).map(|w| w.remaining),
+        Some(2),
+        "its slot stays used"
+    );
+}

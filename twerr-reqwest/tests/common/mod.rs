@@ -19,6 +19,8 @@ pub enum Reply {
     KeepAlive(Vec<u8>),
     /// Closes the connection without answering.
     Drop,
+    /// Keeps the connection open and never answers.
+    Hang,
 }
 
 /// A request as the server received it.
@@ -123,6 +125,9 @@ async fn serve(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
                 }
             }
             Reply::Drop => return,
+            Reply::Hang => {
+                std::future::pending::<()>().await;
+            }
         }
     }
 }
