@@ -67,13 +67,8 @@ impl RateLimitBook {
             }
             self.caps.remove(&key.credential());
         }
-        // Look up before inserting: the common case finds the entry and clones no key.
-        if !self.entries.contains_key(key) {
-            self.entries.insert(key.clone(), Entry::default());
-        }
-        let Some(entry) = self.entries.get_mut(key) else {
-            return Acquire::Go(Permit::new(key.clone()));
-        };
+        // One lookup; cloning a key only bumps its endpoint's reference count.
+        let entry = self.entries.entry(key.clone()).or_default();
         if entry.window.is_some_and(|w| w.resets_at <= now) {
             entry.window = None;
         }
@@ -103,13 +98,7 @@ impl RateLimitBook {
                 self.caps.insert(key.credential(), cap);
             }
         }
-        // A permit of another book (or a forged one) still records its window.
-        if !self.entries.contains_key(key) {
-            self.entries.insert(key.clone(), Entry::default());
-        }
-        let Some(entry) = self.entries.get_mut(key) else {
-            return;
-        };
+        let entry = self.entries.entry(key.clone()).or_default();
         entry.in_flight = entry.in_flight.saturating_sub(1);
         let Some(report) = observation.window.filter(|w| w.resets_at > now) else {
             return;
