@@ -10,15 +10,12 @@ use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 use tracing::{info, warn};
 use twerr_core::{
-    Acquire, BookKey, Decision, ErrorResponse, GiveUp, Jitter, MemoryStore, Observation, Outcome,
-    Permit, RandomJitter, RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
+    Acquire, BookKey, Decision, ErrorResponse, GiveUp, Jitter, Observation, Outcome, Permit,
+    RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
 };
 
 use crate::key::{self, Auth, Hasher};
-use crate::{
-    Attempts, Clock, RateLimitReason, RateLimited, RequestOptions, Sleeper, SystemClock,
-    TokioSleeper, body,
-};
+use crate::{Attempts, Clock, RateLimitReason, RateLimited, RequestOptions, Sleeper, body};
 
 /// The default largest error body read: 64 KiB. Every error body Twitter is known to send is
 /// under 4 KiB; an HTML error page of a proxy can be larger, and its status says enough.
@@ -30,22 +27,22 @@ pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
 /// of failure.
 #[derive(Clone, Debug)]
 pub struct TwerrMiddleware {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    policy: RetryPolicy,
-    store: Arc<dyn RateLimitStore>,
-    clock: Arc<dyn Clock>,
-    sleeper: Arc<dyn Sleeper>,
-    jitter: Arc<dyn Jitter>,
-    max_error_body: usize,
-    wait_for_window: bool,
-    hasher: HasherDebug,
+pub(crate) struct Inner {
+    pub(crate) policy: RetryPolicy,
+    pub(crate) store: Arc<dyn RateLimitStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleeper: Arc<dyn Sleeper>,
+    pub(crate) jitter: Arc<dyn Jitter>,
+    pub(crate) max_error_body: usize,
+    pub(crate) wait_for_window: bool,
+    pub(crate) hasher: HasherDebug,
 }
 
 /// The hasher, without its key in `Debug` output.
-struct HasherDebug(Hasher);
+pub(crate) struct HasherDebug(pub(crate) Hasher);
 
 impl std::fmt::Debug for HasherDebug {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,120 +62,6 @@ impl std::fmt::Debug for Inner {
             .field("max_error_body", &self.max_error_body)
             .field("wait_for_window", &self.wait_for_window)
             .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for TwerrMiddlewareBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TwerrMiddlewareBuilder")
-            .field("policy", &self.policy)
-            .field("max_error_body", &self.max_error_body)
-            .field("wait_for_window", &self.wait_for_window)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for TwerrMiddleware {
-    /// The default policy, an in-memory store of its own, the system clock, tokio's sleep,
-    /// random jitter, 64 KiB error bodies, waiting for exhausted windows, the default hashing
-    /// key.
-    fn default() -> Self {
-        Self::builder().build()
-    }
-}
-
-impl TwerrMiddleware {
-    /// A builder starting from the defaults.
-    pub fn builder() -> TwerrMiddlewareBuilder {
-        TwerrMiddlewareBuilder {
-            policy: RetryPolicy::default(),
-            store: None,
-            clock: Arc::new(SystemClock),
-            sleeper: Arc::new(TokioSleeper),
-            jitter: Arc::new(RandomJitter::default()),
-            max_error_body: DEFAULT_MAX_ERROR_BODY,
-            wait_for_window: true,
-            hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
-        }
-    }
-
-    /// The store (to share it with another middleware, or inspect it).
-    pub fn store(&self) -> &Arc<dyn RateLimitStore> {
-        &self.inner.store
-    }
-}
-
-/// Configures a [`TwerrMiddleware`].
-#[must_use]
-pub struct TwerrMiddlewareBuilder {
-    policy: RetryPolicy,
-    store: Option<Arc<dyn RateLimitStore>>,
-    clock: Arc<dyn Clock>,
-    sleeper: Arc<dyn Sleeper>,
-    jitter: Arc<dyn Jitter>,
-    max_error_body: usize,
-    wait_for_window: bool,
-    hashing_key: Vec<u8>,
-}
-
-impl TwerrMiddlewareBuilder {
-    /// The retry policy (default: [`RetryPolicy::default`]).
-    pub fn policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-    /// The rate-limit store (default: a [`MemoryStore`] of this middleware's own). Share one
-    /// store among clients that use the same credentials; use a Redis store across processes.
-    pub fn store(mut self, store: Arc<dyn RateLimitStore>) -> Self {
-        self.store = Some(store);
-        self
-    }
-    /// The clock (default: [`SystemClock`]).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-    /// The sleeper (default: [`TokioSleeper`]).
-    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
-        self.sleeper = sleeper;
-        self
-    }
-    /// The jitter source (default: [`RandomJitter`]).
-    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.jitter = jitter;
-        self
-    }
-    /// The largest error body read and parsed (default [`DEFAULT_MAX_ERROR_BODY`]). A longer
-    /// body is not parsed (the status decides) and reaches the caller intact.
-    pub fn max_error_body(mut self, bytes: usize) -> Self {
-        self.max_error_body = bytes;
-        self
-    }
-    /// Whether a request whose window is exhausted waits for the reset (default, within the
-    /// policy's single and total waits) or fails at once with [`RateLimited`].
-    pub fn wait_for_window(mut self, wait: bool) -> Self {
-        self.wait_for_window = wait;
-        self
-    }
-    /// The key of the credential hash (default [`DEFAULT_HASHING_KEY`](crate::DEFAULT_HASHING_KEY)).
-    pub fn hashing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
-        self.hashing_key = key.into();
-        self
-    }
-    /// The middleware.
-    pub fn build(self) -> TwerrMiddleware {
-        TwerrMiddleware {
-            inner: Arc::new(Inner {
-                policy: self.policy,
-                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
-                clock: self.clock,
-                sleeper: self.sleeper,
-                jitter: self.jitter,
-                max_error_body: self.max_error_body,
-                wait_for_window: self.wait_for_window,
-                hasher: HasherDebug(Hasher::new(&self.hashing_key)),
-            }),
-        }
     }
 }
 
