@@ -27,6 +27,14 @@ mod response;
 #[cfg(feature = "serde")]
 mod serde_impls;
 
+#[cfg(feature = "store-conformance")]
+pub use advice::conformance;
+#[cfg(feature = "std")]
+pub use advice::{
+    Acquire, BookKey, CredentialId, Decision, FixedJitter, GiveUp, Jitter, MemoryStore, NoJitter,
+    Observation, Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, RetryPolicy,
+    RetryState, StoreError, StoreFuture, UsageCap, WindowReport, is_idempotent_method,
+};
 #[cfg(feature = "std")]
 pub use advice::{RateLimit, RetryAfter, Window};
 #[cfg(feature = "std")]

@@ -164,6 +164,27 @@ fn too_many_connections_backs_off_from_a_minute() {
     );
 }
 
+/// `RetryState` (what twerr-reqwest drives) backs off by the same computation: a
+/// `Retry-After` longer than its schedule wins, and a 429 that advises backoff waits a minute.
+#[test]
+fn retry_state_backs_off_as_retry_delay_says() {
+    use twerr_core::{Decision, NoJitter, Outcome, RetryPolicy, RetryState};
+    let decide = |r: &ErrorResponse| {
+        RetryState::new(RetryPolicy::default(), true).decide(
+            Outcome::Response(r),
+            at(NOW),
+            &NoJitter,
+        )
+    };
+    let wait = |secs| Decision::Retry {
+        wait: Duration::from_secs(secs),
+    };
+    assert_eq!(decide(&overloaded(&[])), wait(5));
+    assert_eq!(decide(&overloaded(&[("retry-after", "600")])), wait(600));
+    let body = br#"{"title":"ConnectionException","connection_issue":"TooManyConnections","type":"https://api.twitter.com/2/problems/streaming-connection"}"#;
+    assert_eq!(decide(&ErrorResponse::parse(429u16, body)), wait(60));
+}
+
 /// An unknown code beside a known one is judged by the status, as one alone would be.
 #[test]
 fn an_unknown_code_beside_a_known_one_keeps_its_status_fallback() {

@@ -135,3 +135,20 @@ pub(crate) fn delay(plan: Plan, attempt: u32, now: SystemTime) -> Option<Duratio
         }
     }
 }
+
+/// The least a backoff of `response` may wait before attempt `attempt + 1`, whatever the
+/// caller's own schedule: its `Retry-After` (measured as [`delay`] measures it), and for an
+/// HTTP 429 that advises backoff, X's 1-minute schedule. Zero for other advice.
+pub(crate) fn backoff_floor(response: &ErrorResponse, attempt: u32, now: SystemTime) -> Duration {
+    match plan(response) {
+        Plan::Backoff(schedule, wake) => {
+            let scheduled = match schedule {
+                Schedule::Connections => schedule.wait(attempt),
+                Schedule::Errors => Duration::ZERO,
+            };
+            wake.wait(now)
+                .map_or(scheduled, |asked| asked.max(scheduled))
+        }
+        Plan::Never | Plan::AfterReset(_) => Duration::ZERO,
+    }
+}

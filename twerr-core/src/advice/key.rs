@@ -1,0 +1,99 @@
+//! What the book is keyed by: a credential, only ever as a keyed hash, and an endpoint.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A credential (a Bearer token, an OAuth 1.0a `oauth_token`, a key of the caller's choice) as
+/// the 16 bytes of a keyed hash: the book and its stores never hold the secret itself.
+///
+/// Deriving the bytes is the HTTP integration's job (`twerr-reqwest` uses HMAC-SHA-256);
+/// twerr-core only keeps and compares them. [`Display`](fmt::Display) and [`Debug`] show the
+/// first 8 hex digits, enough to tell credentials apart in a log line;
+/// [`to_hex`](Self::to_hex) gives all 32 for store keys.
+///
+/// ```
+/// use twerr_core::CredentialId;
+///
+/// let id = CredentialId::from_bytes([0xab; 16]);
+/// assert_eq!(id.to_string(), "abababab");
+/// assert_eq!(id.to_hex().len(), 32);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CredentialId([u8; 16]);
+
+impl CredentialId {
+    /// Wraps the 16 bytes of an already derived hash.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+        CredentialId(bytes)
+    }
+
+    /// The 16 bytes.
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// All 16 bytes as 32 lowercase hex digits.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    out
+}
+
+impl fmt::Display for CredentialId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex(&self.0[..4]))
+    }
+}
+
+impl fmt::Debug for CredentialId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CredentialId({self})")
+    }
+}
+
+/// One line of the book: a credential and an endpoint (for HTTP: the method, the host and the
+/// path template, e.g. `GET api.x.com /2/users/:id`). Twitter counts its windows per endpoint
+/// and per app or user, so two keys that differ in either never share a window.
+///
+/// Cloning is cheap (the endpoint is shared).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BookKey {
+    credential: CredentialId,
+    endpoint: Arc<str>,
+}
+
+impl BookKey {
+    /// The key of `endpoint` under `credential`. The endpoint must not contain secrets or a
+    /// query string: it appears in logs and store keys.
+    pub fn new(credential: CredentialId, endpoint: impl Into<Arc<str>>) -> Self {
+        BookKey {
+            credential,
+            endpoint: endpoint.into(),
+        }
+    }
+
+    /// The credential.
+    pub fn credential(&self) -> CredentialId {
+        self.credential
+    }
+
+    /// The endpoint.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+impl fmt::Debug for BookKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BookKey({} {})", self.credential, self.endpoint)
+    }
+}

@@ -1,0 +1,268 @@
+//! The sans-IO retry policy, retry state and book, on the recorded responses of the CLI's
+//! fixtures (`twerr-cli/tests/fixtures/captures`, whose README says where each comes from).
+#![cfg(feature = "std")]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use twerr_core::{
+    Acquire, BookKey, CredentialId, Decision, ErrorResponse, FixedJitter, GiveUp, NoJitter,
+    Observation, Outcome, RateLimitBook, RetryPolicy, RetryState,
+};
+
+/// The last response block of a `curl -i` capture: status, headers, body.
+fn capture(name: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let path = format!(
+        "{}/../twerr-cli/tests/fixtures/captures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = String::from_utf8(bytes)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    let mut rest = text.as_str();
+    loop {
+        let (head, body) = rest.split_once("\n\n").unwrap_or((rest, ""));
+        if body.starts_with("HTTP/") {
+            rest = body;
+            continue;
+        }
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect();
+        return (status, headers, body.as_bytes().to_vec());
+    }
+}
+
+fn response(name: &str) -> ErrorResponse {
+    let (status, headers, body) = capture(name);
+    ErrorResponse::from_parts(status, headers, &body)
+}
+
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// `date` of rate-limit-88-date.crlf.txt: Tue, 16 Jan 2024 15:46:40 GMT.
+const CAPTURE_DATE: u64 = 1_705_420_000;
+
+#[test]
+fn rate_limit_waits_until_the_reset_the_date_header_measures() {
+    let limited = response("rate-limit-88-date.crlf.txt");
+    let mut state = RetryState::new(RetryPolicy::default(), false);
+    // The local clock is 90 s ahead of the server's; the reset is 800 s after its `Date`.
+    let decision = state.decide(
+        Outcome::Response(&limited),
+        at(CAPTURE_DATE + 90),
+        &NoJitter,
+    );
+    assert_eq!(
+        decision,
+        Decision::Retry {
+            wait: Duration::from_secs(801)
+        }
+    );
+}
+
+#[test]
+fn overload_backs_off_for_get_and_gives_up_for_post() {
+    let overloaded = ErrorResponse::parse(
+        503,
+        br#"{"errors":[{"code":130,"message":"Over capacity"}]}"#,
+    );
+    let now = at(CAPTURE_DATE);
+    let mut get = RetryState::new(RetryPolicy::default(), true);
+    let waits: Vec<_> = (0..5)
+        .map(|_| get.decide(Outcome::Response(&overloaded), now, &NoJitter))
+        .collect();
+    let secs = |s| Decision::Retry {
+        wait: Duration::from_secs(s),
+    };
+    assert_eq!(
+        waits,
+        [
+            secs(5),
+            secs(10),
+            secs(20),
+            secs(40),
+            Decision::GiveUp(GiveUp::AttemptsExhausted { attempts: 5 })
+        ]
+    );
+    let mut post = RetryState::new(RetryPolicy::default(), false);
+    assert_eq!(
+        post.decide(Outcome::Response(&overloaded), now, &NoJitter),
+        Decision::GiveUp(GiveUp::NotIdempotent)
+    );
+}
+
+#[test]
+fn a_longer_retry_after_wins_over_the_backoff() {
+    let overloaded = ErrorResponse::from_parts(503, [("retry-after", "30")], b"");
+    let mut state = RetryState::new(RetryPolicy::default(), true);
+    let decision = state.decide(Outcome::Response(&overloaded), at(CAPTURE_DATE), &NoJitter);
+    assert_eq!(
+        decision,
+        Decision::Retry {
+            wait: Duration::from_secs(30)
+        }
+    );
+}
+
+#[test]
+fn network_errors_back_off_linearly_and_unsent_requests_are_safe_for_any_method() {
+    let now = at(CAPTURE_DATE);
+    let mut post = RetryState::new(RetryPolicy::default(), false);
+    let unsent = Outcome::NetworkError { sent: false };
+    let ms = |m| Decision::Retry {
+        wait: Duration::from_millis(m),
+    };
+    assert_eq!(post.decide(unsent, now, &NoJitter), ms(250));
+    assert_eq!(post.decide(unsent, now, &NoJitter), ms(500));
+    assert_eq!(
+        post.decide(Outcome::NetworkError { sent: true }, now, &NoJitter),
+        Decision::GiveUp(GiveUp::NotIdempotent)
+    );
+    let policy = RetryPolicy::default().with_max_attempts(100);
+    let mut get = RetryState::new(policy, true);
+    let last = (0..80)
+        .map(|_| get.decide(Outcome::NetworkError { sent: true }, now, &NoJitter))
+        .last();
+    assert_eq!(last, Some(ms(16_000)), "capped at 16 s");
+}
+
+#[test]
+fn a_daily_limit_hours_away_is_reported_not_waited_for() {
+    let reset = CAPTURE_DATE + 5 * 3600;
+    let limited = ErrorResponse::from_parts(
+        429,
+        [
+            ("x-app-limit-24hour-limit", "1000".to_owned()),
+            ("x-app-limit-24hour-remaining", "0".to_owned()),
+            ("x-app-limit-24hour-reset", reset.to_string()),
+            ("x-rate-limit-remaining", "40".to_owned()),
+            ("x-rate-limit-reset", (CAPTURE_DATE + 300).to_string()),
+        ],
+        br#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#,
+    );
+    let now = at(CAPTURE_DATE);
+    let mut state = RetryState::new(RetryPolicy::default(), true);
+    let wait = Duration::from_secs(5 * 3600 + 1);
+    assert_eq!(
+        state.decide(Outcome::Response(&limited), now, &NoJitter),
+        Decision::GiveUp(GiveUp::WaitTooLong {
+            wait,
+            until: now + wait
+        })
+    );
+    assert_eq!(state.waited(), Duration::ZERO);
+}
+
+#[test]
+fn the_single_wait_is_compared_before_jitter_and_the_total_after() {
+    let policy = RetryPolicy::default()
+        .with_max_single_wait(Duration::from_secs(10))
+        .with_max_total_wait(Duration::from_secs(21));
+    let mut state = RetryState::new(policy, true);
+    let now = at(CAPTURE_DATE);
+    let jitter = FixedJitter(Duration::from_millis(500));
+    let until = now + Duration::from_secs(10);
+    assert_eq!(
+        state.wait_until(until, now, &jitter),
+        Ok(Duration::from_millis(10_500))
+    );
+    assert_eq!(
+        state.wait_until(until, now, &jitter),
+        Ok(Duration::from_millis(10_500))
+    );
+    assert_eq!(
+        state.wait_until(until, now, &jitter),
+        Err(GiveUp::TotalWaitExceeded {
+            waited: Duration::from_secs(21),
+            wait: Duration::from_millis(10_500)
+        })
+    );
+    let too_long = now + Duration::from_secs(11);
+    assert!(matches!(
+        state.wait_until(too_long, now, &jitter),
+        Err(GiveUp::WaitTooLong { .. })
+    ));
+}
+
+#[test]
+fn a_usage_cap_is_not_retried_and_is_remembered_for_the_credential() {
+    let capped = response("proxy-usage-capped.crlf.txt");
+    let now = at(CAPTURE_DATE);
+    let policy = RetryPolicy::default();
+    let mut state = RetryState::new(policy, true);
+    assert_eq!(
+        state.decide(Outcome::Response(&capped), now, &NoJitter),
+        Decision::GiveUp(GiveUp::NotRetryable)
+    );
+    let seen = Observation::from_response(&capped, now, &policy);
+    let cap = seen
+        .usage_cap
+        .clone()
+        .unwrap_or_else(|| panic!("no cap in {seen:?}"));
+    assert_eq!(
+        (cap.period.as_deref(), cap.scope.as_deref()),
+        (Some("Monthly"), Some("Product"))
+    );
+    assert_eq!(cap.until, now + Duration::from_secs(15 * 60));
+
+    let mut book = RateLimitBook::default();
+    let credential = CredentialId::from_bytes([7; 16]);
+    let search = BookKey::new(credential, "GET api.x.com /2/tweets/search/recent");
+    let Acquire::Go(permit) = book.acquire(&search, now) else {
+        panic!("an empty book lets requests go")
+    };
+    book.record(permit, seen, now);
+    let lookup = BookKey::new(credential, "GET api.x.com /2/users/:id");
+    assert_eq!(book.acquire(&lookup, now), Acquire::Exhausted(cap.clone()));
+    let other = BookKey::new(
+        CredentialId::from_bytes([8; 16]),
+        "GET api.x.com /2/users/:id",
+    );
+    assert!(matches!(book.acquire(&other, now), Acquire::Go(_)));
+}
+
+#[test]
+fn a_success_with_no_requests_left_holds_the_next_one_back() {
+    // The 2021 v2 200 of partial-200-not-found.lf.txt: 15 allowed, 14 left.
+    let partial = response("partial-200-not-found.lf.txt");
+    let now = at(1_619_190_000);
+    let seen = Observation::from_response(&partial, now, &RetryPolicy::default());
+    let window = seen.window.unwrap_or_else(|| panic!("no window"));
+    assert_eq!((window.limit, window.remaining), (Some(15), 14));
+    assert_eq!(window.resets_at, at(1_619_190_978));
+    let mut book = RateLimitBook::default();
+    let key = BookKey::new(
+        CredentialId::from_bytes([1; 16]),
+        "GET api.x.com /2/tweets/:id",
+    );
+    let Acquire::Go(permit) = book.acquire(&key, now) else {
+        panic!()
+    };
+    book.record(permit, seen, now);
+    let went = (0..20)
+        .map_while(|_| match book.acquire(&key, now) {
+            Acquire::Go(permit) => {
+                book.release(permit);
+                Some(())
+            }
+            _ => None,
+        })
+        .count();
+    assert_eq!(went, 14);
+    assert_eq!(
+        book.acquire(&key, now),
+        Acquire::Wait {
+            until: at(1_619_190_978)
+        }
+    );
+}

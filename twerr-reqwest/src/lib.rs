@@ -1,0 +1,103 @@
+//! A [reqwest-middleware](reqwest_middleware) [`Middleware`](reqwest_middleware::Middleware)
+//! for the Twitter/X API that acts on [twerr_core]'s advice: it waits for rate-limit resets,
+//! retries what is safe to retry, and remembers exhausted windows and usage caps, so a
+//! program does not write that loop itself.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+//!     .with(twerr_reqwest::TwerrMiddleware::default())
+//!     .build();
+//! # let _ = client; }
+//! # #[allow(dead_code)]
+//! # async fn send(client: reqwest_middleware::ClientWithMiddleware, url: &str, token: &str) -> reqwest_middleware::Result<()> {
+//! let response = client.get(url).bearer_auth(token).send().await?; // after any waits and retries
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does
+//!
+//! Every request is counted under a key: its credential (the Bearer token, the `oauth_token`
+//! of an OAuth 1.0a header, or [`RequestOptions::credential_key`]) and its endpoint (method,
+//! host and path template, see [`endpoint_key_v1`]). Credentials are kept and logged only as
+//! keyed hashes ([`credential_key_v1`]).
+//!
+//! - **Before sending**, it asks the [store](twerr_core::RateLimitStore). When the endpoint's
+//!   window is exhausted it waits for the reset (within the policy's
+//!   [single](twerr_core::RetryPolicy::max_single_wait) and
+//!   [total](twerr_core::RetryPolicy::max_total_wait) waits), or, with
+//!   [`wait_for_window(false)`](TwerrMiddlewareBuilder::wait_for_window) or a reset further
+//!   away, fails with [`RateLimited`]; a usage-capped credential fails with [`RateLimited`]
+//!   too. Nothing is sent then.
+//! - **After every response**, success included, it records the rate-limit headers. A
+//!   success body is never read.
+//! - **A status from 400 up**: it reads the body (up to
+//!   [`max_error_body`](TwerrMiddlewareBuilder::max_error_body)) into a
+//!   [`twerr_core::ErrorResponse`] and follows its advice:
+//!   - [`Retry::Never`](twerr_core::Retry::Never) (bad request, authentication, a usage cap:
+//!     remembered for the credential) returns the response at once;
+//!   - [`Retry::AfterReset`](twerr_core::Retry::AfterReset) (429, code 88) waits until the
+//!     reset the headers announce, measured on the server's clock from `Date`, and resends,
+//!     any method (the request was rejected unprocessed); a reset beyond the single wait (a
+//!     24-hour limit) is not waited for;
+//!   - [`Retry::Backoff`](twerr_core::Retry::Backoff) (5xx, code 130) waits 5 s doubling to
+//!     320 s (a longer `Retry-After` wins) and resends only idempotent methods (GET, HEAD,
+//!     PUT, DELETE, OPTIONS, or [`RequestOptions::idempotent`]).
+//!
+//!   A longer body is not parsed (the status decides) and reaches the caller intact.
+//! - **A network error**: a request that never left (connection refused) is resent for any
+//!   method; one that may have been sent only when idempotent; 250 ms more each time, up to
+//!   16 s.
+//!
+//! The caller gets what the bare reqwest client would have returned (status, version,
+//! headers, extensions, URL, body), plus [`Attempts`] in the response's extensions and, for a
+//! failure, the final [`twerr_core::ErrorResponse`]. Every wait and every give-up is a
+//! `tracing` event (target `twerr_reqwest`) with its reason and duration; request headers,
+//! query strings and store addresses are never logged.
+//!
+//! **Do not stack `reqwest-retry` (or reqwest's own retries) with this middleware**: it
+//! cannot see the body, so it would resend usage-capped requests and multiply the attempts
+//! and waits this middleware already bounds.
+//!
+//! # OAuth 1.0a
+//!
+//! A resent copy of a signed request repeats its `oauth_nonce` and `oauth_timestamp`, which X
+//! rejects. Sign in a middleware added **after** `TwerrMiddleware`, so every attempt is signed
+//! afresh, and give the credential as [`RequestOptions::credential_key`] (the middleware sees
+//! the request before it is signed):
+//!
+//! ```
+//! # use reqwest_middleware::Middleware;
+//! # fn build(signer: impl Middleware) {
+//! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+//!     .with(twerr_reqwest::TwerrMiddleware::default())
+//!     .with(signer) // signs each attempt
+//!     .build();
+//! # let _ = client; }
+//! ```
+//!
+//! A request that arrives already signed (`Authorization: OAuth ...`) is sent once and never
+//! resent with its old signature.
+//!
+//! # Configuration
+//!
+//! [`TwerrMiddleware::builder`] sets the [policy](twerr_core::RetryPolicy), the
+//! [store](twerr_core::RateLimitStore) (share one among clients, or use Redis across
+//! processes), the clock, sleeper and jitter (for tests), the largest error body read,
+//! waiting or failing fast on an exhausted window, and the credential-hashing key;
+//! [`RequestOptions`] overrides the key, the idempotency or turns retries off per request.
+
+mod body;
+mod builder;
+mod error;
+mod key;
+mod middleware;
+mod options;
+mod time;
+
+pub use builder::TwerrMiddlewareBuilder;
+pub use error::{RateLimitReason, RateLimited};
+pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
+pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
+pub use options::{Attempts, RequestOptions};
+pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};

@@ -1,0 +1,382 @@
+//! A real HTTP server on 127.0.0.1 that answers with recorded bytes, and a fake clock and
+//! sleeper so waits are asserted exactly without waiting.
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use twerr_core::NoJitter;
+use twerr_reqwest::{Attempts, Clock, Sleeper, TwerrMiddleware, TwerrMiddlewareBuilder};
+
+/// What the server does with the next request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Writes these bytes (a whole HTTP/1.1 response), then closes the connection.
+    Close(Vec<u8>),
+    /// Writes these bytes and keeps the connection for the next request.
+    KeepAlive(Vec<u8>),
+    /// Closes the connection without answering.
+    Drop,
+    /// Keeps the connection open and never answers.
+    Hang,
+}
+
+/// A request as the server received it.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct Script {
+    replies: VecDeque<Reply>,
+    /// Answered when the script is used up.
+    fallback: Option<Reply>,
+    received: Vec<Received>,
+}
+
+/// The server: a tokio `TcpListener` on an ephemeral port of 127.0.0.1.
+#[derive(Clone)]
+pub struct Server {
+    pub base: String,
+    script: Arc<Mutex<Script>>,
+}
+
+impl Server {
+    pub async fn start(replies: impl IntoIterator<Item = Reply>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let script = Arc::new(Mutex::new(Script {
+            replies: replies.into_iter().collect(),
+            ..Script::default()
+        }));
+        let shared = Arc::clone(&script);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, Arc::clone(&shared)));
+            }
+        });
+        Server {
+            base: format!("http://{addr}"),
+            script,
+        }
+    }
+
+    /// Answers `reply` once the scripted replies are used up.
+    pub fn fallback(&self, reply: Reply) {
+        self.lock().fallback = Some(reply);
+    }
+
+    pub fn push(&self, reply: Reply) {
+        self.lock().replies.push_back(reply);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.lock().received.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Script> {
+        self.script.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+async fn serve(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
+    let mut buffer = Vec::new();
+    loop {
+        let Some((request, used)) = read_request(&mut stream, &mut buffer).await else {
+            return;
+        };
+        buffer.drain(..used);
+        let reply = {
+            let mut script = script.lock().unwrap_or_else(|p| p.into_inner());
+            script.received.push(request);
+            let next = script.replies.pop_front();
+            next.or_else(|| script.fallback.clone())
+                .unwrap_or(Reply::Drop)
+        };
+        match reply {
+            Reply::Close(bytes) => {
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.shutdown().await;
+                return;
+            }
+            Reply::KeepAlive(bytes) => {
+                if stream.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            Reply::Drop => return,
+            Reply::Hang => {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+/// Reads one request (head and a `content-length` body); `None` when the client is gone.
+async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<(Received, usize)> {
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
+            let mut lines = head.split("\r\n");
+            let mut first = lines.next().unwrap_or_default().split(' ');
+            let method = first.next().unwrap_or_default().to_owned();
+            let target = first.next().unwrap_or_default().to_owned();
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+            let length: usize = headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(0);
+            let total = end + 4 + length;
+            while buffer.len() < total {
+                let n = stream.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            }
+            return Some((
+                Received {
+                    method,
+                    target,
+                    headers,
+                },
+                total,
+            ));
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// The last response block of one of the CLI's `curl -i` captures
+/// (`twerr-cli/tests/fixtures/captures`, sources in its README): status, headers, body bytes.
+pub fn capture(name: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let path = format!(
+        "{}/../twerr-cli/tests/fixtures/captures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut rest: &[u8] = &bytes;
+    loop {
+        let (head, body) = split_block(rest);
+        if body.starts_with(b"HTTP/") {
+            rest = body;
+            continue;
+        }
+        let head = String::from_utf8_lossy(head).replace("\r\n", "\n");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect();
+        return (status, headers, body.to_vec());
+    }
+}
+
+fn split_block(bytes: &[u8]) -> (&[u8], &[u8]) {
+    for separator in [&b"\r\n\r\n"[..], b"\n\n"] {
+        if let Some(at) = bytes.windows(separator.len()).position(|w| w == separator) {
+            return (&bytes[..at], &bytes[at + separator.len()..]);
+        }
+    }
+    (bytes, &[])
+}
+
+/// A real body of `tests/fixtures/real-error-bodies.json` (workspace root) by its id.
+pub fn real_body(id: &str) -> (u16, Vec<u8>) {
+    let path = format!(
+        "{}/../tests/fixtures/real-error-bodies.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let all: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let entry = all
+        .as_array()
+        .and_then(|list| list.iter().find(|e| e["id"] == id))
+        .unwrap_or_else(|| panic!("{id} not in {path}"));
+    let status = entry["http_status"].as_u64().unwrap_or(0) as u16;
+    let body = entry["body"]
+        .as_str()
+        .unwrap_or_default()
+        .as_bytes()
+        .to_vec();
+    (status, body)
+}
+
+/// An HTTP/1.1 response: the status line, the headers as given, `content-length`, the body.
+pub fn response(status: u16, headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown");
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\n").into_bytes();
+    for (name, value) in headers {
+        if !name.eq_ignore_ascii_case("content-length") {
+            out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+    }
+    out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// A capture served as HTTP/1.1 (an `HTTP/2` status line becomes `HTTP/1.1`), then closed.
+pub fn capture_reply(name: &str) -> Reply {
+    let (status, headers, body) = capture(name);
+    Reply::Close(response(status, &headers, &body))
+}
+
+pub fn reply(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let headers: Vec<_> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Reply::Close(response(status, &headers, body))
+}
+
+pub fn ok() -> Reply {
+    reply(
+        200,
+        &[("content-type", "application/json")],
+        br#"{"data":{"id":"20"}}"#,
+    )
+}
+
+pub fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// A clock that moves only when the fake sleeper sleeps.
+#[derive(Debug)]
+pub struct FakeClock(Mutex<SystemTime>);
+
+impl FakeClock {
+    pub fn new(start: SystemTime) -> Arc<Self> {
+        Arc::new(FakeClock(Mutex::new(start)))
+    }
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Records each wait and moves the fake clock by it, at once.
+#[derive(Debug)]
+pub struct FakeSleeper {
+    clock: Arc<FakeClock>,
+    slept: Mutex<Vec<Duration>>,
+}
+
+impl FakeSleeper {
+    pub fn new(clock: Arc<FakeClock>) -> Arc<Self> {
+        Arc::new(FakeSleeper {
+            clock,
+            slept: Mutex::new(Vec::new()),
+        })
+    }
+    pub fn slept(&self) -> Vec<Duration> {
+        self.slept.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Sleeper for FakeSleeper {
+    fn sleep(
+        &self,
+        wait: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        self.slept
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(wait);
+        self.clock.advance(wait);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// `date` of rate-limit-88-date.crlf.txt (Tue, 16 Jan 2024 15:46:40 GMT); its reset is 800 s
+/// later.
+pub const CAPTURE_DATE: u64 = 1_705_420_000;
+
+pub struct Harness {
+    pub client: ClientWithMiddleware,
+    pub clock: Arc<FakeClock>,
+    pub sleeper: Arc<FakeSleeper>,
+}
+
+pub fn harness(
+    start: u64,
+    configure: impl FnOnce(TwerrMiddlewareBuilder) -> TwerrMiddlewareBuilder,
+) -> Harness {
+    let clock = FakeClock::new(at(start));
+    let sleeper = FakeSleeper::new(Arc::clone(&clock));
+    let middleware = configure(
+        TwerrMiddleware::builder()
+            .clock(clock.clone())
+            .sleeper(sleeper.clone())
+            .jitter(Arc::new(NoJitter)),
+    )
+    .build();
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(middleware)
+        .build();
+    Harness {
+        client,
+        clock,
+        sleeper,
+    }
+}
+
+pub fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+pub fn attempts(response: &reqwest::Response) -> Attempts {
+    *response
+        .extensions()
+        .get::<Attempts>()
+        .expect("Attempts extension")
+}
+
+/// code 130, in the v1.1 shape of dev-07 with the documented text of error-table.toml.
+pub const OVER_CAPACITY: &[u8] = br#"{"errors":[{"code":130,"message":"Over capacity"}]}"#;
