@@ -175,11 +175,14 @@ impl Sleeper for JumpSleeper {
     }
 }
 
-/// Records each wait and returns only when the test has moved the clock past its end.
+/// Records each wait and returns only when the test has moved the clock past its end; once
+/// [opened](Self::open), moves the clock itself, like [`JumpSleeper`].
 #[derive(Debug)]
 pub struct GateSleeper {
     clock: Arc<TestClock>,
     pub waiting: watch::Sender<usize>,
+    pub slept: Mutex<Vec<Duration>>,
+    open: std::sync::atomic::AtomicBool,
 }
 
 impl GateSleeper {
@@ -187,13 +190,28 @@ impl GateSleeper {
         Arc::new(GateSleeper {
             clock: Arc::clone(clock),
             waiting: watch::Sender::new(0),
+            slept: Mutex::new(Vec::new()),
+            open: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+    pub fn open(&self) {
+        self.open.store(true, Ordering::SeqCst);
+    }
+    pub fn slept(&self) -> Vec<Duration> {
+        self.slept.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
 impl Sleeper for GateSleeper {
     fn sleep(&self, wait: Duration) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
         let until = self.clock.now() + wait;
+        self.slept
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(wait);
+        if self.open.load(Ordering::SeqCst) {
+            self.clock.advance_to(until);
+        }
         let mut time = self.clock.0.subscribe();
         self.waiting.send_modify(|n| *n += 1);
         Box::pin(async move {
@@ -239,9 +257,9 @@ struct Windows {
     hits: Vec<Hit>,
 }
 
-/// The 429 body X sends for an exhausted window (real body `dev-07` of
-/// `tests/fixtures/real-error-bodies.json`, workspace root).
-pub fn code_88_body() -> Vec<u8> {
+/// A real body of `tests/fixtures/real-error-bodies.json` (workspace root) by its id:
+/// `dev-07` is X's 429 code 88 for an exhausted window, `dev-67` a usage-capped 429.
+pub fn real_body(id: &str) -> Vec<u8> {
     let path = format!(
         "{}/../tests/fixtures/real-error-bodies.json",
         env!("CARGO_MANIFEST_DIR")
@@ -250,8 +268,8 @@ pub fn code_88_body() -> Vec<u8> {
     let all: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let entry = all
         .as_array()
-        .and_then(|list| list.iter().find(|e| e["id"] == "dev-07"))
-        .expect("dev-07 in the fixture");
+        .and_then(|list| list.iter().find(|e| e["id"] == id))
+        .unwrap_or_else(|| panic!("{id} not in {path}"));
     entry["body"].as_str().unwrap_or_default().as_bytes().to_vec()
 }
 
@@ -276,6 +294,11 @@ impl XServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Changes the limit of every later window.
+    pub fn set_limit(&self, limit: u64) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).limit = limit;
     }
 
     pub fn hits(&self) -> Vec<Hit> {
@@ -324,15 +347,19 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>) {
         }
         window.2 += 1;
         let (reset, used) = (window.1, window.2);
-        let status = if used > limit { 429 } else { 200 };
+        // `/capped`: the credential's monthly usage cap is spent (real body dev-67).
+        let capped = target.starts_with("/capped");
+        let status = if used > limit || capped { 429 } else { 200 };
         state.hits.push(Hit {
             at: now,
             target,
             authorization,
             status,
         });
-        let body = if status == 429 {
-            code_88_body()
+        let body = if capped {
+            real_body("dev-67")
+        } else if status == 429 {
+            real_body("dev-07")
         } else {
             br#"{"data":{"id":"20"}}"#.to_vec()
         };
