@@ -42,7 +42,11 @@ impl ConnectError {
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.address {
-            Some(address) => write!(f, "could not connect to Redis at {address}: {}", self.reason),
+            Some(address) => write!(
+                f,
+                "could not connect to Redis at {address}: {}",
+                self.reason
+            ),
             None => write!(f, "not a usable Redis URL: {}", self.reason),
         }
     }
@@ -73,8 +77,7 @@ impl Redactor {
         if let Some((_, query)) = url.split_once('?') {
             for pair in query.split('&') {
                 if let Some((name, value)) = pair.split_once('=') {
-                    if name.eq_ignore_ascii_case("password") || name.eq_ignore_ascii_case("user")
-                    {
+                    if name.eq_ignore_ascii_case("password") || name.eq_ignore_ascii_case("user") {
                         secrets.push(value.to_owned());
                         secrets.push(percent_decode(value));
                     }
@@ -133,6 +136,9 @@ mod tests {
         assert!(!clean.contains("worker"), "{clean}");
         let query = Redactor::for_url("redis://127.0.0.1/?password=hunter22");
         assert_eq!(query.redact("bad hunter22"), "bad <redacted>");
-        assert_eq!(Redactor::for_url("redis://127.0.0.1/").redact("refused"), "refused");
+        assert_eq!(
+            Redactor::for_url("redis://127.0.0.1/").redact("refused"),
+            "refused"
+        );
     }
 }

@@ -63,15 +63,22 @@ impl Link {
         })
     }
 
+    /// The driver's own response timeout is off: [`call`](Self::call) bounds each call
+    /// (including a script reload after a Redis restart) as a whole.
     pub(crate) fn config(timing: Timing) -> AsyncConnectionConfig {
         AsyncConnectionConfig::new()
             .set_connection_timeout(Some(timing.connect))
-            .set_response_timeout(Some(timing.call))
+            .set_response_timeout(None)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // The state is a handful of plain fields, consistent after any panic.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the connection is up (no side effect).
+    pub(crate) fn is_up(&self) -> bool {
+        self.lock().up.is_some()
     }
 
     /// The connection to use, or `None` while Redis is down (the caller uses its local

@@ -243,7 +243,9 @@ pub(crate) fn record_args(observation: &Observation, ended: bool) -> Vec<String>
 }
 
 fn member(text: Option<&str>) -> Option<&str> {
-    text.filter(|t| !t.is_empty() && t.len() <= MAX_MEMBER && t.bytes().all(|b| b.is_ascii_graphic()))
+    text.filter(|t| {
+        !t.is_empty() && t.len() <= MAX_MEMBER && t.bytes().all(|b| b.is_ascii_graphic())
+    })
 }
 
 /// Why a reply was not understood: it names the shape, never the values.
@@ -280,7 +282,10 @@ pub(crate) fn acquire_reply(value: &Value, key: &BookKey) -> Result<Acquire, Bad
     let Value::Array(items) = value else {
         return Err(bad);
     };
-    match (items.first().and_then(integer), items.get(1).and_then(integer)) {
+    match (
+        items.first().and_then(integer),
+        items.get(1).and_then(integer),
+    ) {
         (Some(0), None) if items.len() == 1 => Ok(Acquire::Go(Permit::new(key.clone()))),
         (Some(1), Some(until)) if items.len() == 2 => Ok(Acquire::Wait {
             until: instant(until),
@@ -305,7 +310,10 @@ mod tests {
         assert_eq!(micros(at, true), 1_700_000_000_000_002);
         let whole = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(instant(micros(whole, true)), whole);
-        assert_eq!(micros(SystemTime::UNIX_EPOCH - Duration::from_secs(1), false), 0);
+        assert_eq!(
+            micros(SystemTime::UNIX_EPOCH - Duration::from_secs(1), false),
+            0
+        );
     }
 
     #[test]

@@ -5,9 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use redis::Value;
-use twerr_core::{
-    Acquire, BookKey, MemoryStore, Observation, Permit, RateLimitStore, StoreFuture,
-};
+use twerr_core::{Acquire, BookKey, MemoryStore, Observation, Permit, RateLimitStore, StoreFuture};
 
 use crate::error::{ConnectError, Redactor};
 use crate::link::{Handle, Link, Timing};
@@ -157,7 +155,13 @@ impl RedisStoreBuilder {
         let (connection, scripts) = tokio::time::timeout(timing.connect, attempt)
             .await
             .map_err(|_| ConnectError::timed_out(address.clone(), timing.connect))?
-            .map_err(|e| ConnectError::new(address.clone(), redactor.redact(&e.to_string())))?;
+            .map_err(|e| {
+                if e.is_timeout() {
+                    ConnectError::timed_out(address.clone(), timing.connect)
+                } else {
+                    ConnectError::new(address.clone(), redactor.redact(&e.to_string()))
+                }
+            })?;
         Ok(Arc::new(RedisStore {
             link: Link::new(client, connection, timing, redactor),
             keys: Keys::new(&self.prefix),
@@ -185,9 +189,9 @@ impl RedisStore {
     }
 
     /// Whether the store is using Redis right now (false during an outage, when it counts in
-    /// this process's book).
+    /// this process's book). Reconnection is attempted by the store's operations, not here.
     pub fn is_connected(&self) -> bool {
-        self.link.handle().is_some()
+        self.link.is_up()
     }
 
     /// The Redis key that holds `key`'s window (for inspection with `redis-cli`).
@@ -201,10 +205,7 @@ impl RedisStore {
     }
 
     fn take_local_permit(&self, key: &BookKey) -> bool {
-        let mut permits = self
-            .local_permits
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let mut permits = self.local_permits.lock().unwrap_or_else(|p| p.into_inner());
         match permits.get_mut(key) {
             Some(count) if *count > 1 => {
                 *count -= 1;
@@ -273,10 +274,7 @@ impl RateLimitStore for RedisStore {
             }
             let answer = self.local.book().acquire(key, now);
             if matches!(answer, Acquire::Go(_)) {
-                let mut permits = self
-                    .local_permits
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner());
+                let mut permits = self.local_permits.lock().unwrap_or_else(|p| p.into_inner());
                 *permits.entry(key.clone()).or_default() += 1;
             }
             Ok(answer)

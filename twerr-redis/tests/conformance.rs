@@ -9,7 +9,10 @@ async fn redis_store_conforms() {
     let server = RedisServer::start();
     let store = common::store(&server).await;
     twerr_core::conformance::run(&*store).await;
-    assert!(store.is_connected(), "every answer came from Redis, none from the fallback");
+    assert!(
+        store.is_connected(),
+        "every answer came from Redis, none from the fallback"
+    );
 }
 
 #[tokio::test]

@@ -11,7 +11,8 @@ use twerr_core::{Acquire, BookKey, CredentialId, Observation, RateLimitStore, Wi
 
 const START: u64 = 1_800_000_000;
 /// A Bearer token shaped like X's app-only tokens (made up).
-const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2Xz";
+const TOKEN: &str =
+    "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2Xz";
 
 fn window(remaining: u64, resets_at: SystemTime) -> Observation {
     Observation {
@@ -34,7 +35,11 @@ async fn every_key_expires_and_none_holds_a_token() {
     let x = XServer::start(&clock, 5).await;
     let store = common::store(&redis).await;
     let http = client(middleware(store.clone(), &clock, JumpSleeper::new(&clock)));
-    for path in ["/2/users/me", "/2/tweets/20?expansions=author_id", "/capped/2/tweets"] {
+    for path in [
+        "/2/users/me",
+        "/2/tweets/20?expansions=author_id",
+        "/capped/2/tweets",
+    ] {
         let response = http.get(x.url(path)).bearer_auth(TOKEN).send().await;
         assert!(response.is_ok(), "{path}");
     }
@@ -45,7 +50,10 @@ async fn every_key_expires_and_none_holds_a_token() {
 
     let mut inspect = redis.inspect().await;
     let keys = all_keys(&mut inspect).await;
-    assert!(keys.len() >= 4, "two windows, a cap and an in-flight count: {keys:?}");
+    assert!(
+        keys.len() >= 4,
+        "two windows, a cap and an in-flight count: {keys:?}"
+    );
     assert!(keys.iter().any(|k| k.ends_with(":cap")), "{keys:?}");
     let window_ends = Duration::from_secs(900) + twerr_redis::MAX_EXPIRY_MARGIN;
     for key in &keys {
@@ -73,7 +81,10 @@ async fn a_key_disappears_when_its_window_is_over() {
         .connect(&redis.url())
         .await
         .expect("connect");
-    let key = BookKey::new(CredentialId::from_bytes([5; 16]), "GET api.x.com /2/users/me");
+    let key = BookKey::new(
+        CredentialId::from_bytes([5; 16]),
+        "GET api.x.com /2/users/me",
+    );
     let now = SystemTime::now();
     let Ok(Acquire::Go(permit)) = store.acquire(&key, now).await else {
         panic!("goes")
@@ -83,7 +94,10 @@ async fn a_key_disappears_when_its_window_is_over() {
     let mut inspect = redis.inspect().await;
     let name = store.window_key(&key);
     let ttl: i64 = inspect.pttl(&name).await.expect("PTTL");
-    assert!((1..=250).contains(&ttl), "window 200 ms + margin 50 ms, got {ttl}");
+    assert!(
+        (1..=250).contains(&ttl),
+        "window 200 ms + margin 50 ms, got {ttl}"
+    );
     let mut gone = false;
     for _ in 0..200 {
         let exists: bool = inspect.exists(&name).await.expect("EXISTS");
@@ -107,10 +121,18 @@ async fn corrupt_or_foreign_values_are_not_trusted() {
 
     // A window whose numbers are not numbers, or out of range, is no window: the request goes.
     let corrupt: [&[(&str, &str)]; 4] = [
-        &[("remaining", "0"), ("reset", "soon"), ("resets_at", "1900000000000000")],
+        &[
+            ("remaining", "0"),
+            ("reset", "soon"),
+            ("resets_at", "1900000000000000"),
+        ],
         &[("remaining", "0"), ("reset", "1"), ("resets_at", "-1")],
         &[("remaining", "0"), ("reset", "1"), ("resets_at", "1e300")],
-        &[("remaining", "0"), ("reset", "1"), ("resets_at", "99999999999999999999")],
+        &[
+            ("remaining", "0"),
+            ("reset", "1"),
+            ("resets_at", "99999999999999999999"),
+        ],
     ];
     for (i, fields) in corrupt.iter().enumerate() {
         let key = key(&format!("corrupt-{i}"));
@@ -134,7 +156,10 @@ async fn corrupt_or_foreign_values_are_not_trusted() {
 
     // A value of another type at a window or cap key is dropped, not an error.
     let foreign = key("foreign");
-    let _: () = inspect.set(store.window_key(&foreign), "hello").await.expect("SET");
+    let _: () = inspect
+        .set(store.window_key(&foreign), "hello")
+        .await
+        .expect("SET");
     let _: () = inspect
         .rpush(store.cap_key(&foreign), "until")
         .await
@@ -169,7 +194,10 @@ async fn corrupt_or_foreign_values_are_not_trusted() {
         Acquire::Exhausted(cap) => {
             assert_eq!(cap.until, at(START + 900));
             assert_eq!(cap.period.as_deref(), Some("Monthly"));
-            assert_eq!(cap.scope, None, "a member that is not plain text is dropped");
+            assert_eq!(
+                cap.scope, None,
+                "a member that is not plain text is dropped"
+            );
         }
         other => panic!("a valid cap written by another worker holds: {other:?}"),
     }

@@ -48,8 +48,15 @@ async fn a_second_worker_waits_for_the_reset_the_first_was_told_about() {
     assert_eq!(sleeps_a.slept(), Vec::<Duration>::new());
     let hits = x.hits();
     assert_eq!(hits.len(), 4);
-    assert!(hits.iter().all(|h| h.status == 200), "no request was rejected");
-    assert_eq!(hits[3].at, at(START + 900), "B sent at the reset, not before");
+    assert!(
+        hits.iter().all(|h| h.status == 200),
+        "no request was rejected"
+    );
+    assert_eq!(
+        hits[3].at,
+        at(START + 900),
+        "B sent at the reset, not before"
+    );
 }
 
 #[tokio::test]
@@ -112,7 +119,11 @@ async fn twenty_tasks_over_four_connections_send_exactly_the_five_left() {
     );
     let before = x.hits();
     assert_eq!(before.len(), 6, "the first request and exactly 5 more");
-    assert!(before.iter().all(|h| h.status == 200 && h.at < at(START + 900)));
+    assert!(
+        before
+            .iter()
+            .all(|h| h.status == 200 && h.at < at(START + 900))
+    );
 
     // The reset: the waiting tasks go, into a window that now allows them all.
     x.set_limit(100);
@@ -123,7 +134,11 @@ async fn twenty_tasks_over_four_connections_send_exactly_the_five_left() {
         assert_eq!(done.expect("the task ends").expect("the task"), 200);
     }
     let hits = x.hits();
-    assert_eq!(hits.len(), 21, "every task sent once: nothing was lost or repeated");
+    assert_eq!(
+        hits.len(),
+        21,
+        "every task sent once: nothing was lost or repeated"
+    );
     assert!(
         hits[6..].iter().all(|h| h.at == at(START + 900)),
         "{hits:?} {:?}",
@@ -137,7 +152,10 @@ async fn twenty_tasks_over_four_connections_send_exactly_the_five_left() {
 async fn a_late_stale_response_from_another_worker_is_ignored() {
     let redis = RedisServer::start();
     let (a, b) = (common::store(&redis).await, common::store(&redis).await);
-    let key = BookKey::new(CredentialId::from_bytes([3; 16]), "GET api.x.com /2/users/me");
+    let key = BookKey::new(
+        CredentialId::from_bytes([3; 16]),
+        "GET api.x.com /2/users/me",
+    );
     let now = at(START);
     let window = |remaining, reset| Observation {
         window: Some(WindowReport {
@@ -195,7 +213,10 @@ async fn separate_prefixes_do_not_share() {
                 .expect("connect")
         }
     };
-    let key = BookKey::new(CredentialId::from_bytes([4; 16]), "GET api.x.com /2/users/me");
+    let key = BookKey::new(
+        CredentialId::from_bytes([4; 16]),
+        "GET api.x.com /2/users/me",
+    );
     let (one, other) = (store("app-one").await, store("app-two").await);
     let Ok(Acquire::Go(permit)) = one.acquire(&key, at(START)).await else {
         panic!("goes")
@@ -209,7 +230,9 @@ async fn separate_prefixes_do_not_share() {
         }),
         usage_cap: None,
     };
-    one.record(permit, exhausted, at(START)).await.expect("record");
+    one.record(permit, exhausted, at(START))
+        .await
+        .expect("record");
     assert_eq!(
         one.acquire(&key, at(START)).await.expect("acquire"),
         Acquire::Wait {

@@ -61,6 +61,16 @@ impl RedisServer {
         let _ = std::fs::remove_file(self.socket());
     }
 
+    /// Sends a signal (`STOP`, `CONT`) to the server.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("running").id().to_string();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -{signal} {pid}");
+    }
+
     /// Starts the server again on the same socket.
     pub fn resume(&mut self) {
         let spawned = Command::new("redis-server")
@@ -88,7 +98,10 @@ impl RedisServer {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        panic!("redis-server did not open {} within 10 s", self.socket().display());
+        panic!(
+            "redis-server did not open {} within 10 s",
+            self.socket().display()
+        );
     }
 
     /// A plain connection for looking inside.
@@ -231,6 +244,49 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     panic!("timed out waiting for: {what}");
 }
 
+/// Everything `tracing` says on this thread while the guard lives.
+pub struct Logs {
+    text: Arc<Mutex<Vec<u8>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    pub fn capture() -> Logs {
+        let text = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&text);
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || Sink(Arc::clone(&sink)))
+            .finish();
+        Logs {
+            text,
+            _guard: tracing::subscriber::set_default(subscriber),
+        }
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.text.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+    pub fn count(&self, needle: &str) -> usize {
+        self.text().matches(needle).count()
+    }
+}
+
 /// One request as the HTTP server saw it: when (by the test clock), what, and its answer.
 #[derive(Clone, Debug)]
 pub struct Hit {
@@ -270,12 +326,18 @@ pub fn real_body(id: &str) -> Vec<u8> {
         .as_array()
         .and_then(|list| list.iter().find(|e| e["id"] == id))
         .unwrap_or_else(|| panic!("{id} not in {path}"));
-    entry["body"].as_str().unwrap_or_default().as_bytes().to_vec()
+    entry["body"]
+        .as_str()
+        .unwrap_or_default()
+        .as_bytes()
+        .to_vec()
 }
 
 impl XServer {
     pub async fn start(clock: &Arc<TestClock>, limit: u64) -> XServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let state = Arc::new(Mutex::new(Windows {
             clock: Arc::clone(clock),
@@ -302,7 +364,11 @@ impl XServer {
     }
 
     pub fn hits(&self) -> Vec<Hit> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).hits.clone()
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .hits
+            .clone()
     }
 }
 
@@ -364,7 +430,11 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>) {
             br#"{"data":{"id":"20"}}"#.to_vec()
         };
         let date = httpdate(now);
-        let reason = if status == 429 { "Too Many Requests" } else { "OK" };
+        let reason = if status == 429 {
+            "Too Many Requests"
+        } else {
+            "OK"
+        };
         let mut out = format!(
             "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ndate: {date}\r\n\
              x-rate-limit-limit: {limit}\r\nx-rate-limit-remaining: {}\r\n\
@@ -385,7 +455,9 @@ fn httpdate(at: SystemTime) -> String {
 }
 
 /// A client through one middleware.
-pub fn client(middleware: twerr_reqwest::TwerrMiddleware) -> reqwest_middleware::ClientWithMiddleware {
+pub fn client(
+    middleware: twerr_reqwest::TwerrMiddleware,
+) -> reqwest_middleware::ClientWithMiddleware {
     reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
         .with(middleware)
         .build()
