@@ -76,11 +76,13 @@ impl Redactor {
         // Also a password given as a query parameter (`?password=...`).
         if let Some((_, query)) = url.split_once('?') {
             for pair in query.split('&') {
-                if let Some((name, value)) = pair.split_once('=') {
-                    if name.eq_ignore_ascii_case("password") || name.eq_ignore_ascii_case("user") {
-                        secrets.push(value.to_owned());
-                        secrets.push(percent_decode(value));
-                    }
+                if let Some((name, value)) = pair.split_once('=')
+                    && ["password", "pass", "user"]
+                        .iter()
+                        .any(|n| name.eq_ignore_ascii_case(n))
+                {
+                    secrets.push(value.to_owned());
+                    secrets.push(percent_decode(value));
                 }
             }
         }

@@ -201,7 +201,7 @@ impl Keys {
 pub(crate) fn micros(at: SystemTime, up: bool) -> u64 {
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let whole = u64::try_from(since.as_micros()).unwrap_or(u64::MAX);
-    let rounded = if up && since.subsec_nanos() % 1000 != 0 {
+    let rounded = if up && !since.subsec_nanos().is_multiple_of(1000) {
         whole.saturating_add(1)
     } else {
         whole
