@@ -43,7 +43,8 @@ pub const MAX_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// # let _ = middleware; Ok(()) }
 /// ```
 ///
-/// [`connect`](Self::connect) gives an `Arc`, the form a store is shared in.
+/// [`connect`](Self::connect) gives an `Arc`, the form a store is shared in. The store runs on
+/// tokio (the `redis` crate's driver and the background reconnection are tokio tasks).
 pub struct RedisStore {
     link: Arc<Link>,
     keys: Keys,
