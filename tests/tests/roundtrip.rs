@@ -38,15 +38,18 @@ fn known_numbers_are_their_named_variant() {
         assert_eq!(Status::from_u16(status.as_u16()), status);
         assert!(!matches!(status, Status::Unknown(_)));
         assert_ne!(status.name(), "Unknown");
-        assert!(!status.message().is_empty(), "{status:?}");
-        assert!(!status.source().is_empty(), "{status:?}");
+        assert!(
+            status.message().is_some_and(|m| !m.is_empty()),
+            "{status:?}"
+        );
+        assert_eq!(status.row().map(|row| row.name()), Some(status.name()));
     }
     for &code in Code::ALL {
         assert_eq!(Code::from_u16(code.as_u16()), code);
         assert!(!matches!(code, Code::Unknown(_)));
         assert_ne!(code.name(), "Unknown");
-        assert!(!code.message().is_empty(), "{code:?}");
-        assert!(!code.source().is_empty(), "{code:?}");
+        assert!(code.message().is_some_and(|m| !m.is_empty()), "{code:?}");
+        assert_eq!(code.row().map(|row| row.name()), Some(code.name()));
     }
 }
 
@@ -66,11 +69,12 @@ fn unknown_values_keep_their_number_and_say_nothing() {
                 status.description(),
                 status.source()
             ),
-            ("<unknown status>", "Unknown", "", "")
+            (None, "Unknown", None, None)
         );
         assert!(!status.documented());
         assert!(status.retired().is_none() && status.observed().is_empty());
-        assert!(status.history().is_empty());
+        assert!(status.history().is_empty() && status.row().is_none());
+        assert_eq!(status.to_string(), format!("{n} <unknown status>"));
     }
     for n in (0..=u16::MAX).filter(|n| !known_code(*n)) {
         let code = Code::from_u16(n);
@@ -78,7 +82,8 @@ fn unknown_values_keep_their_number_and_say_nothing() {
             panic!("{n} is not in the table but converted to {code:?}");
         };
         assert_eq!(unknown.get(), n);
-        assert_eq!((code.message(), code.name()), ("<unknown code>", "Unknown"));
+        assert_eq!((code.message(), code.name()), (None, "Unknown"));
+        assert_eq!((code.description(), code.source()), (None, None));
         assert_eq!((code.retry(), code.status()), (None, None));
         assert!(!code.documented() && !code.is_retryable());
     }
@@ -129,26 +134,13 @@ fn class_defaults_of_unknown_statuses() {
 }
 
 #[test]
-fn correspondences_name_known_statuses() {
-    for &code in Code::ALL {
-        if let Some(status) = code.status() {
-            assert!(status.is_known(), "{code:?} corresponds to {status:?}");
-        }
-        for observed in code.observed() {
-            assert!(observed.http.is_none_or(Status::is_known), "{code:?}");
-        }
-    }
-    for &problem in Problem::ALL {
-        assert!(problem.status().is_none_or(Status::is_known), "{problem:?}");
-    }
-}
-
-#[test]
 fn display_is_number_and_message() {
     for n in 0..=u16::MAX {
         let (status, code) = (Status::from_u16(n), Code::from_u16(n));
-        assert_eq!(status.to_string(), format!("{n} {}", status.message()));
-        assert_eq!(code.to_string(), format!("{n} {}", code.message()));
+        let status_text = status.message().unwrap_or("<unknown status>");
+        let code_text = code.message().unwrap_or("<unknown code>");
+        assert_eq!(status.to_string(), format!("{n} {status_text}"));
+        assert_eq!(code.to_string(), format!("{n} {code_text}"));
     }
     let unknown = (0..=u16::MAX).rev().find(|n| !known_code(*n));
     let shown = unknown.map(|n| Code::from_u16(n).to_string());
@@ -218,9 +210,10 @@ fn problems_by_slug_or_type_uri() {
     assert!(Problem::ALL.windows(2).all(|w| w[0].slug() < w[1].slug()));
     assert!(Problem::ALL.is_sorted());
     for &problem in Problem::ALL {
-        let slug = problem.slug();
+        let slug = problem.slug().unwrap();
         assert_eq!(Problem::from_type(slug), problem);
-        assert_eq!(problem.to_string(), format!("{slug} {}", problem.message()));
+        let title = problem.message().unwrap();
+        assert_eq!(problem.to_string(), format!("{slug} {title}"));
         if slug == "about:blank" {
             assert_eq!(problem.retry(), None);
             continue;
@@ -259,16 +252,19 @@ fn problems_by_slug_or_type_uri() {
         }
     }
     // `about:blank` is matched exactly: it is a whole URI, not a path segment.
-    if let Some(&about_blank) = Problem::ALL.iter().find(|p| p.slug() == "about:blank") {
-        assert_eq!(Problem::from_type("about:blank"), about_blank);
-        for near in [
-            "about:blank?x=1",
-            "about:blank#frag",
-            "about:blank/",
-            "x/about:blank",
-        ] {
-            assert_eq!(Problem::from_type(near), Problem::Unknown, "{near}");
-        }
+    let about_blank = Problem::from_type("about:blank");
+    assert_eq!(
+        about_blank.slug(),
+        Some("about:blank"),
+        "the table lists about:blank"
+    );
+    for near in [
+        "about:blank?x=1",
+        "about:blank#frag",
+        "about:blank/",
+        "x/about:blank",
+    ] {
+        assert_eq!(Problem::from_type(near), Problem::Unknown, "{near}");
     }
     for unknown in [
         "",
@@ -285,7 +281,7 @@ fn problems_by_slug_or_type_uri() {
     assert_eq!(Problem::Unknown.to_string(), "<unknown problem>");
     assert_eq!(
         (Problem::Unknown.slug(), Problem::Unknown.retry()),
-        ("", None)
+        (None, None)
     );
 }
 
@@ -307,4 +303,41 @@ fn pinned_facts() {
     let code = Code::from_u16(415);
     assert_eq!(code.as_u16(), 415);
     assert_ne!(code.status(), Some(Status::from_u16(415)));
+}
+
+#[test]
+fn class_predicates_partition_the_statuses_like_http() {
+    for n in 0..=u16::MAX {
+        let status = Status::from_u16(n);
+        let classes = [
+            status.is_informational(),
+            status.is_success(),
+            status.is_redirection(),
+            status.is_client_error(),
+            status.is_server_error(),
+        ];
+        let class = (100..600).contains(&n).then(|| usize::from(n / 100 - 1));
+        for (i, &is) in classes.iter().enumerate() {
+            assert_eq!(is, class == Some(i), "{n}");
+        }
+        if let Ok(http) = http::StatusCode::from_u16(n) {
+            assert_eq!(status.is_success(), http.is_success(), "{n}");
+            assert_eq!(status.is_client_error(), http.is_client_error(), "{n}");
+            assert_eq!(status.is_server_error(), http.is_server_error(), "{n}");
+        }
+    }
+}
+
+#[test]
+fn retry_spellings_round_trip_and_differ() {
+    let classes = [Retry::Backoff, Retry::AfterReset, Retry::Never];
+    for retry in classes {
+        assert_eq!(Retry::from_name(retry.as_str()), Some(retry));
+        assert_eq!(retry.to_string(), retry.as_str());
+    }
+    let mut spellings: Vec<&str> = classes.iter().map(|r| r.as_str()).collect();
+    spellings.sort_unstable();
+    spellings.dedup();
+    assert_eq!(spellings.len(), classes.len());
+    assert_eq!(Retry::from_name("later"), None);
 }

@@ -3,7 +3,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use twerr_core::{ApiError, ErrorResponse, MediaError, RateLimit, RetryAfter, Status, UnixTime};
+use twerr_core::{
+    ApiError, Code, ErrorResponse, MediaError, RateLimit, RetryAfter, Status, UnixTime,
+};
 
 use crate::capture;
 use crate::cli::ClassifyArgs;
@@ -112,7 +114,7 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
 }
 
 fn known_text(status: Status) -> Option<&'static str> {
-    status.is_known().then(|| status.message())
+    status.message()
 }
 
 /// The text report.
@@ -157,12 +159,9 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
     }
     for (i, error) in errors.iter().enumerate() {
         out.field(&format!("Error {}", i + 1), &error_words(error));
-        if let Some(code) = error.code().filter(|c| c.is_known()) {
-            if !error
-                .message()
-                .is_some_and(|m| same_text(m, code.message()))
-            {
-                out.more(&format!("table: {}", clean(code.message(), MAX_TEXT)));
+        if let Some(table_text) = error.code().and_then(Code::message) {
+            if !error.message().is_some_and(|m| same_text(m, table_text)) {
+                out.more(&format!("table: {}", clean(table_text, MAX_TEXT)));
             }
         }
         extras(&mut out, error);
@@ -245,9 +244,9 @@ fn error_words(error: &ApiError) -> String {
         });
     }
     if let Some(kind) = error.problem_type() {
-        let problem = error.problem().filter(|p| p.is_known());
+        let problem = error.problem().and_then(|p| Some((p.slug()?, p.name())));
         parts.push(match problem {
-            Some(p) => format!("type {} ({})", p.slug(), p.name()),
+            Some((slug, name)) => format!("type {slug} ({name})"),
             None => format!("type {} (not in the table)", clean(kind, MAX_TEXT)),
         });
     }

@@ -1,7 +1,10 @@
 //! `twerr explain`: everything the table says about one code, status or problem type.
 
-use twerr_core::row::{History, Observed, Retired};
+use twerr_core::table::Row;
 use twerr_core::{Code, Problem, Retry, Status};
+
+use crate::cli::TableName;
+use crate::entry::{Entry, Key};
 
 use crate::error::{Failure, NOT_IN_TABLE, Outcome};
 use crate::output::{Lines, clean, retry_words};
@@ -21,40 +24,23 @@ pub fn run(text: &str) -> Result<Outcome, Failure> {
 }
 
 fn code(code: Code) -> Outcome {
-    let mut out = Lines::default();
-    if !code.is_known() {
+    let Some(entry) = Entry::code(code) else {
+        let mut out = Lines::default();
         out.plain(&format!("Code {} is not in the table.", code.as_u16()));
         fallback_to_status(&mut out);
         return not_in_table(out);
-    }
-    out.plain(&format!("Code {}: {}", code.as_u16(), code.message()));
-    description(&mut out, code.description());
-    match code.status() {
-        Some(status) => out.field("HTTP", &status.to_string()),
-        None => out.field(
-            "HTTP",
-            "not documented; the status the response came with applies",
-        ),
-    }
-    out.field("Retry", &retry_words(code.retry(), "see the HTTP status"));
-    if !code.documented() {
-        out.field("Documented", "no: seen only in real traffic");
-    }
-    provenance(
-        &mut out,
-        code.retired(),
-        code.observed(),
-        code.history(),
-        code.source(),
-    );
-    out.field("Variant", &format!("twerr_core::Code::{}", code.name()));
-    Outcome::ok(out.finish())
+    };
+    explain(
+        &entry,
+        "not documented; the status the response came with applies",
+        "see the HTTP status",
+    )
 }
 
 fn status(status: Status) -> Outcome {
-    let mut out = Lines::default();
     let n = status.as_u16();
-    if !status.is_known() {
+    let Some(entry) = Entry::status(status) else {
+        let mut out = Lines::default();
         out.plain(&format!("HTTP {n} is not in the table."));
         out.field(
             "Fallback",
@@ -65,10 +51,64 @@ fn status(status: Status) -> Outcome {
             ),
         );
         return not_in_table(out);
+    };
+    explain(&entry, "", "no: not an error")
+}
+
+fn problem(text: &str) -> Outcome {
+    let problem = Problem::from_type(text);
+    let Some(entry) = Entry::problem(problem) else {
+        let mut out = Lines::default();
+        out.plain(&format!(
+            "Problem type \"{}\" is not in the table.",
+            clean(text, 200)
+        ));
+        fallback_to_status(&mut out);
+        let known: Vec<&str> = Problem::ALL.iter().filter_map(|p| p.slug()).collect();
+        if !known.is_empty() {
+            out.field("Known", &known.join(", "));
+        }
+        return not_in_table(out);
+    };
+    explain(
+        &entry,
+        "any; the status the response came with applies",
+        "see the HTTP status: this type adds nothing to it",
+    )
+}
+
+/// Everything the table says about a listed value. `no_http` and `no_retry` say what an
+/// absent `http` or `retry` means for this kind of value.
+fn explain(entry: &Entry, no_http: &str, no_retry: &'static str) -> Outcome {
+    let row = entry.row;
+    let mut out = Lines::default();
+    let heading = match (entry.table, entry.key) {
+        (TableName::Status, Key::Number(n)) => format!("HTTP {n}"),
+        (_, Key::Number(n)) => format!("Code {n}"),
+        (_, Key::Slug(slug)) => format!("Problem {slug}"),
+    };
+    out.plain(&format!("{heading}: {}", row.message()));
+    description(&mut out, row.description());
+    if entry.table != TableName::Status {
+        match row.http() {
+            Some(status) => out.field("HTTP", &status.to_string()),
+            None => out.field("HTTP", no_http),
+        }
     }
-    out.plain(&format!("HTTP {n}: {}", status.message()));
-    description(&mut out, status.description());
-    out.field("Retry", &retry_words(status.retry(), "no: not an error"));
+    out.field("Retry", &retry_words(entry.retry(), no_retry));
+    if !row.documented() {
+        out.field("Documented", "no: seen only in real traffic");
+    }
+    if let (TableName::Status, Key::Number(n)) = (entry.table, entry.key) {
+        corresponding(&mut out, Status::from_u16(n));
+    }
+    provenance(&mut out, row);
+    out.field("Variant", &entry.variant_path());
+    Outcome::ok(out.finish())
+}
+
+/// The codes and problem types the docs say come with `status`.
+fn corresponding(out: &mut Lines, status: Status) {
     let codes: Vec<String> = Code::ALL
         .iter()
         .filter(|c| c.status() == Some(status))
@@ -80,66 +120,11 @@ fn status(status: Status) -> Outcome {
     let problems: Vec<&str> = Problem::ALL
         .iter()
         .filter(|p| p.status() == Some(status))
-        .map(|p| p.slug())
+        .filter_map(|p| p.slug())
         .collect();
     if !problems.is_empty() {
         out.field("Problems", &problems.join(", "));
     }
-    provenance(
-        &mut out,
-        status.retired(),
-        status.observed(),
-        status.history(),
-        status.source(),
-    );
-    out.field("Variant", &format!("twerr_core::Status::{}", status.name()));
-    Outcome::ok(out.finish())
-}
-
-fn problem(text: &str) -> Outcome {
-    let problem = Problem::from_type(text);
-    let mut out = Lines::default();
-    if !problem.is_known() {
-        out.plain(&format!(
-            "Problem type \"{}\" is not in the table.",
-            clean(text, 200)
-        ));
-        fallback_to_status(&mut out);
-        let known: Vec<&str> = Problem::ALL.iter().map(|p| p.slug()).collect();
-        if !known.is_empty() {
-            out.field("Known", &known.join(", "));
-        }
-        return not_in_table(out);
-    }
-    out.plain(&format!(
-        "Problem {}: {}",
-        problem.slug(),
-        problem.message()
-    ));
-    description(&mut out, problem.description());
-    match problem.status() {
-        Some(status) => out.field("HTTP", &status.to_string()),
-        None => out.field("HTTP", "any; the status the response came with applies"),
-    }
-    out.field(
-        "Retry",
-        &retry_words(
-            problem.retry(),
-            "see the HTTP status: this type adds nothing to it",
-        ),
-    );
-    provenance(
-        &mut out,
-        problem.retired(),
-        problem.observed(),
-        problem.history(),
-        problem.source(),
-    );
-    out.field(
-        "Variant",
-        &format!("twerr_core::Problem::{}", problem.name()),
-    );
-    Outcome::ok(out.finish())
 }
 
 fn not_in_table(out: Lines) -> Outcome {
@@ -207,28 +192,22 @@ fn retry_name(retry: Option<Retry>) -> &'static str {
     retry.map_or("no retry class", Retry::as_str)
 }
 
-fn provenance(
-    out: &mut Lines,
-    retired: Option<&Retired>,
-    observed: &[Observed],
-    history: &[History],
-    source: &str,
-) {
-    if let Some(retired) = retired {
+fn provenance(out: &mut Lines, row: &Row) {
+    if let Some(retired) = row.retired() {
         out.field(
             "Retired",
-            &format!("{}: {}", retired.date, clean(retired.note, MAX_TEXT)),
+            &format!("{}: {}", retired.date(), clean(retired.note(), MAX_TEXT)),
         );
     }
-    for (i, seen) in observed.iter().enumerate() {
+    for (i, seen) in row.observed().iter().enumerate() {
         let mut parts = Vec::new();
-        if let Some(message) = seen.message {
+        if let Some(message) = seen.message() {
             parts.push(format!("\"{}\"", clean(message, MAX_TEXT)));
         }
-        if let Some(http) = seen.http {
+        if let Some(http) = seen.http() {
             parts.push(format!("with HTTP {}", http.as_u16()));
         }
-        parts.push(format!("({})", clean(seen.source, MAX_TEXT)));
+        parts.push(format!("({})", clean(&seen.source().to_string(), MAX_TEXT)));
         let line = parts.join(" ");
         if i == 0 {
             out.field("Observed", &line);
@@ -236,24 +215,24 @@ fn provenance(
             out.more(&line);
         }
     }
-    for (i, old) in history.iter().enumerate() {
+    for (i, old) in row.history().iter().enumerate() {
         let mut parts = Vec::new();
-        if let Some(message) = old.message {
+        if let Some(message) = old.message() {
             parts.push(format!("\"{}\"", clean(message, MAX_TEXT)));
         }
-        if let Some(description) = old.description {
+        if let Some(description) = old.description() {
             parts.push(format!("description \"{}\"", clean(description, MAX_TEXT)));
         }
         let mut line = parts.join("; ");
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(&format!("({})", clean(old.source, MAX_TEXT)));
+        line.push_str(&format!("({})", clean(&old.source().to_string(), MAX_TEXT)));
         if i == 0 {
             out.field("History", &line);
         } else {
             out.more(&line);
         }
     }
-    out.field("Source", &clean(source, MAX_TEXT));
+    out.field("Source", &clean(&row.source().to_string(), MAX_TEXT));
 }

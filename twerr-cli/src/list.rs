@@ -33,7 +33,7 @@ pub struct Row {
     /// Other doc versions' wording.
     pub history: Vec<HistoryRow>,
     /// Where the text comes from.
-    pub source: &'static str,
+    pub source: String,
 }
 
 /// `retired = { date, note }`.
@@ -53,7 +53,7 @@ pub struct ObservedRow {
     /// The HTTP status real responses carried.
     pub http: Option<u16>,
     /// Where it was seen.
-    pub source: &'static str,
+    pub source: String,
 }
 
 /// One `history` entry.
@@ -64,7 +64,7 @@ pub struct HistoryRow {
     /// That version's description.
     pub description: Option<&'static str>,
     /// Which doc version.
-    pub source: &'static str,
+    pub source: String,
 }
 
 /// One table's rows with its heading.

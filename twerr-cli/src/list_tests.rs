@@ -23,7 +23,7 @@ fn status(
         retired: None,
         observed: Vec::new(),
         history: Vec::new(),
-        source: "fixture",
+        source: "fixture".into(),
     }
 }
 
@@ -55,14 +55,14 @@ fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
             observed: vec![ObservedRow {
                 message: Some("The Twitter REST API v1 is no longer active. Please migrate."),
                 http: Some(410),
-                source: "twurl#29",
+                source: "twurl#29".into(),
             }],
             history: vec![HistoryRow {
                 message: Some("The API v1 is no longer active."),
                 description: None,
-                source: "2018 docs",
+                source: "2018 docs".into(),
             }],
-            source: "fixture",
+            source: "fixture".into(),
         },
         Row {
             table: "code",
@@ -77,7 +77,7 @@ fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
             retired: None,
             observed: Vec::new(),
             history: Vec::new(),
-            source: "grammar-nazi-bot#592",
+            source: "grammar-nazi-bot#592".into(),
         },
     ];
     let problems = vec![Row {
@@ -93,7 +93,7 @@ fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
         retired: None,
         observed: Vec::new(),
         history: Vec::new(),
-        source: "OpenAPI",
+        source: "OpenAPI".into(),
     }];
     (statuses, codes, problems)
 }

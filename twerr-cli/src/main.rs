@@ -6,6 +6,7 @@
 mod capture;
 mod classify;
 mod cli;
+mod entry;
 mod error;
 mod explain;
 mod input;

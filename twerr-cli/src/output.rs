@@ -46,7 +46,6 @@ pub fn retry_words(retry: Option<Retry>, unset: &'static str) -> String {
         Some(Retry::AfterReset) => "after the reset: rate limited; wait until the window resets \
                                     (x-rate-limit-reset, Retry-After), then retry"
             .to_owned(),
-        Some(other) => other.as_str().to_owned(),
         None => unset.to_owned(),
     }
 }

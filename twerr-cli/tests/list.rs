@@ -13,15 +13,15 @@ fn expected(table: &str) -> Vec<(String, &'static str, &'static str)> {
     match table {
         "status" => Status::ALL
             .iter()
-            .map(|s| (s.as_u16().to_string(), s.name(), s.message()))
+            .map(|s| (s.as_u16().to_string(), s.name(), s.message().unwrap()))
             .collect(),
         "code" => Code::ALL
             .iter()
-            .map(|c| (c.as_u16().to_string(), c.name(), c.message()))
+            .map(|c| (c.as_u16().to_string(), c.name(), c.message().unwrap()))
             .collect(),
         _ => Problem::ALL
             .iter()
-            .map(|p| (p.slug().to_owned(), p.name(), p.message()))
+            .map(|p| (p.slug().unwrap().to_owned(), p.name(), p.message().unwrap()))
             .collect(),
     }
 }
@@ -114,7 +114,7 @@ fn json_rows_carry_every_key_with_the_table_values() {
         assert_eq!(row["code"], num(s.as_u16()));
         assert_eq!(row["slug"], Value::Null);
         assert_eq!(row["http"], Value::Null);
-        check_common(row, s.name(), s.message(), s.description(), s.source());
+        check_common(row, s.row().unwrap());
         assert_eq!(row["retry"], opt(s.retry().map(|r| r.as_str())));
         assert_eq!(row["documented"], s.documented());
         assert_eq!(
@@ -132,7 +132,7 @@ fn json_rows_carry_every_key_with_the_table_values() {
             row["http"],
             c.status().map_or(Value::Null, |s| num(s.as_u16()))
         );
-        check_common(row, c.name(), c.message(), c.description(), c.source());
+        check_common(row, c.row().unwrap());
         assert_eq!(row["retry"], opt(c.retry().map(|r| r.as_str())));
         assert_eq!(row["documented"], c.documented());
         assert_eq!(
@@ -140,18 +140,18 @@ fn json_rows_carry_every_key_with_the_table_values() {
             c.observed().len()
         );
         for (json, seen) in row["observed"].as_array().unwrap().iter().zip(c.observed()) {
-            assert_eq!(json["message"], opt(seen.message));
+            assert_eq!(json["message"], opt(seen.message()));
             assert_eq!(
                 json["http"],
-                seen.http.map_or(Value::Null, |s| num(s.as_u16()))
+                seen.http().map_or(Value::Null, |s| num(s.as_u16()))
             );
-            assert_eq!(json["source"], seen.source);
+            assert_eq!(json["source"], seen.source().to_string());
         }
         assert_eq!(row["history"].as_array().unwrap().len(), c.history().len());
         match c.retired() {
             Some(r) => {
-                assert_eq!(row["retired"]["date"], r.date);
-                assert_eq!(row["retired"]["note"], r.note);
+                assert_eq!(row["retired"]["date"], r.date());
+                assert_eq!(row["retired"]["note"], r.note());
             }
             None => assert_eq!(row["retired"], Value::Null),
         }
@@ -160,21 +160,21 @@ fn json_rows_carry_every_key_with_the_table_values() {
         let row = rows.next().unwrap();
         assert_eq!(row["table"], "problem");
         assert_eq!(row["code"], Value::Null);
-        assert_eq!(row["slug"], p.slug());
+        assert_eq!(row["slug"], p.slug().unwrap());
         assert_eq!(
             row["http"],
             p.status().map_or(Value::Null, |s| num(s.as_u16()))
         );
-        check_common(row, p.name(), p.message(), p.description(), p.source());
+        check_common(row, p.row().unwrap());
         assert_eq!(row["retry"], opt(p.retry().map(|r| r.as_str())));
     }
 }
 
-fn check_common(row: &Value, name: &str, message: &str, description: &str, source: &str) {
-    assert_eq!(row["name"], name);
-    assert_eq!(row["message"], message);
-    assert_eq!(row["description"], description);
-    assert_eq!(row["source"], source);
+fn check_common(row: &Value, table: &twerr_core::table::Row) {
+    assert_eq!(row["name"], table.name());
+    assert_eq!(row["message"], table.message());
+    assert_eq!(row["description"], table.description());
+    assert_eq!(row["source"], table.source().to_string());
     assert_eq!(row.as_object().unwrap().len(), 13, "{row}");
 }
 

@@ -9,7 +9,6 @@ fn advice(retry: Option<Retry>) -> &'static str {
         Some(Retry::Never) => "do not retry: fix the request first",
         Some(Retry::Backoff) => "retry with exponential backoff (idempotent requests only)",
         Some(Retry::AfterReset) => "wait for the rate-limit window to reset, then retry",
-        Some(_) => "see the documentation",
         None => "not an error",
     }
 }

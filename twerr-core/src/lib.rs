@@ -6,10 +6,8 @@
 // The generated code names this crate by its absolute path, `::twerr_core::...`.
 extern crate self as twerr_core;
 
-mod generated;
-mod parse_error;
 mod retry;
-pub mod row;
+pub mod table;
 mod unix_time;
 
 // The acting half of the advice (policy, retry state, book, store): sans-IO.
@@ -34,17 +32,10 @@ pub use act::{
     Observation, Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, RetryPolicy,
     RetryState, StoreError, StoreFuture, UsageCap, WindowReport, is_idempotent_method,
 };
-pub use generated::{Code, Problem, Status, UnknownCode, UnknownStatus};
-pub use parse_error::ParseError;
 #[cfg(feature = "std")]
 pub use rate_limit::{RateLimit, RetryAfter, Window};
 #[cfg(feature = "std")]
 pub use response::{ApiError, BodyFormat, ErrorResponse, MediaError};
 pub use retry::Retry;
+pub use table::{Code, ERROR_TABLE, ParseNumberError, Problem, Status, UnknownCode, UnknownStatus};
 pub use unix_time::UnixTime;
-
-/// The text of the `error-table.toml` this crate was compiled from, byte for byte.
-///
-/// Tools that compare the compiled-in table with a newer docs page (`twerr table diff`) read
-/// it, so they judge exactly what the types in this crate were generated from.
-pub const ERROR_TABLE: &str = include_str!("../error-table.toml");

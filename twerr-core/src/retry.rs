@@ -2,6 +2,10 @@
 
 use core::fmt;
 
+// `spelling` and `from_spelling`: the table's spellings, from the list the table is validated
+// against, so the two cannot drift apart.
+twerr_macros::retry_spellings!();
+
 /// What a client should do after a failed request, by the documented meaning of the failure.
 ///
 /// Every error row of `error-table.toml` carries one of these; for values the table does not
@@ -33,21 +37,12 @@ impl Retry {
     /// The spelling used in `error-table.toml` and in serialised output:
     /// `"never"`, `"backoff"` or `"after-reset"`.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Never => "never",
-            Self::Backoff => "backoff",
-            Self::AfterReset => "after-reset",
-        }
+        spelling(self)
     }
 
     /// Parses the spelling of [`Retry::as_str`].
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "never" => Some(Self::Never),
-            "backoff" => Some(Self::Backoff),
-            "after-reset" => Some(Self::AfterReset),
-            _ => None,
-        }
+        from_spelling(name)
     }
 
     /// Whether retrying can succeed at all (`Backoff` or `AfterReset`).

@@ -2,9 +2,9 @@
 //!
 //! `Status` and `Code` are numbers, unknown values included, so a value round-trips whatever
 //! the table knows; `Retry` is its spelling in the table (`"after-reset"`); `Problem` is its
-//! slug (`""` for `Problem::Unknown`, which keeps no text: the parsed error has the raw
-//! `type`), and deserializes from a slug or a full type URI (unknown ones give
-//! `Problem::Unknown`). Parsed responses (feature `std`) serialize only, in the shape
+//! slug (`null` for `Problem::Unknown`, which keeps no text: the parsed error has the raw
+//! `type`), and deserializes from a slug, a full type URI (unknown ones give
+//! `Problem::Unknown`) or `null`. Parsed responses (feature `std`) serialize only, in the shape
 //! `twerr classify --json` prints.
 //!
 //! An error's extra members are written verbatim, repeated names numbered: the docs of
@@ -64,24 +64,39 @@ impl<'de> Deserialize<'de> for Retry {
 }
 
 impl Serialize for Problem {
+    /// The slug, or `null` for [`Problem::Unknown`] (the raw `type` is on the parsed error).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.slug())
+        match self.slug() {
+            Some(slug) => serializer.serialize_str(slug),
+            None => serializer.serialize_none(),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Problem {
+    /// A slug or a type URI (unknown ones give [`Problem::Unknown`]), or `null` for
+    /// [`Problem::Unknown`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ProblemVisitor;
-        impl Visitor<'_> for ProblemVisitor {
+        impl<'de> Visitor<'de> for ProblemVisitor {
             type Value = Problem;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a problem slug or type URI")
+                f.write_str("a problem slug, a type URI or null")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Problem, E> {
                 Ok(Problem::from_type(v))
             }
+            fn visit_none<E: de::Error>(self) -> Result<Problem, E> {
+                Ok(Problem::Unknown)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Problem, E> {
+                Ok(Problem::Unknown)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Problem, D::Error> {
+                d.deserialize_str(self)
+            }
         }
-        deserializer.deserialize_str(ProblemVisitor)
+        deserializer.deserialize_option(ProblemVisitor)
     }
 }
 

@@ -41,12 +41,25 @@ fn retry_is_its_table_spelling() {
 fn problem_is_its_slug() {
     for &problem in Problem::ALL {
         let text = serde_json::to_string(&problem).unwrap_or_default();
-        assert_eq!(text, format!("\"{}\"", problem.slug()));
+        assert_eq!(text, format!("\"{}\"", problem.slug().unwrap_or_default()));
         assert_eq!(serde_json::from_str::<Problem>(&text).ok(), Some(problem));
     }
     let unknown =
         serde_json::from_str::<Problem>("\"https://api.x.com/2/problems/no-such-thing\"").ok();
     assert_eq!(unknown, Some(Problem::Unknown));
+    // Unknown is null, not a placeholder slug, and reads back as unknown.
+    assert_eq!(
+        serde_json::to_string(&Problem::Unknown).ok().as_deref(),
+        Some("null")
+    );
+    assert_eq!(
+        serde_json::from_str::<Problem>("null").ok(),
+        Some(Problem::Unknown)
+    );
+    assert_eq!(
+        serde_json::from_str::<Vec<Option<Problem>>>("[null]").ok(),
+        Some(vec![None])
+    );
     assert_eq!(
         serde_json::from_str::<Problem>("\"about:blank\"").ok(),
         Some(Problem::from_type("about:blank"))

@@ -2,21 +2,20 @@
 //! types `Status`, `Code` and `Problem`.
 //!
 //! The phases are one module each and work on `proc_macro2`, so they are unit-tested here:
-//! `input` (the macro's arguments) -> `read` (the table's text) -> `parse` (TOML with
-//! spans) -> `validate` (every row mistake, collected) -> `expand` (the generated code), with
-//! `diagnostics` turning mistakes into `compile_error!`s that name the table's line and
-//! column, and `doc` escaping table text for rustdoc. This file is the only one that touches
-//! `proc_macro`.
+//! `input` (the macro's arguments) -> `read` (the table's text) -> `twerr_table::check` (TOML
+//! with spans, every row mistake collected: the crate `twerr table check` uses too) ->
+//! `expand` (the generated code), with `run` turning mistakes into `compile_error!`s that name
+//! the table's line and column, and `doc` escaping table text for rustdoc. This file is the
+//! only one that touches `proc_macro`.
 
-mod diagnostics;
 mod doc;
 mod expand;
 mod input;
-mod model;
-mod parse;
 mod read;
 mod run;
-mod validate;
+
+// The table's model and rules live in twerr-table; the expansion names them from here.
+use twerr_table::{model, validate};
 
 /// Generates `Status`, `Code`, `Problem`, `UnknownStatus` and `UnknownCode` from an error
 /// table.
@@ -33,4 +32,13 @@ mod validate;
 #[proc_macro]
 pub fn error_table(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     run::error_table(input.into()).into()
+}
+
+/// The table's spellings of the retry classes (`"after-reset"`, ...), for `twerr_core::Retry`:
+/// expands to two private functions, `spelling(Retry) -> &'static str` and
+/// `from_spelling(&str) -> Option<Retry>`, so the spellings the table is validated against and
+/// the ones `Retry` prints and parses are one list, twerr-table's.
+#[proc_macro]
+pub fn retry_spellings(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    run::retry_spellings(input.into()).into()
 }

@@ -103,20 +103,67 @@ fn middleware(bencher: Bencher) {
     });
 }
 
-#[divan::bench]
-fn chain_only(bencher: Bencher) {
-    let runtime = runtime();
-    let client = ClientBuilder::new(reqwest::Client::new()).build();
-    let url = url();
-    bencher.bench_local(|| {
-        runtime.block_on(async {
-            let response = client
-                .get(url)
-                .bearer_auth("AAAA")
-                .send()
-                .await
-                .expect("response");
-            response.bytes().await.expect("body")
-        })
-    });
+/// The middleware's own work per success, without the network.
+mod parts {
+    use super::*;
+
+    #[divan::bench]
+    fn credential_key() -> twerr_core::CredentialId {
+        twerr_reqwest::credential_key_v1(
+            divan::black_box(twerr_reqwest::DEFAULT_HASHING_KEY),
+            divan::black_box(
+                "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F",
+            ),
+        )
+    }
+
+    #[divan::bench]
+    fn endpoint_key(bencher: Bencher) {
+        let url = reqwest::Url::parse("https://api.x.com/2/users/2244994945?user.fields=id")
+            .expect("url");
+        bencher.bench(|| {
+            twerr_reqwest::endpoint_key_v1(&reqwest::Method::GET, divan::black_box(&url))
+        });
+    }
+
+    #[divan::bench]
+    fn request_clone(bencher: Bencher) {
+        let client = reqwest::Client::new();
+        let request = client
+            .get("https://api.x.com/2/users/2244994945?user.fields=id")
+            .bearer_auth("AAAA")
+            .build()
+            .expect("request");
+        bencher.bench(|| divan::black_box(&request).try_clone());
+    }
+
+    #[divan::bench]
+    fn store_round_trip(bencher: Bencher) {
+        use twerr_core::{Acquire, BookKey, CredentialId, MemoryStore, Observation, RateLimit};
+        let store = MemoryStore::new();
+        let key = BookKey::new(
+            CredentialId::from_bytes([1; 16]),
+            "GET api.x.com /2/users/:id",
+        );
+        let mut headers = reqwest::header::HeaderMap::new();
+        let reset = (SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            + 900)
+            .to_string();
+        headers.insert("x-rate-limit-limit", "1000000000".parse().expect("v"));
+        headers.insert("x-rate-limit-remaining", "999999999".parse().expect("v"));
+        headers.insert("x-rate-limit-reset", reset.parse().expect("v"));
+        headers.insert("content-type", "application/json".parse().expect("v"));
+        bencher.bench(|| {
+            let now = SystemTime::now();
+            let Acquire::Go(permit) = store.book().acquire(&key, now) else {
+                return;
+            };
+            let seen = RateLimit::from_header_map(&headers)
+                .map(|l| Observation::from_rate_limit(&l, now))
+                .unwrap_or_default();
+            store.book().record(permit, seen, now);
+        });
+    }
 }

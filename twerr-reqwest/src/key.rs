@@ -80,20 +80,25 @@ pub fn credential_key_v1(hashing_key: &[u8], token: &str) -> CredentialId {
 /// assert_eq!(endpoint_key_v1(&Method::GET, &url), "GET api.x.com /1.1/statuses/show/:id.json");
 /// ```
 pub fn endpoint_key_v1(method: &Method, url: &Url) -> String {
+    use std::fmt::Write;
+
     let mut out = String::with_capacity(64);
-    out.push_str(&method.as_str().to_ascii_uppercase());
+    // Standard methods are upper case already; an extension method is written as sent, in
+    // upper case, without a second allocation.
+    out.extend(method.as_str().chars().map(|c| c.to_ascii_uppercase()));
     out.push(' ');
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    match host.strip_suffix("twitter.com") {
-        Some(prefix) if prefix.is_empty() || prefix.ends_with('.') => {
-            out.push_str(prefix);
+    // The URL parser lower-cases domain names of http(s) URLs; other schemes keep their case.
+    let host = url.host_str().unwrap_or_default();
+    let start = out.len();
+    out.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+    if let Some(prefix_len) = out[start..].strip_suffix("twitter.com").map(str::len) {
+        if prefix_len == 0 || out[start..start + prefix_len].ends_with('.') {
+            out.truncate(start + prefix_len);
             out.push_str("x.com");
         }
-        _ => out.push_str(&host),
     }
     if let Some(port) = url.port() {
-        out.push(':');
-        out.push_str(&port.to_string());
+        let _ = write!(out, ":{port}");
     }
     out.push(' ');
     let mut previous = ["", ""];

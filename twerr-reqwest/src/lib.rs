@@ -88,14 +88,16 @@
 //! [`RequestOptions`] overrides the key, the idempotency or turns retries off per request.
 
 mod body;
+mod builder;
 mod error;
 mod key;
 mod middleware;
 mod options;
 mod time;
 
+pub use builder::TwerrMiddlewareBuilder;
 pub use error::{RateLimitReason, RateLimited};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
-pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware, TwerrMiddlewareBuilder};
+pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
 pub use options::{Attempts, RequestOptions};
 pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};

@@ -1,6 +1,8 @@
 //! The middleware: ask the book, send, record, read error bodies, follow the retry state.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::task::{Context, Waker};
 use std::time::{Duration, SystemTime};
 
 use http::Extensions;
@@ -8,15 +10,12 @@ use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 use tracing::{info, warn};
 use twerr_core::{
-    Acquire, BookKey, Decision, ErrorResponse, GiveUp, Jitter, MemoryStore, Observation, Outcome,
-    Permit, RandomJitter, RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
+    Acquire, BookKey, Decision, ErrorResponse, GiveUp, Jitter, Observation, Outcome, Permit,
+    RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
 };
 
 use crate::key::{self, Auth, Hasher};
-use crate::{
-    Attempts, Clock, RateLimitReason, RateLimited, RequestOptions, Sleeper, SystemClock,
-    TokioSleeper, body,
-};
+use crate::{Attempts, Clock, RateLimitReason, RateLimited, RequestOptions, Sleeper, body};
 
 /// The default largest error body read: 64 KiB. Every error body Twitter is known to send is
 /// under 4 KiB; an HTML error page of a proxy can be larger, and its status says enough.
@@ -28,22 +27,22 @@ pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
 /// of failure.
 #[derive(Clone, Debug)]
 pub struct TwerrMiddleware {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    policy: RetryPolicy,
-    store: Arc<dyn RateLimitStore>,
-    clock: Arc<dyn Clock>,
-    sleeper: Arc<dyn Sleeper>,
-    jitter: Arc<dyn Jitter>,
-    max_error_body: usize,
-    wait_for_window: bool,
-    hasher: HasherDebug,
+pub(crate) struct Inner {
+    pub(crate) policy: RetryPolicy,
+    pub(crate) store: Arc<dyn RateLimitStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleeper: Arc<dyn Sleeper>,
+    pub(crate) jitter: Arc<dyn Jitter>,
+    pub(crate) max_error_body: usize,
+    pub(crate) wait_for_window: bool,
+    pub(crate) hasher: HasherDebug,
 }
 
 /// The hasher, without its key in `Debug` output.
-struct HasherDebug(Hasher);
+pub(crate) struct HasherDebug(pub(crate) Hasher);
 
 impl std::fmt::Debug for HasherDebug {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,120 +62,6 @@ impl std::fmt::Debug for Inner {
             .field("max_error_body", &self.max_error_body)
             .field("wait_for_window", &self.wait_for_window)
             .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for TwerrMiddlewareBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TwerrMiddlewareBuilder")
-            .field("policy", &self.policy)
-            .field("max_error_body", &self.max_error_body)
-            .field("wait_for_window", &self.wait_for_window)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for TwerrMiddleware {
-    /// The default policy, an in-memory store of its own, the system clock, tokio's sleep,
-    /// random jitter, 64 KiB error bodies, waiting for exhausted windows, the default hashing
-    /// key.
-    fn default() -> Self {
-        Self::builder().build()
-    }
-}
-
-impl TwerrMiddleware {
-    /// A builder starting from the defaults.
-    pub fn builder() -> TwerrMiddlewareBuilder {
-        TwerrMiddlewareBuilder {
-            policy: RetryPolicy::default(),
-            store: None,
-            clock: Arc::new(SystemClock),
-            sleeper: Arc::new(TokioSleeper),
-            jitter: Arc::new(RandomJitter::default()),
-            max_error_body: DEFAULT_MAX_ERROR_BODY,
-            wait_for_window: true,
-            hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
-        }
-    }
-
-    /// The store (to share it with another middleware, or inspect it).
-    pub fn store(&self) -> &Arc<dyn RateLimitStore> {
-        &self.inner.store
-    }
-}
-
-/// Configures a [`TwerrMiddleware`].
-#[must_use]
-pub struct TwerrMiddlewareBuilder {
-    policy: RetryPolicy,
-    store: Option<Arc<dyn RateLimitStore>>,
-    clock: Arc<dyn Clock>,
-    sleeper: Arc<dyn Sleeper>,
-    jitter: Arc<dyn Jitter>,
-    max_error_body: usize,
-    wait_for_window: bool,
-    hashing_key: Vec<u8>,
-}
-
-impl TwerrMiddlewareBuilder {
-    /// The retry policy (default: [`RetryPolicy::default`]).
-    pub fn policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-    /// The rate-limit store (default: a [`MemoryStore`] of this middleware's own). Share one
-    /// store among clients that use the same credentials; use a Redis store across processes.
-    pub fn store(mut self, store: Arc<dyn RateLimitStore>) -> Self {
-        self.store = Some(store);
-        self
-    }
-    /// The clock (default: [`SystemClock`]).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-    /// The sleeper (default: [`TokioSleeper`]).
-    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
-        self.sleeper = sleeper;
-        self
-    }
-    /// The jitter source (default: [`RandomJitter`]).
-    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.jitter = jitter;
-        self
-    }
-    /// The largest error body read and parsed (default [`DEFAULT_MAX_ERROR_BODY`]). A longer
-    /// body is not parsed (the status decides) and reaches the caller intact.
-    pub fn max_error_body(mut self, bytes: usize) -> Self {
-        self.max_error_body = bytes;
-        self
-    }
-    /// Whether a request whose window is exhausted waits for the reset (default, within the
-    /// policy's single and total waits) or fails at once with [`RateLimited`].
-    pub fn wait_for_window(mut self, wait: bool) -> Self {
-        self.wait_for_window = wait;
-        self
-    }
-    /// The key of the credential hash (default [`DEFAULT_HASHING_KEY`](crate::DEFAULT_HASHING_KEY)).
-    pub fn hashing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
-        self.hashing_key = key.into();
-        self
-    }
-    /// The middleware.
-    pub fn build(self) -> TwerrMiddleware {
-        TwerrMiddleware {
-            inner: Arc::new(Inner {
-                policy: self.policy,
-                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
-                clock: self.clock,
-                sleeper: self.sleeper,
-                jitter: self.jitter,
-                max_error_body: self.max_error_body,
-                wait_for_window: self.wait_for_window,
-                hasher: HasherDebug(Hasher::new(&self.hashing_key)),
-            }),
-        }
     }
 }
 
@@ -227,7 +112,10 @@ impl Inner {
         }
         let mut request = request;
         loop {
-            let permit = self.acquire(&key, &mut state).await?;
+            let mut permit = PermitGuard {
+                inner: self,
+                permit: self.acquire(&key, &mut state).await?,
+            };
             // A copy for the next attempt, when there may be one; a streaming body has none.
             let spare = (state.attempts() + 1 < policy.max_attempts() && !signed)
                 .then(|| request.try_clone())
@@ -239,7 +127,7 @@ impl Inner {
                     let seen = RateLimit::from_header_map(response.headers())
                         .map(|limits| Observation::from_rate_limit(&limits, now))
                         .unwrap_or_default();
-                    self.record(permit, seen, now).await;
+                    self.record(permit.take(), seen, now).await;
                     let mut response = response;
                     self.attach(&mut response, state.attempts() + 1, &state);
                     return Ok(response);
@@ -260,7 +148,7 @@ impl Inner {
     async fn after_failure(
         &self,
         result: reqwest_middleware::Result<Response>,
-        permit: Option<Permit>,
+        mut permit: PermitGuard<'_>,
         spare: Option<Request>,
         key: &BookKey,
         state: &mut RetryState,
@@ -276,12 +164,12 @@ impl Inner {
                     read.complete.as_deref().unwrap_or_default(),
                 );
                 let seen = Observation::from_response(&parsed, now, state.policy());
-                self.record(permit, seen, now).await;
+                self.record(permit.take(), seen, now).await;
                 let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
                 (decision, Ok((response, parsed)))
             }
             Err(error) => {
-                if let Some(permit) = permit {
+                if let Some(permit) = permit.take() {
                     self.release(permit, now).await;
                 }
                 let sent = match &error {
@@ -441,6 +329,42 @@ impl Inner {
             sent,
             waited: state.waited(),
         });
+    }
+}
+
+/// A permit while its request is in flight. When the caller drops the request future (a
+/// timeout, a cancelled task), no response will be recorded: dropping the guard releases the
+/// permit, so the book does not count a request in flight forever.
+struct PermitGuard<'a> {
+    inner: &'a Inner,
+    permit: Option<Permit>,
+}
+
+impl PermitGuard<'_> {
+    fn take(&mut self) -> Option<Permit> {
+        self.permit.take()
+    }
+}
+
+impl Drop for PermitGuard<'_> {
+    fn drop(&mut self) {
+        let Some(permit) = self.permit.take() else {
+            return;
+        };
+        let store = Arc::clone(&self.inner.store);
+        let now = self.inner.clock.now();
+        let mut release = Box::pin(async move {
+            if let Err(error) = store.release(permit, now).await {
+                warn!(error = %error, "twerr: rate-limit store failed to release a permit");
+            }
+        });
+        // An in-memory store answers at once; another store finishes on the runtime.
+        let mut cx = Context::from_waker(Waker::noop());
+        if release.as_mut().poll(&mut cx).is_pending() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(release);
+            }
+        }
     }
 }
 

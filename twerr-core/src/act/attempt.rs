@@ -124,6 +124,59 @@ impl fmt::Display for GiveUp {
 /// assert_eq!(state.decide(Outcome::Response(&ok), now, &NoJitter), Decision::Done);
 /// assert_eq!((state.attempts(), state.waited()), (2, wait));
 /// ```
+///
+/// # Reconnecting a filtered stream
+///
+/// A stream is one long GET: a dropped connection is a network error (linear backoff, as X's
+/// reconnection guidance says), an HTTP error follows its advice (a 429 waits for the reset, a
+/// 503 backs off), and a connection that delivered data starts the count over.
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use twerr_core::{Decision, ErrorResponse, NoJitter, Outcome, RetryPolicy, RetryState};
+///
+/// enum Connection { Dropped { after_lines: u32 }, Refused(ErrorResponse) }
+///
+/// // Stands in for `GET /2/tweets/search/stream`: overloaded, then a stream that drops
+/// // after 3 lines, then one that drops at once, then a revoked token no retry fixes.
+/// fn connect(n: u32) -> Connection {
+///     match n {
+///         0 => Connection::Refused(ErrorResponse::parse(503, br#"{"errors":[{"code":130,"message":"Over capacity"}]}"#)),
+///         1 => Connection::Dropped { after_lines: 3 },
+///         2 => Connection::Dropped { after_lines: 0 },
+///         _ => Connection::Refused(ErrorResponse::parse(401, br#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#)),
+///     }
+/// }
+///
+/// // A stream reconnects for as long as it takes.
+/// let policy = RetryPolicy::default()
+///     .with_max_attempts(u32::MAX)
+///     .with_max_total_wait(Duration::MAX);
+/// let mut state = RetryState::new(policy, true);
+/// let mut waits = Vec::new();
+/// let mut now = UNIX_EPOCH + Duration::from_secs(1_795_557_000);
+/// for n in 0..10 {
+///     let connection = connect(n);
+///     let decision = match &connection {
+///         Connection::Dropped { after_lines } => {
+///             if *after_lines > 0 {
+///                 state = RetryState::new(policy, true); // it worked: start over
+///             }
+///             state.decide(Outcome::NetworkError { sent: true }, now, &NoJitter)
+///         }
+///         Connection::Refused(response) => state.decide(Outcome::Response(response), now, &NoJitter),
+///     };
+///     match decision {
+///         Decision::Retry { wait } => {
+///             waits.push(wait);
+///             now += wait; // tokio::time::sleep(wait).await
+///         }
+///         Decision::Done | Decision::GiveUp(_) => break,
+///     }
+/// }
+/// let ms = Duration::from_millis;
+/// assert_eq!(waits, [Duration::from_secs(5), ms(250), ms(500)]);
+/// ```
 #[derive(Clone, Debug)]
 pub struct RetryState {
     policy: RetryPolicy,

@@ -14,7 +14,7 @@ const SWEEP_EVERY: u32 = 1024;
 ///
 /// Its counting is exact:
 /// - [`acquire`](Self::acquire) takes one from `remaining` and counts one in flight; with no
-///   known window (or one whose reset has passed) it lets the request go, counted in flight;
+///   known window (or one whose reset instant has come) it lets the request go, counted in flight;
 ///   with `remaining` at 0 it answers [`Acquire::Wait`] until the reset.
 /// - [`record`](Self::record) ends the permit, then applies the response's window: with the
 ///   same reset, `remaining = min(local, reported - others still in flight)`; a later reset
@@ -67,6 +67,7 @@ impl RateLimitBook {
             }
             self.caps.remove(&key.credential());
         }
+        // One lookup; cloning a key only bumps its endpoint's reference count.
         let entry = self.entries.entry(key.clone()).or_default();
         if entry.window.is_some_and(|w| w.resets_at <= now) {
             entry.window = None;

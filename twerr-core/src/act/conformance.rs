@@ -178,14 +178,18 @@ pub async fn same_reset_keeps_the_lower_count(store: &dyn RateLimitStore) {
     let p3 = go(store, &key, now).await;
     // p1's response: 10 left, but p2 and p3 are still in flight and will take two of them.
     record(store, p1, window(10, reset), now).await;
-    // p2's response arrives late with a higher count than the book has: the book keeps 8 - 0.
+    // p2's response arrives late with a higher count than the book has: the book keeps its 8.
     record(store, p2, window(12, reset), now).await;
-    // p3's: 7 left, nothing else in flight: 7.
-    record(store, p3, window(7, reset), now).await;
     assert_eq!(
         count_goes(store, &key, now, 20).await,
-        7,
+        8,
         "min(local, reported - others in flight)"
+    );
+    // p3's response cannot raise the count either.
+    record(store, p3, window(7, reset), now).await;
+    assert_eq!(
+        acquire(store, &key, now).await,
+        Acquire::Wait { until: reset }
     );
 }
 
@@ -251,7 +255,7 @@ pub async fn release_ends_in_flight_but_keeps_the_slot(store: &dyn RateLimitStor
     );
 }
 
-/// Once the reset has passed, the window no longer holds requests back.
+/// From the reset instant on, the window no longer holds requests back.
 pub async fn passed_reset_goes(store: &dyn RateLimitStore) {
     let now = base();
     let key = key(fresh_credential(), "passed-reset");
@@ -262,8 +266,9 @@ pub async fn passed_reset_goes(store: &dyn RateLimitStore) {
         acquire(store, &key, now + secs(59)).await,
         Acquire::Wait { until: reset }
     );
-    let later = go(store, &key, reset + secs(1)).await;
-    release(store, later, reset + secs(1)).await;
+    // At the reset instant the window has reset.
+    let later = go(store, &key, reset).await;
+    release(store, later, reset).await;
 }
 
 /// A usage cap makes every endpoint of its credential Exhausted until it ends; other

@@ -69,7 +69,7 @@ impl ApiError {
     /// The last path segment of [`problem_type`](Self::problem_type) (`usage-capped`), with any
     /// query or fragment removed; `about:blank` is its own slug.
     pub fn slug(&self) -> Option<&str> {
-        self.problem_type().map(slug_of)
+        self.problem_type().map(crate::table::problem_slug)
     }
 
     /// The v2 problem's `title` (not a stable identifier: use [`problem`](Self::problem)),
@@ -161,17 +161,6 @@ impl fmt::Debug for ApiError {
     }
 }
 
-/// The last path segment of a problem type URI, without query or fragment.
-pub(crate) fn slug_of(type_uri: &str) -> &str {
-    let end = type_uri.find(['?', '#']).unwrap_or(type_uri.len());
-    let path = type_uri.get(..end).unwrap_or(type_uri);
-    let path = path.trim_end_matches('/');
-    match path.rfind('/') {
-        Some(slash) => path.get(slash + 1..).unwrap_or(path),
-        None => path,
-    }
-}
-
 /// The error of a failed chunked media upload: `processing_info.error` of the upload's STATUS
 /// response, which arrives with HTTP 200.
 ///
@@ -222,35 +211,6 @@ impl fmt::Debug for MediaError {
             .field("name", &self.name())
             .field("message", &self.message())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug_of;
-
-    #[test]
-    fn slug_is_the_last_path_segment() {
-        assert_eq!(
-            slug_of("https://api.twitter.com/2/problems/usage-capped"),
-            "usage-capped"
-        );
-        assert_eq!(
-            slug_of("https://api.x.com/2/problems/usage-capped/"),
-            "usage-capped"
-        );
-        assert_eq!(
-            slug_of("https://api.twitter.com/labs/1/problems/client-forbidden"),
-            "client-forbidden"
-        );
-        assert_eq!(
-            slug_of("https://api.x.com/2/problems/conflict?x=1#y"),
-            "conflict"
-        );
-        assert_eq!(slug_of("about:blank"), "about:blank");
-        assert_eq!(slug_of("invalid-request"), "invalid-request");
-        assert_eq!(slug_of(""), "");
-        assert_eq!(slug_of("/"), "");
     }
 }
 

@@ -1,22 +1,24 @@
 //! The validated table -> the generated types (`Status`, `Code`, `Problem`).
 //!
-//! Conventions of the generated code: absolute paths to everything outside the expansion,
-//! `#[automatically_derived]` on impls, no `unsafe`, no `Ident` from unchecked text.
+//! The expansion is data: one `::twerr_core::__table_type!` invocation per table, listing each
+//! variant with its rustdoc, its key and its row. twerr-core writes the enums, the lookups and
+//! every accessor once, by hand (`twerr-core/src/table/types.rs`).
+//!
+//! Conventions of the generated code: absolute paths to everything outside the expansion, no
+//! `unsafe`, no `Ident` from unchecked text.
 
-mod accessors;
 mod docs;
-mod numbered;
 #[cfg(test)]
 mod pretty;
-mod problem;
 mod rows;
 #[cfg(test)]
 mod tests;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use crate::model::{Kind, Table};
+use crate::model::{Kind, RetryClass, RowKey, Table};
+use rows::{row, variants};
 
 /// The whole expansion. `include` is the table file's full path: including it makes cargo
 /// rebuild the crate when the file changes.
@@ -27,13 +29,70 @@ pub fn expand(table: &Table, include: Option<&str>) -> TokenStream {
             const _: &str = ::core::include_str!(#path);
         }
     });
-    let status = numbered::expand(Kind::Status, table);
-    let code = numbered::expand(Kind::Code, table);
-    let problem = problem::expand(table);
+    let status = table_type(Kind::Status, table);
+    let code = table_type(Kind::Code, table);
+    let problem = table_type(Kind::Problem, table);
     quote! {
         #include
         #status
         #code
         #problem
+    }
+}
+
+/// The two spelling functions of `twerr_core::Retry`, from twerr-table's one list.
+pub fn retry_spellings() -> TokenStream {
+    let classes = RetryClass::ALL.map(|class| {
+        let variant = Ident::new(class.variant(), proc_macro2::Span::call_site());
+        (quote! { ::twerr_core::Retry::#variant }, class.as_str())
+    });
+    let to_text = classes
+        .iter()
+        .map(|(variant, text)| quote! { #variant => #text, });
+    let from_text = classes
+        .iter()
+        .map(|(variant, text)| quote! { #text => ::core::option::Option::Some(#variant), });
+    quote! {
+        const fn spelling(retry: ::twerr_core::Retry) -> &'static str {
+            match retry {
+                #(#to_text)*
+            }
+        }
+
+        fn from_spelling(text: &str) -> ::core::option::Option<::twerr_core::Retry> {
+            match text {
+                #(#from_text)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    }
+}
+
+/// `::twerr_core::__table_type! { code Code(UnknownCode) { #[doc..] Name = 88 => Row, ... } }`.
+fn table_type(kind: Kind, table: &Table) -> TokenStream {
+    let head = match kind {
+        Kind::Status => quote! { status Status(UnknownStatus) },
+        Kind::Code => quote! { code Code(UnknownCode) },
+        Kind::Problem => quote! { problem Problem },
+    };
+    let entries = variants(table.rows(kind)).into_iter().map(|variant| {
+        let docs = docs::attributes(kind, variant.row, table);
+        let ident: &Ident = &variant.ident;
+        let key = match &variant.row.key {
+            RowKey::Number(n) => Literal::u16_unsuffixed(*n),
+            RowKey::Slug(slug) => Literal::string(slug),
+        };
+        let row = row(variant.row);
+        quote! {
+            #docs
+            #ident = #key => #row,
+        }
+    });
+    quote! {
+        ::twerr_core::__table_type! {
+            #head {
+                #(#entries)*
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! A small token printer for expansion snapshots: one item, field, arm or attribute per line,
-//! braces indented. Deterministic and independent of rustfmt's version.
+//! braces indented, and the arguments of the rows' `__new(...)` constructors one per line.
+//! Deterministic and independent of rustfmt's version.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
@@ -32,7 +33,7 @@ impl Printer {
         if self.line_start {
             self.out.push_str(&"    ".repeat(self.indent));
             self.line_start = false;
-        } else if !self.out.is_empty() && !self.joint {
+        } else if !self.out.is_empty() && !self.joint && !matches!(text, "," | ";") {
             self.out.push(' ');
         }
         self.joint = false;
@@ -59,6 +60,20 @@ impl Printer {
                         self.newline();
                     }
                 }
+                TokenTree::Group(group)
+                    if group.delimiter() == Delimiter::Parenthesis
+                        && self.out.ends_with("__new") =>
+                {
+                    // A row constructor: one argument per line.
+                    self.joint = true;
+                    self.word("(");
+                    self.newline();
+                    self.indent += 1;
+                    self.stream(group.stream(), true);
+                    self.indent = self.indent.saturating_sub(1);
+                    self.newline();
+                    self.word(")");
+                }
                 TokenTree::Punct(punct) if punct.as_char() == '#' => {
                     // An attribute: `#` and its bracket group on their own line.
                     self.word("#");
@@ -68,8 +83,16 @@ impl Printer {
                     self.newline();
                 }
                 TokenTree::Punct(punct) => {
+                    let path_separator = punct.as_char() == ':' && self.out.ends_with(':');
+                    let after_word = self
+                        .out
+                        .ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                    if punct.as_char() == ':' && punct.spacing() == Spacing::Joint && after_word {
+                        // The first `:` of a path separator: `a::b`, not `a ::b`.
+                        self.joint = true;
+                    }
                     self.word(&punct.to_string());
-                    self.joint = punct.spacing() == Spacing::Joint;
+                    self.joint = punct.spacing() == Spacing::Joint || path_separator;
                     if punct.as_char() == ';' || (punct.as_char() == ',' && in_braces) {
                         self.newline();
                     }

@@ -1,9 +1,9 @@
-//! Helpers shared by the expansions: variant idents and per-variant `match` arms.
+//! A validated row -> a `::twerr_core::table::Row` constant expression.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
-use crate::model::{RetryClass, Row, Table};
+use crate::model::{History, Observed, Retired, RetryClass, Row};
 use crate::validate::names::check_name;
 
 /// A row ready to expand: its variant ident (from a name that passed `check_name`).
@@ -24,106 +24,86 @@ pub fn variants(rows: &[Row]) -> Vec<Variant<'_>> {
         .collect()
 }
 
-/// A string literal.
-pub fn string(text: &str) -> Literal {
-    Literal::string(text)
+fn none() -> TokenStream {
+    quote! { ::core::option::Option::None }
 }
 
-/// `match self { Self::A => a, ..., <unknown arm> }` with one arm per variant.
-pub fn full_match<F>(variants: &[Variant<'_>], value: F, unknown: TokenStream) -> TokenStream
-where
-    F: Fn(&Row) -> TokenStream,
-{
-    let arms = variants.iter().map(|v| {
-        let ident = &v.ident;
-        let value = value(v.row);
-        quote! { Self::#ident => #value, }
-    });
-    quote! {
-        match self {
-            #(#arms)*
-            #unknown
-        }
-    }
+fn some(value: TokenStream) -> TokenStream {
+    quote! { ::core::option::Option::Some(#value) }
 }
 
-/// `match self { Self::A => "a", ..., <unknown arm> }` for a text field of the rows.
-pub fn text_match(
-    variants: &[Variant<'_>],
-    get: fn(&Row) -> &str,
-    unknown: TokenStream,
-) -> TokenStream {
-    full_match(
-        variants,
-        |row| {
-            let text = string(get(row));
-            quote! { #text }
-        },
-        unknown,
-    )
+/// `Option<&'static str>` tokens.
+fn optional_text(text: Option<&String>) -> TokenStream {
+    text.map_or_else(none, |text| some(Literal::string(text).into_token_stream()))
 }
 
-/// `match self { Self::A => a, _ => default }` with arms only for the rows that have a value;
-/// just `default` when none has.
-pub fn sparse_match<F>(variants: &[Variant<'_>], value: F, default: TokenStream) -> TokenStream
-where
-    F: Fn(&Row) -> Option<TokenStream>,
-{
-    let arms: Vec<TokenStream> = variants
-        .iter()
-        .filter_map(|v| {
-            let ident = &v.ident;
-            value(v.row).map(|value| quote! { Self::#ident => #value, })
-        })
-        .collect();
-    if arms.is_empty() {
-        return default;
-    }
-    quote! {
-        match self {
-            #(#arms)*
-            _ => #default,
-        }
-    }
+/// `Option<u16>` tokens for an `http` reference.
+fn optional_status<T>(http: Option<&(u16, T)>) -> TokenStream {
+    http.map_or_else(none, |(n, _)| {
+        some(Literal::u16_unsuffixed(*n).into_token_stream())
+    })
 }
 
 /// `::twerr_core::Retry::X`
-pub fn retry(class: RetryClass) -> TokenStream {
+fn retry(class: RetryClass) -> TokenStream {
     let variant = Ident::new(class.variant(), Span::call_site());
     quote! { ::twerr_core::Retry::#variant }
 }
 
-/// Which `Status` type a generated status value has.
-#[derive(Clone, Copy)]
-pub enum StatusType {
-    /// The `Status` this expansion defines, for `Code::status()` and `Problem::status()`.
-    ///
-    /// Named bare, the one exception to "absolute paths" in the generated code. The `http`
-    /// numbers were checked against this table's `[[status]]` rows, so the value must be this
-    /// expansion's type: inside twerr-core that is `::twerr_core::Status`, but an expansion
-    /// in another crate (the UI tests) defines its own `Status`, which that path would miss,
-    /// and whose variants twerr-core's table may lack. No absolute path names "the type this
-    /// expansion defined": `crate::Status` holds only at the crate root and `self::Status`
-    /// fails in a block (items there are not in `self`). A bare name resolves where the
-    /// expansion's items are, and nothing can shadow it: a `use` of another `Status` there
-    /// would collide with the generated enum, and a glob import yields to it.
-    Own,
-    /// `::twerr_core::Status`: the type of `twerr_core::row::Observed::http`. Those values
-    /// can only be built inside twerr-core (the type is `#[non_exhaustive]`), where it is the
-    /// expansion's own `Status` (through `extern crate self as twerr_core`).
-    Core,
+/// `&Source` tokens for a source text.
+fn source(text: &str) -> TokenStream {
+    quote! { &::twerr_core::table::Source::__text(#text) }
 }
 
-/// `Some(Status::X)` for a status the expansion defines, naming `Status` as `ty` says.
-pub fn status(table: &Table, code: u16, ty: StatusType) -> Option<TokenStream> {
-    let name = table.status_name(code)?;
-    if check_name(name).is_err() {
-        return None;
+fn retired(retired: Option<&Retired>) -> TokenStream {
+    retired.map_or_else(none, |Retired { date, note }| {
+        some(quote! { &::twerr_core::table::Retired::__new(#date, #note) })
+    })
+}
+
+fn observed(entries: &[Observed]) -> TokenStream {
+    let entries = entries.iter().map(|o| {
+        let message = optional_text(o.message.as_ref());
+        let http = optional_status(o.http.as_ref());
+        let source = source(&o.source);
+        quote! { ::twerr_core::table::Observed::__new(#message, #http, #source) }
+    });
+    quote! { &[#(#entries),*] }
+}
+
+fn history(entries: &[History]) -> TokenStream {
+    let entries = entries.iter().map(|h| {
+        let message = optional_text(h.message.as_ref());
+        let description = optional_text(h.description.as_ref());
+        let source = source(&h.source);
+        quote! { ::twerr_core::table::History::__new(#message, #description, #source) }
+    });
+    quote! { &[#(#entries),*] }
+}
+
+/// `::twerr_core::table::Row::__new(name, message, description, source, retry, http,
+/// documented, retired, observed, history)`.
+pub fn row(row: &Row) -> TokenStream {
+    let (name, message, description) = (&row.name, &row.message, &row.description);
+    let source = source(&row.source);
+    let retry = row.retry.map_or_else(none, |class| some(retry(class)));
+    let http = optional_status(row.http.as_ref());
+    let documented = row.documented;
+    let retired = retired(row.retired.as_ref());
+    let observed = observed(&row.observed);
+    let history = history(&row.history);
+    quote! {
+        ::twerr_core::table::Row::__new(
+            #name,
+            #message,
+            #description,
+            #source,
+            #retry,
+            #http,
+            #documented,
+            #retired,
+            #observed,
+            #history,
+        )
     }
-    let ident = Ident::new(name, Span::call_site());
-    let path = match ty {
-        StatusType::Own => quote! { Status },
-        StatusType::Core => quote! { ::twerr_core::Status },
-    };
-    Some(quote! { ::core::option::Option::Some(#path::#ident) })
 }

@@ -6,9 +6,11 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use twerr_reqwest::{Clock, Sleeper};
+use twerr_core::NoJitter;
+use twerr_reqwest::{Attempts, Clock, Sleeper, TwerrMiddleware, TwerrMiddlewareBuilder};
 
 /// What the server does with the next request.
 #[derive(Clone, Debug)]
@@ -19,6 +21,8 @@ pub enum Reply {
     KeepAlive(Vec<u8>),
     /// Closes the connection without answering.
     Drop,
+    /// Keeps the connection open and never answers.
+    Hang,
 }
 
 /// A request as the server received it.
@@ -123,6 +127,9 @@ async fn serve(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
                 }
             }
             Reply::Drop => return,
+            Reply::Hang => {
+                std::future::pending::<()>().await;
+            }
         }
     }
 }
@@ -326,3 +333,50 @@ impl Sleeper for FakeSleeper {
         Box::pin(std::future::ready(()))
     }
 }
+
+/// `date` of rate-limit-88-date.crlf.txt (Tue, 16 Jan 2024 15:46:40 GMT); its reset is 800 s
+/// later.
+pub const CAPTURE_DATE: u64 = 1_705_420_000;
+
+pub struct Harness {
+    pub client: ClientWithMiddleware,
+    pub clock: Arc<FakeClock>,
+    pub sleeper: Arc<FakeSleeper>,
+}
+
+pub fn harness(
+    start: u64,
+    configure: impl FnOnce(TwerrMiddlewareBuilder) -> TwerrMiddlewareBuilder,
+) -> Harness {
+    let clock = FakeClock::new(at(start));
+    let sleeper = FakeSleeper::new(Arc::clone(&clock));
+    let middleware = configure(
+        TwerrMiddleware::builder()
+            .clock(clock.clone())
+            .sleeper(sleeper.clone())
+            .jitter(Arc::new(NoJitter)),
+    )
+    .build();
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(middleware)
+        .build();
+    Harness {
+        client,
+        clock,
+        sleeper,
+    }
+}
+
+pub fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+pub fn attempts(response: &reqwest::Response) -> Attempts {
+    *response
+        .extensions()
+        .get::<Attempts>()
+        .expect("Attempts extension")
+}
+
+/// code 130, in the v1.1 shape of dev-07 with the documented text of error-table.toml.
+pub const OVER_CAPACITY: &[u8] = br#"{"errors":[{"code":130,"message":"Over capacity"}]}"#;

@@ -1,0 +1,123 @@
+//! Building a [`TwerrMiddleware`]: the defaults and every setting.
+
+use std::sync::Arc;
+
+use twerr_core::{Jitter, MemoryStore, RandomJitter, RateLimitStore, RetryPolicy};
+
+use crate::key::{self, Hasher};
+use crate::middleware::{DEFAULT_MAX_ERROR_BODY, HasherDebug, Inner, TwerrMiddleware};
+use crate::{Clock, Sleeper, SystemClock, TokioSleeper};
+
+impl Default for TwerrMiddleware {
+    /// The default policy, an in-memory store of its own, the system clock, tokio's sleep,
+    /// random jitter, 64 KiB error bodies, waiting for exhausted windows, the default hashing
+    /// key.
+    fn default() -> Self {
+        Self::builder().build()
+    }
+}
+
+impl TwerrMiddleware {
+    /// A builder starting from the defaults.
+    pub fn builder() -> TwerrMiddlewareBuilder {
+        TwerrMiddlewareBuilder {
+            policy: RetryPolicy::default(),
+            store: None,
+            clock: Arc::new(SystemClock),
+            sleeper: Arc::new(TokioSleeper),
+            jitter: Arc::new(RandomJitter::default()),
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
+            wait_for_window: true,
+            hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
+        }
+    }
+
+    /// The store (to share it with another middleware, or inspect it).
+    pub fn store(&self) -> &Arc<dyn RateLimitStore> {
+        &self.inner.store
+    }
+}
+
+/// Configures a [`TwerrMiddleware`].
+#[must_use]
+pub struct TwerrMiddlewareBuilder {
+    policy: RetryPolicy,
+    store: Option<Arc<dyn RateLimitStore>>,
+    clock: Arc<dyn Clock>,
+    sleeper: Arc<dyn Sleeper>,
+    jitter: Arc<dyn Jitter>,
+    max_error_body: usize,
+    wait_for_window: bool,
+    hashing_key: Vec<u8>,
+}
+
+impl TwerrMiddlewareBuilder {
+    /// The retry policy (default: [`RetryPolicy::default`]).
+    pub fn policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+    /// The rate-limit store (default: a [`MemoryStore`] of this middleware's own). Share one
+    /// store among clients that use the same credentials; use a Redis store across processes.
+    pub fn store(mut self, store: Arc<dyn RateLimitStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+    /// The clock (default: [`SystemClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+    /// The sleeper (default: [`TokioSleeper`]).
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
+    /// The jitter source (default: [`RandomJitter`]).
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = jitter;
+        self
+    }
+    /// The largest error body read and parsed (default [`DEFAULT_MAX_ERROR_BODY`]). A longer
+    /// body is not parsed (the status decides) and reaches the caller intact.
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
+        self
+    }
+    /// Whether a request whose window is exhausted waits for the reset (default, within the
+    /// policy's single and total waits) or fails at once with [`RateLimited`].
+    pub fn wait_for_window(mut self, wait: bool) -> Self {
+        self.wait_for_window = wait;
+        self
+    }
+    /// The key of the credential hash (default [`DEFAULT_HASHING_KEY`](crate::DEFAULT_HASHING_KEY)).
+    pub fn hashing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.hashing_key = key.into();
+        self
+    }
+    /// The middleware.
+    pub fn build(self) -> TwerrMiddleware {
+        TwerrMiddleware {
+            inner: Arc::new(Inner {
+                policy: self.policy,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                clock: self.clock,
+                sleeper: self.sleeper,
+                jitter: self.jitter,
+                max_error_body: self.max_error_body,
+                wait_for_window: self.wait_for_window,
+                hasher: HasherDebug(Hasher::new(&self.hashing_key)),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for TwerrMiddlewareBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwerrMiddlewareBuilder")
+            .field("policy", &self.policy)
+            .field("max_error_body", &self.max_error_body)
+            .field("wait_for_window", &self.wait_for_window)
+            .finish_non_exhaustive()
+    }
+}

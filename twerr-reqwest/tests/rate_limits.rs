@@ -1,0 +1,305 @@
+//! TwerrMiddleware and rate limits, with reqwest against a real server on 127.0.0.1 answering
+//! with recorded responses; the clock, sleeper and jitter are injected, so every wait is
+//! asserted exactly.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use twerr_core::ErrorResponse;
+use twerr_reqwest::{Attempts, RateLimitReason, RateLimited};
+
+#[tokio::test]
+async fn rate_limited_waits_until_the_reset_measured_from_date_then_succeeds() {
+    let server = Server::start([capture_reply("rate-limit-88-date.crlf.txt"), ok()]).await;
+    // The local clock runs 90 s ahead of the server's `Date`.
+    let h = harness(CAPTURE_DATE + 90, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/users/20"))
+        .bearer_auth("AAAA")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(h.sleeper.slept(), [secs(801)], "reset - Date + 1 s margin");
+    assert_eq!(
+        attempts(&response),
+        Attempts {
+            sent: 2,
+            waited: secs(801)
+        }
+    );
+    assert_eq!(server.received().len(), 2);
+    assert!(
+        response.extensions().get::<ErrorResponse>().is_none(),
+        "a success has no ErrorResponse"
+    );
+}
+
+#[tokio::test]
+async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
+    let server = Server::start([capture_reply("proxy-usage-capped.crlf.txt"), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/search/recent?query=x"))
+        .bearer_auth("capped")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 429);
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .cloned()
+        .expect("ErrorResponse");
+    assert_eq!(
+        parsed.problem().and_then(|p| p.problem()),
+        Some(twerr_core::Problem::UsageCapped)
+    );
+    assert_eq!(
+        response.bytes().await.expect("body"),
+        capture("proxy-usage-capped.crlf.txt").2
+    );
+    assert!(h.sleeper.slept().is_empty());
+
+    // Later requests of the same credential, any endpoint, are not sent.
+    let error = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("capped")
+        .send()
+        .await
+        .expect_err("fails fast");
+    let limited = RateLimited::find(&error).expect("RateLimited");
+    assert_eq!(limited.until, at(CAPTURE_DATE + 15 * 60));
+    assert_eq!(
+        limited.reason,
+        RateLimitReason::UsageCapped {
+            period: Some("Monthly".into()),
+            scope: Some("Product".into())
+        }
+    );
+    assert_eq!(server.received().len(), 1);
+    // Another credential is not capped.
+    let other = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("other")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(other.status(), 200);
+    // After the remembered time, the capped credential is tried again.
+    h.clock.advance(secs(15 * 60));
+    server.push(ok());
+    let again = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("capped")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(again.status(), 200);
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn a_daily_limit_hours_away_is_not_waited_for() {
+    let reset = (CAPTURE_DATE + 5 * 3600).to_string();
+    let (status, body) = real_body("dev-45"); // about:blank 429
+    let headers = [
+        ("x-app-limit-24hour-limit", "1500"),
+        ("x-app-limit-24hour-remaining", "0"),
+        ("x-app-limit-24hour-reset", reset.as_str()),
+    ];
+    let server = Server::start([reply(status, &headers, &body)]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .post(server.url("/2/tweets"))
+        .bearer_auth("app")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.bytes().await.expect("body"), body);
+    assert!(h.sleeper.slept().is_empty());
+    // The book remembers the window: the next request is not sent, and says when to retry.
+    let error = h
+        .client
+        .post(server.url("/2/tweets"))
+        .bearer_auth("app")
+        .send()
+        .await
+        .expect_err("not sent");
+    let limited = RateLimited::find(&error).expect("RateLimited");
+    assert_eq!(
+        (limited.until, &limited.reason),
+        (at(CAPTURE_DATE + 5 * 3600), &RateLimitReason::Window)
+    );
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_success_with_nothing_left_holds_back_only_its_own_key() {
+    let reset = (CAPTURE_DATE + 60).to_string();
+    let exhausted = reply(
+        200,
+        &[
+            ("x-rate-limit-limit", "15"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", &reset),
+        ],
+        br#"{"data":[]}"#,
+    );
+    let server = Server::start([exhausted]).await;
+    server.fallback(ok());
+    let h = harness(CAPTURE_DATE, |b| b);
+    let lookup = server.url("/2/users/by/username/jack");
+    h.client
+        .get(&lookup)
+        .bearer_auth("one")
+        .send()
+        .await
+        .expect("first");
+    // Another credential, another endpoint: sent at once.
+    h.client
+        .get(&lookup)
+        .bearer_auth("two")
+        .send()
+        .await
+        .expect("other credential");
+    h.client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("one")
+        .send()
+        .await
+        .expect("other endpoint");
+    assert!(h.sleeper.slept().is_empty());
+    // The same endpoint under another name (the username collapses) waits for the reset.
+    let response = h
+        .client
+        .get(server.url("/2/users/by/username/twitterdev"))
+        .bearer_auth("one")
+        .send()
+        .await
+        .expect("after the reset");
+    assert_eq!(h.sleeper.slept(), [secs(60)]);
+    assert_eq!(
+        attempts(&response),
+        Attempts {
+            sent: 1,
+            waited: secs(60)
+        }
+    );
+    assert_eq!(server.received().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_requests_against_a_window_of_five_send_five() {
+    let reset = (CAPTURE_DATE + 600).to_string();
+    let remaining = |n: u32| {
+        reply(
+            200,
+            &[
+                ("x-rate-limit-limit", "15"),
+                ("x-rate-limit-remaining", &n.to_string()),
+                ("x-rate-limit-reset", &reset),
+            ],
+            b"{}",
+        )
+    };
+    let server = Server::start([remaining(5)]).await;
+    for n in (0..5).rev() {
+        server.push(remaining(n));
+    }
+    let h = harness(CAPTURE_DATE, |b| b.wait_for_window(false));
+    h.client
+        .get(server.url("/2/tweets/search/recent"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("priming");
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = h.client.clone();
+            let url = server.url("/2/tweets/search/recent?query=rust");
+            tokio::spawn(async move { client.get(url).bearer_auth("t").send().await })
+        })
+        .collect();
+    let (mut sent, mut limited) = (0, 0);
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(response) if response.status() == 200 => sent += 1,
+            Err(error) if RateLimited::find(&error).is_some() => limited += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((sent, limited), (5, 15));
+    assert_eq!(
+        server.received().len(),
+        6,
+        "the priming request and exactly five more"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_request_is_no_longer_in_flight_but_keeps_its_slot() {
+    let reset = (CAPTURE_DATE + 600).to_string();
+    let window = reply(
+        200,
+        &[
+            ("x-rate-limit-remaining", "3"),
+            ("x-rate-limit-reset", &reset),
+        ],
+        b"{}",
+    );
+    let server = Server::start([window, Reply::Hang]).await;
+    let store = Arc::new(twerr_core::MemoryStore::new());
+    let shared: Arc<dyn twerr_core::RateLimitStore> = store.clone();
+    let h = harness(CAPTURE_DATE, |b| b.store(shared));
+    let url = server.url("/2/users/20");
+    h.client
+        .get(&url)
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("first");
+    let client = h.client.clone();
+    let pending = url.clone();
+    let task = tokio::spawn(async move { client.get(pending).bearer_auth("t").send().await });
+    for _ in 0..1_000_000 {
+        if server.received().len() == 2 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        server.received().len(),
+        2,
+        "the second request reached the server"
+    );
+    task.abort();
+    assert!(task.await.is_err(), "cancelled");
+    let key = twerr_core::BookKey::new(
+        twerr_reqwest::credential_key_v1(twerr_reqwest::DEFAULT_HASHING_KEY, "t"),
+        twerr_reqwest::endpoint_key_v1(
+            &reqwest::Method::GET,
+            &reqwest::Url::parse(&url).expect("url"),
+        ),
+    );
+    let book = store.book();
+    assert_eq!(
+        book.in_flight(&key),
+        0,
+        "the cancelled request is no longer in flight"
+    );
+    assert_eq!(
+        book.window(&key).map(|w| w.remaining),
+        Some(2),
+        "its slot stays used"
+    );
+}

@@ -1,0 +1,223 @@
+//! TwerrMiddleware's retries of server trouble and network errors, with reqwest against a
+//! real server on 127.0.0.1; the clock, sleeper and jitter are injected.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use reqwest_middleware::ClientBuilder;
+use twerr_core::{ErrorResponse, RetryPolicy};
+use twerr_reqwest::{Attempts, RateLimited, RequestOptions, TwerrMiddleware};
+
+#[tokio::test]
+async fn over_capacity_backs_off_on_get_and_is_not_retried_on_post() {
+    let server = Server::start([reply(503, &[], OVER_CAPACITY), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(h.sleeper.slept(), [secs(5)]);
+
+    server.push(reply(503, &[], OVER_CAPACITY));
+    let response = h
+        .client
+        .post(server.url("/2/tweets"))
+        .body("{}")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 503);
+    assert_eq!(attempts(&response).sent, 1);
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .expect("ErrorResponse");
+    assert_eq!(
+        parsed.errors()[0].code(),
+        Some(twerr_core::Code::from_u16(130))
+    );
+    assert_eq!(h.sleeper.slept(), [secs(5)], "no second wait");
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_for_get_only() {
+    let server = Server::start([Reply::Drop, ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(h.sleeper.slept(), [Duration::from_millis(250)]);
+
+    server.push(Reply::Drop);
+    let error = h
+        .client
+        .post(server.url("/2/tweets"))
+        .body("{}")
+        .send()
+        .await
+        .expect_err("not resent");
+    assert!(RateLimited::find(&error).is_none());
+    assert_eq!(server.received().len(), 3);
+    assert_eq!(h.sleeper.slept().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_any_method() {
+    // A port that was just free: nothing listens there, so every connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let h = harness(CAPTURE_DATE, |b| b);
+    let error = h
+        .client
+        .post(format!("http://127.0.0.1:{port}/2/tweets"))
+        .body("{}")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(matches!(&error, reqwest_middleware::Error::Reqwest(e) if e.is_connect()));
+    let ms = Duration::from_millis;
+    assert_eq!(
+        h.sleeper.slept(),
+        [ms(250), ms(500), ms(750), ms(1000)],
+        "5 attempts, linear"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_and_as_a_date() {
+    let server = Server::start([reply(503, &[("retry-after", "30")], OVER_CAPACITY), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    h.client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(h.sleeper.slept(), [secs(30)], "longer than the 5 s backoff");
+
+    // An HTTP date two minutes after the clock.
+    let server = Server::start([
+        reply(
+            503,
+            &[("retry-after", "Tue, 16 Jan 2024 15:48:40 GMT")],
+            OVER_CAPACITY,
+        ),
+        ok(),
+    ])
+    .await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    h.client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(h.sleeper.slept(), [secs(120)]);
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_not_parsed_and_reaches_the_caller_whole() {
+    let (status, real) = real_body("dev-00"); // code 187, 403
+    let mut body = real.clone();
+    body.extend(std::iter::repeat_n(b' ', 100_000));
+    let server = Server::start([reply(
+        status,
+        &[("content-type", "application/json")],
+        &body,
+    )])
+    .await;
+    let h = harness(CAPTURE_DATE, |b| b.max_error_body(64));
+    let response = h
+        .client
+        .get(server.url("/1.1/statuses/show/20.json"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.content_length(), Some(body.len() as u64));
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .cloned()
+        .expect("ErrorResponse");
+    assert!(parsed.errors().is_empty(), "not parsed: the status decides");
+    assert_eq!(parsed.retry(), Some(twerr_core::Retry::Never));
+    assert_eq!(response.bytes().await.expect("body"), body);
+
+    // Within the cap, the same body is parsed.
+    let server = Server::start([reply(status, &[], &real)]).await;
+    let response = h
+        .client
+        .get(server.url("/1.1/statuses/show/20.json"))
+        .send()
+        .await
+        .expect("response");
+    let parsed = response
+        .extensions()
+        .get::<ErrorResponse>()
+        .cloned()
+        .expect("ErrorResponse");
+    assert_eq!(
+        parsed.errors()[0].code(),
+        Some(twerr_core::Code::from_u16(187))
+    );
+    assert_eq!(response.bytes().await.expect("body"), real);
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off_per_request() {
+    let server = Server::start([reply(503, &[], OVER_CAPACITY)]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/tweets/20"))
+        .with_extension(RequestOptions::new().no_retries())
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 503);
+    assert!(h.sleeper.slept().is_empty());
+}
+
+#[tokio::test]
+async fn the_default_middleware_sleeps_in_real_time() {
+    let server = Server::start([reply(503, &[], OVER_CAPACITY), ok()]).await;
+    let policy = RetryPolicy::default()
+        .with_backoff_first(Duration::from_millis(20))
+        .with_max_jitter(Duration::ZERO);
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(TwerrMiddleware::builder().policy(policy).build())
+        .build();
+    let response = client
+        .get(server.url("/2/tweets/20"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        attempts(&response),
+        Attempts {
+            sent: 2,
+            waited: Duration::from_millis(20)
+        }
+    );
+}
+
+#[test]
+fn policy_and_shared_store_are_settable() {
+    let store: Arc<dyn twerr_core::RateLimitStore> = Arc::new(twerr_core::MemoryStore::new());
+    let middleware = TwerrMiddleware::builder().store(Arc::clone(&store)).build();
+    assert!(Arc::ptr_eq(middleware.store(), &store));
+    let shown = format!("{middleware:?}");
+    assert!(shown.contains("max_error_body"), "{shown}");
+}

@@ -1,0 +1,237 @@
+//! The validated table: what the macro's expansion and `twerr table diff` are built from.
+//!
+//! Validation produces these values only from rows whose key and name are sound, so the
+//! expansion can always turn them into valid Rust (see `validate`).
+
+use core::ops::Range;
+
+/// Which array of tables a row belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `[[status]]`: HTTP statuses, keyed by `code`.
+    Status,
+    /// `[[code]]`: v1.1 numeric error codes, keyed by `code`.
+    Code,
+    /// `[[problem]]`: v2 problem types, keyed by `slug`.
+    Problem,
+}
+
+impl Kind {
+    /// Every kind, in the order the tables are checked (statuses first: the others refer to them).
+    pub const ALL: [Kind; 3] = [Kind::Status, Kind::Code, Kind::Problem];
+
+    /// The table's name in the TOML file.
+    pub const fn table(self) -> &'static str {
+        match self {
+            Kind::Status => "status",
+            Kind::Code => "code",
+            Kind::Problem => "problem",
+        }
+    }
+
+    /// The key that identifies a row.
+    pub const fn key_name(self) -> &'static str {
+        match self {
+            Kind::Status | Kind::Code => "code",
+            Kind::Problem => "slug",
+        }
+    }
+
+    /// Every key a row of this table may have, in the order the header comment lists them.
+    pub const fn keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Status => &[
+                "code",
+                "name",
+                "message",
+                "description",
+                "retry",
+                "source",
+                "documented",
+                "retired",
+                "observed",
+                "history",
+            ],
+            Kind::Code => &[
+                "code",
+                "name",
+                "message",
+                "description",
+                "retry",
+                "http",
+                "source",
+                "documented",
+                "retired",
+                "observed",
+                "history",
+            ],
+            Kind::Problem => &[
+                "slug",
+                "name",
+                "message",
+                "description",
+                "retry",
+                "http",
+                "source",
+                "documented",
+                "retired",
+                "observed",
+                "history",
+            ],
+        }
+    }
+}
+
+/// The identifying key of a row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowKey {
+    /// A status or code number.
+    Number(u16),
+    /// A problem type's slug.
+    Slug(String),
+}
+
+impl core::fmt::Display for RowKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RowKey::Number(n) => write!(f, "{n}"),
+            RowKey::Slug(s) => write!(f, "`{s}`"),
+        }
+    }
+}
+
+/// The retry advice of an error row (mirrors `twerr_core::Retry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryClass {
+    /// `never`
+    Never,
+    /// `backoff`
+    Backoff,
+    /// `after-reset`
+    AfterReset,
+}
+
+impl RetryClass {
+    /// Every class. Its spellings are the only ones in the workspace: twerr-core's `Retry`
+    /// reads them through `twerr_macros::retry_spellings!`.
+    pub const ALL: [RetryClass; 3] = [
+        RetryClass::Never,
+        RetryClass::Backoff,
+        RetryClass::AfterReset,
+    ];
+
+    /// Parses the table's spelling.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|class| class.as_str() == name)
+    }
+
+    /// The table's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RetryClass::Never => "never",
+            RetryClass::Backoff => "backoff",
+            RetryClass::AfterReset => "after-reset",
+        }
+    }
+
+    /// The variant of `twerr_core::Retry`.
+    pub const fn variant(self) -> &'static str {
+        match self {
+            RetryClass::Never => "Never",
+            RetryClass::Backoff => "Backoff",
+            RetryClass::AfterReset => "AfterReset",
+        }
+    }
+}
+
+/// `retired = { date, note }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retired {
+    /// When the docs dropped the row.
+    pub date: String,
+    /// What happened, what replaces it.
+    pub note: String,
+}
+
+/// One entry of `observed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observed {
+    /// The message real responses carried, where it differs from the row's.
+    pub message: Option<String>,
+    /// The status number and the span of its value (checked against `[[status]]`).
+    pub http: Option<(u16, Range<usize>)>,
+    /// Where it was seen.
+    pub source: String,
+}
+
+/// One entry of `history`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct History {
+    /// That doc version's message, where it differs from the row's.
+    pub message: Option<String>,
+    /// That doc version's description, where it differs from the row's.
+    pub description: Option<String>,
+    /// Which doc version said it.
+    pub source: String,
+}
+
+/// One row, with the spans later checks need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The status or code number, or the problem type's slug.
+    pub key: RowKey,
+    /// Span of the key's value (duplicates and ordering are reported there).
+    pub key_span: Range<usize>,
+    /// Checked: an UpperCamelCase identifier, not a keyword, not `Unknown`.
+    pub name: String,
+    /// Span of the name's value.
+    pub name_span: Range<usize>,
+    /// The documented text (problems: the title), one line.
+    pub message: String,
+    /// The documented description.
+    pub description: String,
+    /// The retry advice; exactly on error rows.
+    pub retry: Option<RetryClass>,
+    /// The corresponding status number and the span of its value.
+    pub http: Option<(u16, Range<usize>)>,
+    /// Where the text comes from.
+    pub source: String,
+    /// False for codes seen only in real traffic.
+    pub documented: bool,
+    /// Set when the docs dropped the row.
+    pub retired: Option<Retired>,
+    /// What real responses said where it differs.
+    pub observed: Vec<Observed>,
+    /// Other doc versions' wording, newest first.
+    pub history: Vec<History>,
+}
+
+/// The whole table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// `[[status]]` rows, in file order.
+    pub statuses: Vec<Row>,
+    /// `[[code]]` rows, in file order.
+    pub codes: Vec<Row>,
+    /// `[[problem]]` rows, in file order.
+    pub problems: Vec<Row>,
+}
+
+impl Table {
+    /// The rows of one kind.
+    pub fn rows(&self, kind: Kind) -> &[Row] {
+        match kind {
+            Kind::Status => &self.statuses,
+            Kind::Code => &self.codes,
+            Kind::Problem => &self.problems,
+        }
+    }
+
+    /// The variant name of the status row with this number.
+    pub fn status_name(&self, code: u16) -> Option<&str> {
+        self.statuses
+            .iter()
+            .find(|row| row.key == RowKey::Number(code))
+            .map(|row| row.name.as_str())
+    }
+}

@@ -1,0 +1,299 @@
+//! Every table mistake the macro must report, each with a snapshot of its message.
+
+use crate::check;
+use crate::diagnostics::render;
+use crate::model::RowKey;
+use crate::validate::fixture::{TABLE, edit};
+
+/// The rendered messages for a table, one per line, as the compiler would show them.
+fn messages(text: &str) -> String {
+    let (_, diags) = check(text);
+    assert!(!diags.is_empty(), "expected mistakes in:\n{text}");
+    diags
+        .iter()
+        .map(|d| render("fixture.toml", text, d))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_fixture_is_valid() {
+    let (table, diags) = check(TABLE);
+    assert_eq!(diags, vec![]);
+    assert_eq!(
+        (
+            table.statuses.len(),
+            table.codes.len(),
+            table.problems.len()
+        ),
+        (3, 3, 2)
+    );
+    let code_88 = table.codes.get(1).map(|row| (&row.key, row.history.len()));
+    assert_eq!(code_88, Some((&RowKey::Number(88), 1)));
+}
+
+#[test]
+fn toml_syntax_error() {
+    insta::assert_snapshot!(messages(&edit(&[("message = \"OK\"", "message = \"OK")])));
+}
+
+#[test]
+fn unknown_key() {
+    insta::assert_snapshot!(messages(&edit(&[(
+        "message = \"Rate limit exceeded\"",
+        "mesage = \"Rate limit exceeded\""
+    )])));
+}
+
+#[test]
+fn unknown_key_in_a_nested_table() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("{ http = 429, source", "{ status = 429, source"),
+        ("retired = { date", "retired = { when = \"x\", date"),
+    ])));
+}
+
+#[test]
+fn unknown_table() {
+    insta::assert_snapshot!(messages(&edit(&[(
+        "[[problem]]\nslug = \"usage",
+        "[[problems]]\nslug = \"usage"
+    )])));
+}
+
+#[test]
+fn missing_key() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("source = \"Fixture, 2014\"\n\n[[code]]", "\n[[code]]"),
+        (
+            "{ http = 429, source = \"Fixture forum thread, 2024\" }",
+            "{ http = 429 }"
+        ),
+    ])));
+}
+
+#[test]
+fn wrong_type() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("code = 88", "code = \"88\""),
+        ("documented = false", "documented = \"no\""),
+        ("http = 403\nsource", "http = 403.0\nsource"),
+        ("history = [", "history = 5\nunused = ["),
+    ])));
+}
+
+#[test]
+fn number_out_of_range() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("code = 200", "code = 99"),
+        ("code = 453", "code = 70000")
+    ])));
+}
+
+#[test]
+fn duplicate_code() {
+    insta::assert_snapshot!(messages(&edit(&[("code = 453", "code = 88")])));
+}
+
+#[test]
+fn duplicate_slug() {
+    insta::assert_snapshot!(messages(&edit(&[(
+        "slug = \"usage-capped\"",
+        "slug = \"about:blank\""
+    )])));
+}
+
+#[test]
+fn duplicate_name() {
+    insta::assert_snapshot!(messages(&edit(&[(
+        "name = \"AccessLevelInsufficient\"",
+        "name = \"RateLimitExceeded\""
+    )])));
+}
+
+#[test]
+fn bad_names() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("name = \"Ok\"", "name = \"ok_status\""),
+        ("name = \"Forbidden\"", "name = \"Self\""),
+        ("name = \"AccountSuspended\"", "name = \"Unknown\""),
+        ("name = \"AboutBlank\"", "name = \"ABOUT\""),
+    ])));
+}
+
+#[test]
+fn bad_slug() {
+    insta::assert_snapshot!(messages(&edit(&[(
+        "slug = \"usage-capped\"",
+        "slug = \"Usage Capped\""
+    )])));
+}
+
+#[test]
+fn empty_or_multi_line_message() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("message = \"Forbidden\"", "message = \"  \""),
+        (
+            "message = \"Rate limit exceeded\"",
+            "message = \"\"\"Rate limit\nexceeded\"\"\""
+        ),
+    ])));
+}
+
+#[test]
+fn unknown_retry_value() {
+    insta::assert_snapshot!(messages(&edit(&[(
+        "retry = \"never\"\nhttp = 403",
+        "retry = \"later\"\nhttp = 403"
+    )])));
+}
+
+#[test]
+fn retry_missing_on_an_error_row() {
+    insta::assert_snapshot!(messages(&edit(&[
+        (
+            "retry = \"after-reset\"\nsource = \"Fixture, 2014\"",
+            "source = \"Fixture, 2014\""
+        ),
+        ("retry = \"never\"\nhttp = 403", "http = 403"),
+        (
+            "retry = \"after-reset\"\nhttp = 429\nsource = \"Fixture OpenAPI",
+            "http = 429\nsource = \"Fixture OpenAPI"
+        ),
+    ])));
+}
+
+#[test]
+fn retry_on_a_row_that_is_not_an_error() {
+    insta::assert_snapshot!(messages(&edit(&[
+        (
+            "description = \"Success!\"",
+            "description = \"Success!\"\nretry = \"never\""
+        ),
+        (
+            "name = \"AboutBlank\"",
+            "name = \"AboutBlank\"\nretry = \"backoff\""
+        ),
+    ])));
+}
+
+#[test]
+fn http_names_no_status_row() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("http = 403\nsource", "http = 401\nsource"),
+        ("{ http = 429, source", "{ http = 500, source"),
+    ])));
+}
+
+/// A row left out of the table (bad name, duplicate name, unusable key) still has its `http`
+/// references checked: every mistake of the row is reported in the same build.
+#[test]
+fn bad_name_and_bad_http() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("name = \"AccountSuspended\"", "name = \"Unknown\""),
+        ("http = 403\nsource", "http = 418\nsource"),
+        ("code = 88", "code = \"88\""),
+        (
+            "http = 429\nsource = \"https",
+            "http = 420\nsource = \"https"
+        ),
+        ("name = \"AccessLevelInsufficient\"", "name = \"Unknown\""),
+        ("{ http = 429, source", "{ http = 500, source"),
+        ("name = \"UsageCapped\"", "name = \"AboutBlank\""),
+        (
+            "http = 429\nsource = \"Fixture OpenAPI",
+            "http = 503\nsource = \"Fixture OpenAPI"
+        ),
+    ])));
+}
+
+#[test]
+fn rows_out_of_order() {
+    let moved = edit(&[
+        ("code = 64", "code = 99"),
+        ("slug = \"usage-capped\"", "slug = \"aaa-capped\""),
+    ]);
+    insta::assert_snapshot!(messages(&moved));
+}
+
+/// The row that is out of place is blamed, not its sound neighbour: 430 sits between 200 and
+/// 429 (it belongs further down) and 10 after 88 (it belongs further up).
+#[test]
+fn a_misplaced_row_is_blamed_not_its_neighbour() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("code = 200", "code = 430"),
+        (
+            "description = \"Success!\"",
+            "description = \"Success!\"\nretry = \"never\""
+        ),
+        ("code = 453", "code = 10"),
+    ])));
+}
+
+#[test]
+fn every_row_mistake_in_one_build() {
+    let text = edit(&[
+        ("name = \"Ok\"", "name = \"OK\""),
+        (
+            "retry = \"never\"\nhttp = 403",
+            "retry = \"sometimes\"\nhttp = 404",
+        ),
+        ("code = 453", "code = 88"),
+        (
+            "slug = \"usage-capped\"",
+            "slug = \"usage-capped\"\ncolour = \"red\"",
+        ),
+    ]);
+    insta::assert_snapshot!(messages(&text));
+}
+
+#[test]
+fn rows_with_mistakes_still_expand_when_key_and_name_are_sound() {
+    let text = edit(&[
+        (
+            "retry = \"never\"\nhttp = 403",
+            "retry = \"sometimes\"\nhttp = 404",
+        ),
+        ("name = \"RateLimitExceeded\"", "name = \"rate limit\""),
+    ]);
+    let (table, diags) = check(&text);
+    assert_eq!(diags.len(), 3);
+    let names: Vec<&str> = table.codes.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["AccountSuspended", "AccessLevelInsufficient"]);
+    // The bad retry value and the unknown status are dropped, not guessed.
+    let first = table.codes.first().map(|r| (r.retry, r.http.clone()));
+    assert_eq!(first, Some((None, None)));
+}
+
+/// Any prefix of a table, any line removed: mistakes, never a panic (twerr-macros checks that
+/// the expansion of what survives never panics either).
+#[test]
+fn truncated_or_damaged_tables_never_panic() {
+    let mut cuts = TABLE.char_indices().map(|(i, _)| i).collect::<Vec<_>>();
+    cuts.push(TABLE.len());
+    for cut in cuts {
+        let prefix = TABLE.get(..cut).unwrap_or_default();
+        let _ = check(prefix);
+    }
+    let lines: Vec<&str> = TABLE.lines().collect();
+    for skip in 0..lines.len() {
+        let text: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, l)| *l)
+            .collect();
+        let _ = check(&text.join("\n"));
+    }
+}
+
+#[test]
+fn a_row_with_a_bad_name_still_counts_for_order_and_duplicates() {
+    insta::assert_snapshot!(messages(&edit(&[
+        (
+            "code = 64\nname = \"AccountSuspended\"",
+            "code = 99\nname = \"account\""
+        ),
+        ("code = 453", "code = 99"),
+    ])));
+}
