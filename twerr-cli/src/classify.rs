@@ -1,6 +1,6 @@
 //! `twerr classify`: what failed in a saved response, and what to do about it.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use twerr_core::{
@@ -82,10 +82,8 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         headers.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
         body,
     );
-    let now = args.now.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
+    let now = args.now.map_or_else(SystemTime::now, |secs| {
+        UNIX_EPOCH + Duration::from_secs(secs)
     });
     // The delay before the first retry: attempt 0.
     let wait_seconds = response.retry_delay(0, now).map(|d| {
@@ -118,7 +116,12 @@ fn known_text(status: Status) -> Option<&'static str> {
 }
 
 /// The text report.
-fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usize) -> String {
+fn describe(
+    response: &ErrorResponse,
+    wait: Option<u64>,
+    now: SystemTime,
+    skipped: usize,
+) -> String {
     let mut out = Lines::default();
     let status = response.status();
     let effective = response.effective_status();
@@ -190,12 +193,10 @@ fn describe(response: &ErrorResponse, wait: Option<u64>, now: u64, skipped: usiz
         // The wait is measured from the server's `Date` when the response has one (a skewed
         // local clock must not move it), so "until" is on that clock too: `now + wait` would
         // name an instant unrelated to the resets printed beside it.
+        let later = |from: SystemTime| instant(from.checked_add(Duration::from_secs(secs)));
         let until = match response.rate_limit().and_then(RateLimit::date) {
-            Some(date) => format!(
-                "{} by the server's clock",
-                UnixTime(date.saturating_add(secs))
-            ),
-            None => UnixTime(now.saturating_add(secs)).to_string(),
+            Some(date) => format!("{} by the server's clock", later(date)),
+            None => later(now),
         };
         out.field("Wait", &format!("{}, until {until}", duration(secs)));
     }
@@ -292,7 +293,7 @@ fn rate_limit(out: &mut Lines, limit: &RateLimit) {
         (None, None) => {}
     }
     if let Some(reset) = limit.reset() {
-        parts.push(format!("resets {}", UnixTime(reset)));
+        parts.push(format!("resets {}", instant(Some(reset))));
     }
     for (name, window) in [("app", limit.app_24h()), ("user", limit.user_24h())] {
         if let Some(w) = window {
@@ -305,20 +306,33 @@ fn rate_limit(out: &mut Lines, limit: &RateLimit) {
                 text.push_str(" left");
             }
             if let Some(reset) = w.reset {
-                text.push_str(&format!(", resets {}", UnixTime(reset)));
+                text.push_str(&format!(", resets {}", instant(Some(reset))));
             }
             parts.push(text);
         }
     }
     match limit.retry_after() {
-        Some(RetryAfter::Seconds(secs)) => parts.push(format!("Retry-After {secs} s")),
-        Some(RetryAfter::At(at)) => parts.push(format!("Retry-After {}", UnixTime(at))),
+        Some(RetryAfter::Delay(wait)) => {
+            parts.push(format!("Retry-After {} s", wait.as_secs()));
+        }
+        Some(RetryAfter::At(at)) => parts.push(format!("Retry-After {}", instant(Some(at)))),
         Some(_) | None => {}
     }
     if let Some(date) = limit.date() {
-        parts.push(format!("server time {}", UnixTime(date)));
+        parts.push(format!("server time {}", instant(Some(date))));
     }
     if !parts.is_empty() {
         out.field("Rate limit", &parts.join("; "));
+    }
+}
+
+/// An instant in RFC 3339 form, `2024-01-16T16:00:00Z`. The headers' instants are never before
+/// 2006, and a wait is less than a day, so the fallbacks are for a clock set before 1970 or
+/// beyond what the platform's time can hold.
+fn instant(time: Option<SystemTime>) -> String {
+    match time.map(UnixTime::from_system_time) {
+        Some(Some(time)) => time.to_string(),
+        Some(None) => "(a time before 1970)".to_owned(),
+        None => "(a time out of range)".to_owned(),
     }
 }

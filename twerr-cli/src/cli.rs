@@ -25,6 +25,56 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Print the compiled-in tables.
     List(ListArgs),
+    /// Check error-table.toml, or compare it with a docs page.
+    #[command(subcommand)]
+    Table(TableCommand),
+}
+
+/// `twerr table ...`.
+#[derive(Debug, Subcommand)]
+pub enum TableCommand {
+    /// Validate a table with the rules of the build: every mistake at once.
+    #[command(after_help = "Exit status: 0 valid, 1 mistakes, 2 the file cannot be read.")]
+    Check(CheckArgs),
+    /// Compare a docs page with the table: new, changed and absent rows.
+    #[command(
+        after_help = "Exit status: 0 no new or changed row (absent ones count with \
+                            --strict), 1 differences, 2 unusable input."
+    )]
+    Diff(DiffArgs),
+}
+
+/// `twerr table check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The table to check (default: the table twerr was compiled from).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `twerr table diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The docs page: Markdown/MDX with pipe tables (the X docs' response-codes page, any
+    /// revision) or the 2014 plain-text page.
+    #[arg(value_name = "PAGE")]
+    pub page: PathBuf,
+    /// The table to compare with (default: the table twerr was compiled from).
+    #[arg(long, value_name = "FILE")]
+    pub table: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Count `absent` rows as differences for the exit status.
+    #[arg(long)]
+    pub strict: bool,
+    /// Apply the page to the --table FILE: new rows (with a `review` key), changed wording as
+    /// `history` entries citing --source; absent rows are only reported.
+    #[arg(long, requires_all = ["table", "source"])]
+    pub write: bool,
+    /// With --write: the id of the source (defined in the table) the page's text comes from.
+    #[arg(long, value_name = "ID", requires = "write")]
+    pub source: Option<String>,
 }
 
 /// `twerr explain`.

@@ -207,7 +207,7 @@ fn provenance(out: &mut Lines, row: &Row) {
         if let Some(http) = seen.http() {
             parts.push(format!("with HTTP {}", http.as_u16()));
         }
-        parts.push(format!("({})", clean(&seen.source().to_string(), MAX_TEXT)));
+        parts.push(format!("({})", cited(seen.source())));
         let line = parts.join(" ");
         if i == 0 {
             out.field("Observed", &line);
@@ -227,12 +227,21 @@ fn provenance(out: &mut Lines, row: &Row) {
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(&format!("({})", clean(&old.source().to_string(), MAX_TEXT)));
+        line.push_str(&format!("({})", cited(old.source())));
         if i == 0 {
             out.field("History", &line);
         } else {
             out.more(&line);
         }
     }
-    out.field("Source", &clean(&row.source().to_string(), MAX_TEXT));
+    out.field("Source", &cited(row.source()));
+}
+
+/// A source as `explain` shows it; one no maintainer can re-check says so.
+fn cited(source: &twerr_core::table::Source) -> String {
+    let text = clean(&source.to_string(), MAX_TEXT);
+    match source.unidentified() {
+        Some(why) => format!("{text}; cannot be re-checked: {}", clean(why, MAX_TEXT)),
+        None => text,
+    }
 }

@@ -1,4 +1,5 @@
-//! `twerr`: explain a Twitter/X API error code, classify a saved response, list the tables.
+//! `twerr`: explain a Twitter/X API error code, classify a saved response, list the tables,
+//! check the table and compare it with a docs page.
 //!
 //! Exit status: 0 answered; 1 the value is well-formed but not in the table; 2 the input or
 //! the arguments cannot be used (messages on stderr start with `twerr: `).
@@ -13,6 +14,7 @@ mod input;
 mod list;
 mod output;
 mod rows;
+mod table;
 mod value;
 
 use std::io::{self, Write};
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args.value),
         Command::Classify(args) => classify::run(args),
         Command::List(args) => Ok(rows::run(args)),
+        Command::Table(command) => table::run(command),
     };
     match result {
         Ok(outcome) => {

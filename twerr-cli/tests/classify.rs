@@ -5,6 +5,8 @@
 mod common;
 
 use common::{RealBody, Run, assert_refused, capture, json, real_bodies, twerr};
+use std::time::{Duration, UNIX_EPOCH};
+
 use serde_json::Value;
 use twerr_core::{Code, ErrorResponse, Status};
 
@@ -20,7 +22,7 @@ fn assert_matches_library(output: &Value, response: &ErrorResponse) {
     let text = status.is_known().then(|| status.message());
     assert_eq!(object.remove("status_text"), Some(Value::from(text)));
     let wait = response
-        .retry_delay(0, NOW)
+        .retry_delay(0, UNIX_EPOCH + Duration::from_secs(NOW))
         .map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
     assert_eq!(object.remove("wait_seconds"), Some(Value::from(wait)));
     assert_eq!(

@@ -1,8 +1,9 @@
-//! Conversions from and to the `http` crate's types (feature `http`).
+//! Conversions from and to the `http` crate's types (feature `http`). A `&http::HeaderMap`
+//! needs none: it is already the `(name, value)` pairs `RateLimit::from_headers` reads.
 
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
-use crate::{RateLimit, Status};
+use crate::Status;
 
 impl From<StatusCode> for Status {
     fn from(status: StatusCode) -> Self {
@@ -16,20 +17,5 @@ impl TryFrom<Status> for StatusCode {
     /// Fails for numbers `http` does not accept as a status (below 100 or above 999).
     fn try_from(status: Status) -> Result<Self, Self::Error> {
         StatusCode::from_u16(status.as_u16())
-    }
-}
-
-impl RateLimit {
-    /// Reads the rate-limit headers of an `http::HeaderMap`; `None` when there are none.
-    /// The same as [`RateLimit::from_headers`]`(headers)`.
-    pub fn from_header_map(headers: &HeaderMap) -> Option<RateLimit> {
-        RateLimit::from_headers(headers)
-    }
-}
-
-impl From<&HeaderMap> for RateLimit {
-    /// All fields `None` when the map has no rate-limit headers.
-    fn from(headers: &HeaderMap) -> Self {
-        RateLimit::from_headers(headers).unwrap_or_default()
     }
 }

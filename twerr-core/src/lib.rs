@@ -1,5 +1,11 @@
-// The README is the crate documentation, so its examples run as doctests.
-#![doc = include_str!("../README.md")]
+// The README is the crate documentation, so its examples run as doctests. They show the
+// `std` API (responses, rate limits), so without `std` the crate has a short doc of its own.
+#![cfg_attr(feature = "std", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "twerr-core without `std`: the table types (`Status`, `Code`, `Problem`, `Retry`) and \
+           `UnixTime`. See the README for the whole crate."
+)]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -10,30 +16,25 @@ mod retry;
 pub mod table;
 mod unix_time;
 
-// The acting half of the advice (policy, retry state, book, store): sans-IO.
-#[cfg(feature = "std")]
-mod act;
 #[cfg(feature = "std")]
 mod advice;
 #[cfg(feature = "http")]
 mod http_interop;
-#[cfg(feature = "std")]
-mod rate_limit;
 #[cfg(feature = "std")]
 mod response;
 #[cfg(feature = "serde")]
 mod serde_impls;
 
 #[cfg(feature = "store-conformance")]
-pub use act::conformance;
+pub use advice::conformance;
 #[cfg(feature = "std")]
-pub use act::{
+pub use advice::{
     Acquire, BookKey, CredentialId, Decision, FixedJitter, GiveUp, Jitter, MemoryStore, NoJitter,
     Observation, Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, RetryPolicy,
     RetryState, StoreError, StoreFuture, UsageCap, WindowReport, is_idempotent_method,
 };
 #[cfg(feature = "std")]
-pub use rate_limit::{RateLimit, RetryAfter, Window};
+pub use advice::{RateLimit, RetryAfter, Window};
 #[cfg(feature = "std")]
 pub use response::{ApiError, BodyFormat, ErrorResponse, MediaError};
 pub use retry::Retry;

@@ -104,6 +104,7 @@ impl<'de> Deserialize<'de> for Problem {
 mod responses {
     use std::borrow::Cow;
     use std::collections::HashSet;
+    use std::time::{SystemTime, UNIX_EPOCH};
 
     use serde::ser::{SerializeMap, SerializeStruct};
     use serde::{Serialize, Serializer};
@@ -218,38 +219,48 @@ mod responses {
         }
     }
 
-    /// `{"limit", "remaining", "reset"}`.
+    /// An instant as the headers sent it: whole UTC epoch seconds.
+    fn epoch(time: Option<SystemTime>) -> Option<u64> {
+        time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs())
+    }
+
+    /// `{"limit", "remaining", "reset"}`, `reset` in UTC epoch seconds.
     impl Serialize for Window {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut s = serializer.serialize_struct("Window", 3)?;
             s.serialize_field("limit", &self.limit)?;
             s.serialize_field("remaining", &self.remaining)?;
-            s.serialize_field("reset", &self.reset)?;
+            s.serialize_field("reset", &epoch(self.reset))?;
             s.end()
         }
     }
 
     /// `{"limit", "remaining", "reset", "app_24h", "user_24h", "retry_after", "retry_after_at",
     /// "date"}`: `retry_after` in seconds (for an HTTP date, counted from `Date` when there is
-    /// one), `retry_after_at` the HTTP date as epoch seconds.
+    /// one), `retry_after_at` the HTTP date; instants in UTC epoch seconds, as the headers
+    /// send them.
     impl Serialize for RateLimit {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let (after, at) = match self.retry_after() {
-                Some(RetryAfter::Seconds(secs)) => (Some(secs), None),
+                Some(RetryAfter::Delay(wait)) => (Some(wait.as_secs()), None),
                 Some(RetryAfter::At(at)) => {
-                    (self.date().map(|date| at.saturating_sub(date)), Some(at))
+                    let after = self
+                        .date()
+                        .map(|date| at.duration_since(date).map_or(0, |wait| wait.as_secs()));
+                    (after, epoch(Some(at)))
                 }
                 None => (None, None),
             };
             let mut s = serializer.serialize_struct("RateLimit", 8)?;
             s.serialize_field("limit", &self.limit())?;
             s.serialize_field("remaining", &self.remaining())?;
-            s.serialize_field("reset", &self.reset())?;
+            s.serialize_field("reset", &epoch(self.reset()))?;
             s.serialize_field("app_24h", &self.app_24h())?;
             s.serialize_field("user_24h", &self.user_24h())?;
             s.serialize_field("retry_after", &after)?;
             s.serialize_field("retry_after_at", &at)?;
-            s.serialize_field("date", &self.date())?;
+            s.serialize_field("date", &epoch(self.date()))?;
             s.end()
         }
     }

@@ -5,7 +5,8 @@ use core::fmt;
 
 /// A moment as UTC epoch seconds, displayed in RFC 3339 form: `2026-11-24T22:00:00Z`.
 ///
-/// This is the form the log line of `ErrorResponse` (feature `std`) uses for a reset:
+/// This is the form the log line of `ErrorResponse` (feature `std`) uses for a reset
+/// ([`from_system_time`](Self::from_system_time) converts one):
 /// computed from the number alone, in the proleptic Gregorian calendar without leap seconds,
 /// so it needs neither `std` nor a date-time crate. Years past 9999 are written with more
 /// digits.
@@ -20,6 +21,26 @@ use core::fmt;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnixTime(pub u64);
+
+#[cfg(feature = "std")]
+impl UnixTime {
+    /// The whole seconds from the epoch to `time` (a fraction is dropped); `None` for an
+    /// instant before 1970. This is how a [`SystemTime`](std::time::SystemTime) of this crate's
+    /// API (a rate-limit reset, a `Date` header) is shown in RFC 3339 form.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use twerr_core::UnixTime;
+    ///
+    /// let reset = UNIX_EPOCH + Duration::from_millis(1_795_557_600_500);
+    /// let shown = UnixTime::from_system_time(reset).map(|t| t.to_string());
+    /// assert_eq!(shown.as_deref(), Some("2026-11-24T22:00:00Z"));
+    /// ```
+    pub fn from_system_time(time: std::time::SystemTime) -> Option<UnixTime> {
+        let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(UnixTime(since.as_secs()))
+    }
+}
 
 impl fmt::Display for UnixTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

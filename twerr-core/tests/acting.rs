@@ -1,5 +1,6 @@
 //! The sans-IO retry policy, retry state and book, on the recorded responses of the CLI's
 //! fixtures (`twerr-cli/tests/fixtures/captures`, whose README says where each comes from).
+#![cfg(feature = "std")]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,4 +1,5 @@
 //! Hostile and broken input: no panic, no stack overflow, no invented code, bounded copies.
+#![cfg(feature = "std")]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! The `http` crate interop (feature `http`).
 #![cfg(feature = "http")]
 
+use std::time::{Duration, UNIX_EPOCH};
+
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use twerr_core::{ErrorResponse, RateLimit, Status};
 
@@ -38,7 +40,7 @@ fn response_with_headers_and_body() {
     );
     assert_eq!(
         r.rate_limit().and_then(RateLimit::reset),
-        Some(1_795_557_600)
+        Some(UNIX_EPOCH + Duration::from_secs(1_795_557_600))
     );
 
     let text = Response::builder()
@@ -59,8 +61,14 @@ fn header_map() {
         "retry-after",
         HeaderValue::from_bytes(b"\xFF").unwrap_or(HeaderValue::from_static("x")),
     );
-    let limits = RateLimit::from_header_map(&map).unwrap_or_default();
-    assert_eq!((limits.limit(), limits.retry_after()), (Some(15), None));
-    assert_eq!(RateLimit::from(&map), limits);
-    assert_eq!(RateLimit::from_header_map(&HeaderMap::new()), None);
+    let limits = RateLimit::from_headers(&map);
+    assert_eq!(
+        limits.map(|l| (l.limit(), l.retry_after())),
+        Some((Some(15), None))
+    );
+    // No rate-limit headers is visible: `None`, not a value with nothing in it.
+    assert_eq!(RateLimit::from_headers(&HeaderMap::new()), None);
+    let mut unrelated = HeaderMap::new();
+    unrelated.insert("content-type", HeaderValue::from_static("application/json"));
+    assert_eq!(RateLimit::from_headers(&unrelated), None);
 }

@@ -1,5 +1,6 @@
 //! `Problem::from_type` and the parsed error's `slug()` follow one rule, `problem_slug`, for
 //! any `type` string: any host or scheme, prefixes, trailing slashes, queries, fragments, case.
+#![cfg(feature = "std")]
 
 use proptest::prelude::*;
 use twerr_core::table::problem_slug;

@@ -3,6 +3,7 @@
 //! Body facts (codes, messages, slugs) are asserted as written in the body; facts about codes
 //! and problem types (their retry advice, their HTTP correspondence) are taken from the
 //! generated table, so adding or correcting a table row never breaks these tests.
+#![cfg(feature = "std")]
 
 mod common;
 

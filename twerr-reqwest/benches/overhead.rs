@@ -160,7 +160,7 @@ mod parts {
             let Acquire::Go(permit) = store.book().acquire(&key, now) else {
                 return;
             };
-            let seen = RateLimit::from_header_map(&headers)
+            let seen = RateLimit::from_headers(&headers)
                 .map(|l| Observation::from_rate_limit(&l, now))
                 .unwrap_or_default();
             store.book().record(permit, seen, now);

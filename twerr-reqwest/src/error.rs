@@ -2,7 +2,7 @@
 
 use std::error::Error;
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 /// The request was not sent: its window is exhausted (and waiting was not allowed or would
 /// take too long) or its credential is usage-capped. Nothing reached the server.
@@ -75,16 +75,11 @@ impl fmt::Display for RateLimitReason {
 
 impl fmt::Display for RateLimited {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secs = self
-            .until
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        write!(
-            f,
-            "request not sent: {}; try again after {}",
-            self.reason,
-            twerr_core::UnixTime(secs)
-        )
+        write!(f, "request not sent: {}", self.reason)?;
+        match twerr_core::UnixTime::from_system_time(self.until) {
+            Some(at) => write!(f, "; try again after {at}"),
+            None => Ok(()),
+        }
     }
 }
 

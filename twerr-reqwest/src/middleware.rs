@@ -124,7 +124,7 @@ impl Inner {
             let now = self.clock.now();
             let result = match result {
                 Ok(response) if response.status().as_u16() < 400 => {
-                    let seen = RateLimit::from_header_map(response.headers())
+                    let seen = RateLimit::from_headers(response.headers())
                         .map(|limits| Observation::from_rate_limit(&limits, now))
                         .unwrap_or_default();
                     self.record(permit.take(), seen, now).await;

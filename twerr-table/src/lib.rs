@@ -1,19 +1,21 @@
 //! The single reader of twerr's `error-table.toml`: the table's [model], TOML parsing that keeps
 //! spans, and [validation](validate) that collects every mistake with its line and column.
 //!
-//! `twerr-macros` expands the validated [`Table`](model::Table) into Rust; the `twerr` command
+//! `twerr-macros` expands the validated [`Table`] into Rust; the `twerr` command
 //! checks and compares tables with the same rules, so `twerr table check` says exactly what a
 //! build would.
 //!
 //! ```
 //! let text = "[[status]]\ncode = 200\nname = \"Ok\"\nmessage = \"OK\"\n\
-//!             description = \"Success!\"\nsource = \"2014\"\n\n\
+//!             description = \"Success!\"\nsource = \"Twitter, 2014\"\n\n\
 //!             [[status]]\ncode = 200\nname = \"Again\"\nmessage = \"OK\"\n\
-//!             description = \"Success!\"\nsource = \"2014\"\n";
+//!             description = \"Success!\"\nsource = \"Twitter, 2014\"\n";
 //! let (table, diags) = twerr_table::check(text);
 //! assert_eq!(table.statuses.len(), 1);
+//! // Errors fail the build; warnings (here: the citation written twice) do not.
 //! let messages: Vec<String> = diags
 //!     .iter()
+//!     .filter(|d| d.is_error())
 //!     .map(|d| twerr_table::diagnostics::render("t.toml", text, d))
 //!     .collect();
 //! assert_eq!(
@@ -23,6 +25,7 @@
 //! );
 //! ```
 
+pub mod correspondence;
 pub mod diagnostics;
 pub mod model;
 mod parse;

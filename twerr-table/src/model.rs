@@ -51,6 +51,7 @@ impl Kind {
                 "retired",
                 "observed",
                 "history",
+                "review",
             ],
             Kind::Code => &[
                 "code",
@@ -64,6 +65,7 @@ impl Kind {
                 "retired",
                 "observed",
                 "history",
+                "review",
             ],
             Kind::Problem => &[
                 "slug",
@@ -77,6 +79,7 @@ impl Kind {
                 "retired",
                 "observed",
                 "history",
+                "review",
             ],
         }
     }
@@ -160,8 +163,10 @@ pub struct Observed {
     pub message: Option<String>,
     /// The status number and the span of its value (checked against `[[status]]`).
     pub http: Option<(u16, Range<usize>)>,
-    /// Where it was seen.
+    /// Where it was seen: a `[[source]]` id, or a citation used once.
     pub source: String,
+    /// Span of the `source` value.
+    pub source_span: Range<usize>,
 }
 
 /// One entry of `history`.
@@ -171,8 +176,10 @@ pub struct History {
     pub message: Option<String>,
     /// That doc version's description, where it differs from the row's.
     pub description: Option<String>,
-    /// Which doc version said it.
+    /// Which doc version said it: a `[[source]]` id, or a citation used once.
     pub source: String,
+    /// Span of the `source` value.
+    pub source_span: Range<usize>,
 }
 
 /// One row, with the spans later checks need.
@@ -194,8 +201,10 @@ pub struct Row {
     pub retry: Option<RetryClass>,
     /// The corresponding status number and the span of its value.
     pub http: Option<(u16, Range<usize>)>,
-    /// Where the text comes from.
+    /// Where the text comes from: a `[[source]]` id, or a citation used once.
     pub source: String,
+    /// Span of the `source` value.
+    pub source_span: Range<usize>,
     /// False for codes seen only in real traffic.
     pub documented: bool,
     /// Set when the docs dropped the row.
@@ -206,9 +215,45 @@ pub struct Row {
     pub history: Vec<History>,
 }
 
+/// One `[[source]]`: a document the table cites by id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceDef {
+    /// What rows, `history` and `observed` entries write as their `source`.
+    pub id: String,
+    /// What the source is, e.g. `Twitter, "Error Codes & Responses"`.
+    pub title: String,
+    /// Where to read it.
+    pub url: Option<String>,
+    /// The revision of the docs repository the text was taken from.
+    pub commit: Option<String>,
+    /// Its date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Why no maintainer can re-check it (e.g. a code-search hit whose repository is unknown).
+    pub unidentified: Option<String>,
+}
+
+impl core::fmt::Display for SourceDef {
+    /// As `twerr_core::table::Source` shows it: title, date, commit, `<url>`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.title)?;
+        if let Some(date) = &self.date {
+            write!(f, ", {date}")?;
+        }
+        if let Some(commit) = &self.commit {
+            write!(f, ", commit {commit}")?;
+        }
+        if let Some(url) = &self.url {
+            write!(f, " <{url}>")?;
+        }
+        Ok(())
+    }
+}
+
 /// The whole table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
+    /// `[[source]]` entries, in file order.
+    pub sources: Vec<SourceDef>,
     /// `[[status]]` rows, in file order.
     pub statuses: Vec<Row>,
     /// `[[code]]` rows, in file order.
@@ -225,6 +270,17 @@ impl Table {
             Kind::Code => &self.codes,
             Kind::Problem => &self.problems,
         }
+    }
+
+    /// The `[[source]]` a `source` value names, if it is an id the table defines.
+    pub fn source(&self, cited: &str) -> Option<&SourceDef> {
+        self.sources.iter().find(|s| s.id == cited)
+    }
+
+    /// A `source` value as readers see it: the defined source's text, or the citation itself.
+    pub fn cite(&self, cited: &str) -> String {
+        self.source(cited)
+            .map_or_else(|| cited.to_owned(), ToString::to_string)
     }
 
     /// The variant name of the status row with this number.

@@ -63,7 +63,7 @@ pub fn assert_refused(run: &Run, needle: &str) {
     );
 }
 
-/// One entry of `fixtures/real-error-bodies.json`.
+/// One entry of the workspace's `tests/fixtures/real-error-bodies.json`.
 pub struct RealBody {
     pub id: String,
     pub body: String,
@@ -71,9 +71,9 @@ pub struct RealBody {
     pub format: String,
 }
 
-/// Every body of `fixtures/real-error-bodies.json`.
+/// Every body of the workspace's `tests/fixtures/real-error-bodies.json`.
 pub fn real_bodies() -> Vec<RealBody> {
-    let text = include_str!("../fixtures/real-error-bodies.json");
+    let text = include_str!("../../../tests/fixtures/real-error-bodies.json");
     let value: serde_json::Value = serde_json::from_str(text).expect("the fixture is JSON");
     value
         .as_array()

@@ -20,7 +20,9 @@ use crate::{Code, Problem, Retry, Status};
 ///
 /// The strings of all errors of a response live in one buffer they share, so a clone is
 /// cheap, and keeps that buffer alive.
-#[derive(Clone, Default)]
+///
+/// There is no public constructor and no `Default`: the parser never builds an empty error.
+#[derive(Clone)]
 pub struct ApiError {
     pub(crate) code: Option<Code>,
     pub(crate) status: Option<Status>,
@@ -37,6 +39,21 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with nothing set yet, for the parser to fill.
+    pub(crate) fn new() -> Self {
+        ApiError {
+            code: None,
+            status: None,
+            problem: None,
+            message: None,
+            problem_type: None,
+            title: None,
+            detail: None,
+            extra: Box::new([]),
+            text: None,
+        }
+    }
+
     /// The v1.1 error code, when the body had a whole number from 0 to 65535 there.
     ///
     /// A number the table does not list is `Some(Code::Unknown(..))`.
@@ -166,7 +183,7 @@ impl fmt::Debug for ApiError {
 ///
 /// Its `code` is the media service's own numbering (1 = `InvalidMedia`, ...), unrelated to the
 /// v1.1 [`Code`]s, so it is exposed as a plain number beside its `name` and `message`.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MediaError {
     pub(crate) code: Option<i64>,
     pub(crate) name: Option<Span>,
@@ -176,6 +193,16 @@ pub struct MediaError {
 }
 
 impl MediaError {
+    /// An error with nothing set yet, for the parser to fill.
+    pub(crate) const fn new() -> Self {
+        MediaError {
+            code: None,
+            name: None,
+            message: None,
+            text: None,
+        }
+    }
+
     /// The media service's error number, when it was a whole number.
     pub fn code(&self) -> Option<i64> {
         self.code
@@ -228,7 +255,7 @@ mod serde_tests {
         let error = ApiError {
             extra: extra.into_iter().flatten().collect(),
             text: buf.finish(),
-            ..ApiError::default()
+            ..ApiError::new()
         };
         let text = serde_json::to_string(&error).unwrap_or_default();
         assert!(

@@ -1,4 +1,4 @@
-//! The one-line `Display` of a response, for logs and error chains.
+//! The one-line `Display` of a response and of one error, for logs and error chains.
 
 use core::fmt;
 
@@ -13,12 +13,13 @@ const SHOWN_ERRORS: usize = 3;
 const SHOWN_BODY_CHARS: usize = 200;
 
 impl fmt::Display for ErrorResponse {
-    /// `429 Too Many Requests: 88 Rate limit exceeded; retry after 2026-11-24T22:00:00Z`
+    /// `429 Too Many Requests: 88 Rate limit exceeded`; with `{:#}`,
+    /// `429 Too Many Requests: 88 Rate limit exceeded; retry after 2026-11-24T22:00:00Z`.
     ///
     /// The status as received (and what it stands for, when a 200 carried only errors), each
     /// error in the body's own words (at most three, then a count), the HTML title or the
-    /// start of an unstructured body, and the retry advice: the reset time for
-    /// [`Retry::AfterReset`], "retry with backoff" for [`Retry::Backoff`], nothing for
+    /// start of an unstructured body. The alternate form adds the retry advice: the reset time
+    /// for [`Retry::AfterReset`], "retry with backoff" for [`Retry::Backoff`], nothing for
     /// [`Retry::Never`]. Always one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.status())?;
@@ -34,8 +35,7 @@ impl fmt::Display for ErrorResponse {
                 write!(f, "; and {rest} more")?;
                 break;
             }
-            f.write_str(separator)?;
-            write_error(f, error)?;
+            write!(f, "{separator}{error}")?;
             separator = "; ";
             shown += 1;
         }
@@ -69,20 +69,41 @@ impl fmt::Display for ErrorResponse {
                 }
             }
         }
-        match self.retry() {
-            Some(Retry::AfterReset) => match advice::reset_at(self.rate_limit()) {
-                ResetAt::At(at) => write!(f, "; retry after {}", UnixTime(at)),
-                ResetAt::After(secs) => write!(f, "; retry after {secs} s"),
-                ResetAt::Unknown => f.write_str("; retry after the rate-limit window resets"),
-            },
-            Some(Retry::Backoff) => f.write_str("; retry with backoff"),
-            _ => Ok(()),
+        if f.alternate() {
+            write_advice(f, self)?;
         }
+        Ok(())
     }
 }
 
-/// `88 Rate limit exceeded`, `usage-capped: Usage cap exceeded: Monthly product cap`,
-/// `invalid_request: Value passed for the token was invalid.`
+/// `; retry after 2026-11-24T22:00:00Z`, `; retry after 30 s`, `; retry with backoff`.
+fn write_advice(f: &mut fmt::Formatter<'_>, response: &ErrorResponse) -> fmt::Result {
+    match response.retry() {
+        Some(Retry::AfterReset) => match advice::reset_at(response.rate_limit()) {
+            ResetAt::At(at) => match UnixTime::from_system_time(at) {
+                Some(at) => write!(f, "; retry after {at}"),
+                None => f.write_str("; retry after the rate-limit window resets"),
+            },
+            ResetAt::After(wait) => write!(f, "; retry after {} s", wait.as_secs()),
+            ResetAt::Unknown => f.write_str("; retry after the rate-limit window resets"),
+        },
+        Some(Retry::Backoff) => f.write_str("; retry with backoff"),
+        Some(Retry::Never) | None => Ok(()),
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// One line: `88 Rate limit exceeded`, `usage-capped: Usage cap exceeded: Monthly product
+    /// cap`, `invalid_request: Value passed for the token was invalid.`
+    ///
+    /// The code's number, or the problem's slug (or OAuth2's error identifier), then the
+    /// body's own text (`message`, else `detail`, else `title`); for a known code without text,
+    /// the table's wording.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_error(f, self)
+    }
+}
+
 fn write_error(f: &mut fmt::Formatter<'_>, error: &ApiError) -> fmt::Result {
     let text = error.message().or(error.detail()).or(error.title());
     match (error.code(), text) {

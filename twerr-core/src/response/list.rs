@@ -90,7 +90,7 @@ mod tests {
         ApiError {
             message: span,
             text: buf.finish(),
-            ..ApiError::default()
+            ..ApiError::new()
         }
     }
 

@@ -1,4 +1,5 @@
-//! Parsed error responses: every body shape Twitter has sent, rate limits, retry advice.
+//! Parsed error responses: every body shape Twitter has sent. Parsing only; what to do about
+//! a failure is in `advice`.
 
 mod api_error;
 mod display;
@@ -8,13 +9,10 @@ mod sniff;
 mod text;
 mod xml;
 
-use core::time::Duration;
-
 pub use api_error::{ApiError, MediaError};
 use list::ErrorList;
 
-use crate::advice;
-use crate::{RateLimit, Retry, Status};
+use crate::{RateLimit, Status};
 
 /// What a response body looked like. Decided from the bytes, not from `Content-Type` (which
 /// Twitter has set to `text/html` on plain text).
@@ -52,13 +50,19 @@ impl BodyFormat {
 /// gives a value and nothing panics. The response owns what it extracted, keeps every error in
 /// body order, and never invents a code: an error has a [`Code`](crate::Code) only when the
 /// body had a whole number from 0 to 65535 there. When nothing structured was found in a
-/// failed response, the first 4 KiB of the body are kept as [`raw_body`](Self::raw_body). A
-/// success body with nothing to report allocates nothing.
+/// failed response, the first 4 KiB of the body are kept as [`raw_body`](Self::raw_body).
+///
+/// It is two words, so `Result<T, ErrorResponse>` is cheap to return: the status, the body's
+/// format and a flag inline, everything else behind one box that a success with nothing to
+/// report (no errors, no rate-limit headers) does not allocate.
+///
+/// `Display` (`{}`) is the failure alone, `429 Too Many Requests: 88 Rate limit exceeded`; the
+/// alternate form (`{:#}`) adds the advice, `...; retry after 2026-11-24T22:00:00Z`.
 ///
 /// # Handling a failed request
 ///
 /// ```
-/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use std::time::SystemTime;
 /// use twerr_core::ErrorResponse;
 ///
 /// // Stands in for an HTTP client: rate limited, then overloaded, then fine.
@@ -75,14 +79,12 @@ impl BodyFormat {
 /// let mut attempt = 0;
 /// let body = loop {
 ///     let (status, headers, body) = send(attempt);
-///     let response = ErrorResponse::from_parts(status, headers, body);
-///     if !response.is_error() {
+///     let Err(response) = ErrorResponse::check(status, headers, body) else {
 ///         break body;
-///     }
-///     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-///     match response.retry_delay(attempt, now) {
+///     };
+///     match response.retry_delay(attempt, SystemTime::now()) {
 ///         Some(delay) if attempt + 1 < MAX_ATTEMPTS => {
-///             eprintln!("{response}; waiting {}s", delay.as_secs());
+///             eprintln!("{response:#}; waiting {}s", delay.as_secs());
 ///             // std::thread::sleep(delay); (plus jitter, see `retry_delay`)
 ///             attempt += 1;
 ///         }
@@ -96,54 +98,37 @@ impl BodyFormat {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorResponse {
-    status: Status,
-    format: BodyFormat,
-    errors: ErrorList,
-    // Boxed or packed, the parts most responses lack: a smaller response is cheaper to return.
-    problem: Option<Box<ApiError>>,
-    media_error: Option<Box<MediaError>>,
-    has_data: bool,
-    html_title: Option<Box<str>>,
-    raw_body: Option<Box<str>>,
-    /// Empty when no header was read.
-    rate_limit: RateLimit,
+    head: Head,
+    /// `None` when there is nothing but the head: a success body with nothing to report.
+    parts: Option<Box<Parts>>,
 }
 
-impl ErrorResponse {
-    /// Reads a response from its status and body.
-    pub fn parse(status: impl Into<Status>, body: &[u8]) -> Self {
-        Self::parse_body(status.into(), body)
-    }
+/// What every response has, in four bytes. The status is kept as its number so the head fits
+/// a word on 32-bit targets too; `Status::from_u16` is a lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Head {
+    status: u16,
+    format: BodyFormat,
+    /// A non-null `data` member: a v2 success, possibly with partial errors.
+    has_data: bool,
+}
 
-    /// Reads a response from its status, headers (for [`RateLimit`]) and body. Headers are
-    /// `(name, value)` pairs: an `http::HeaderMap`, a `Vec<(String, String)>`, and so on.
-    pub fn from_parts<I, K, V>(status: impl Into<Status>, headers: I, body: &[u8]) -> Self
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<[u8]>,
-    {
-        let mut response = Self::parse_body(status.into(), body);
-        response.rate_limit = RateLimit::from_headers(headers).unwrap_or_default();
-        response
-    }
+/// What only some responses have.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Parts {
+    errors: ErrorList,
+    problem: Option<ApiError>,
+    media_error: Option<MediaError>,
+    html_title: Option<Box<str>>,
+    raw_body: Option<Box<str>>,
+    rate_limit: Option<RateLimit>,
+}
 
-    fn parse_body(status: Status, body: &[u8]) -> Self {
-        let body = sniff::strip_bom(body);
-        let format = sniff::format_of(body);
-        let mut response = ErrorResponse {
-            status,
-            format,
-            errors: ErrorList::Empty,
-            problem: None,
-            media_error: None,
-            has_data: false,
-            html_title: None,
-            raw_body: None,
-            rate_limit: RateLimit::default(),
-        };
-        let success = is_success(status);
-        match format {
+impl Parts {
+    /// Reads `body` (its format sniffed into `head`) into these parts, and `has_data` into
+    /// `head`. `success`: the status was a success.
+    fn fill(&mut self, head: &mut Head, body: &[u8], success: bool) {
+        match head.format {
             BodyFormat::Json => {
                 // Unknown top-level members only matter when the top level is an error; on a
                 // success status they are skipped, and read in a second pass in the rare case
@@ -154,38 +139,126 @@ impl ErrorResponse {
                     found = json::JsonBody::default();
                     json::parse(body, true, &mut found);
                 }
-                response.has_data = found.has_data;
-                let mut problem = None;
-                found.assemble(success, &mut response.errors, &mut problem);
+                head.has_data = found.has_data;
+                found.assemble(success, &mut self.errors, &mut self.problem);
                 // Every error shares the one text buffer; none is needed when nothing was kept.
                 let text = found.text.finish();
                 if let Some(mut media) = found.media.take() {
                     media.text.clone_from(&text);
-                    response.media_error = Some(Box::new(media));
+                    self.media_error = Some(media);
                 }
-                if let Some(mut problem) = problem {
+                if let Some(problem) = &mut self.problem {
                     problem.text.clone_from(&text);
-                    response.problem = Some(Box::new(problem));
                 }
-                response.errors.share_text(text);
+                self.errors.share_text(text);
             }
-            BodyFormat::Xml => response.errors = xml::parse(body).into(),
-            BodyFormat::Html => response.html_title = sniff::html_title(body).map(Into::into),
+            BodyFormat::Xml => self.errors = xml::parse(body).into(),
+            BodyFormat::Html => self.html_title = sniff::html_title(body).map(Into::into),
             BodyFormat::Text | BodyFormat::Empty => {}
         }
-        let structured = !response.errors.is_empty()
-            || response.problem.is_some()
-            || response.media_error.is_some()
-            || response.html_title.is_some();
-        if !structured && response.is_error() {
-            response.raw_body = sniff::raw_copy(body).map(Into::into);
+        // Structured or not, a failure keeps something: its errors, or a copy of the body.
+        if !success && self.is_empty() {
+            self.raw_body = sniff::raw_copy(body).map(Into::into);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+            && self.problem.is_none()
+            && self.media_error.is_none()
+            && self.html_title.is_none()
+            && self.raw_body.is_none()
+            && self.rate_limit.is_none()
+    }
+}
+
+// The promises of the type, checked when the crate compiles: two words, and usable across
+// threads and in `Box<dyn Error + Send + Sync>` (which needs `'static`).
+const _: () = {
+    const fn send_sync_static<T: Send + Sync + 'static>() {}
+    send_sync_static::<ErrorResponse>();
+    assert!(core::mem::size_of::<ErrorResponse>() <= 2 * core::mem::size_of::<usize>());
+};
+
+impl ErrorResponse {
+    /// Reads a response from its status and body.
+    pub fn parse(status: impl Into<Status>, body: &[u8]) -> Self {
+        Self::parse_body(status.into(), body)
+    }
+
+    /// Reads a response from its status, headers (for [`RateLimit`]) and body. Headers are
+    /// `(name, value)` pairs: an `&http::HeaderMap`, a `Vec<(String, String)>`, and so on.
+    pub fn from_parts<I, K, V>(status: impl Into<Status>, headers: I, body: &[u8]) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        let mut response = Self::parse_body(status.into(), body);
+        if let Some(limits) = RateLimit::from_headers(headers) {
+            response.parts_mut().rate_limit = Some(limits);
         }
         response
     }
 
+    /// `Err` with the response exactly when [`is_error`](Self::is_error) says the request
+    /// failed; `Ok(())` otherwise. The arguments are those of [`from_parts`](Self::from_parts).
+    ///
+    /// `Ok` does not mean there is nothing to read: v2 partial errors beside `data` and a
+    /// failed media processing (reported by a successful status request) give `Ok(())`; read
+    /// them with [`from_parts`](Self::from_parts) when they matter to you.
+    ///
+    /// ```
+    /// use twerr_core::ErrorResponse;
+    ///
+    /// let no_headers: [(&str, &str); 0] = [];
+    /// assert!(ErrorResponse::check(200u16, no_headers, br#"{"data":[]}"#).is_ok());
+    /// let err = ErrorResponse::check(403u16, no_headers, br#"{"errors":[{"code":187}]}"#);
+    /// assert_eq!(err.map_err(|e| e.status().as_u16()), Err(403));
+    /// ```
+    pub fn check<I, K, V>(status: impl Into<Status>, headers: I, body: &[u8]) -> Result<(), Self>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        let response = Self::from_parts(status, headers, body);
+        if response.is_error() {
+            Err(response)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn parts_mut(&mut self) -> &mut Parts {
+        self.parts.get_or_insert_with(Box::default)
+    }
+
+    fn parse_body(status: Status, body: &[u8]) -> Self {
+        let body = sniff::strip_bom(body);
+        let mut head = Head {
+            status: status.as_u16(),
+            format: sniff::format_of(body),
+            has_data: false,
+        };
+        let parts = if is_success(status) {
+            // Mostly nothing to keep: fill a local, and box it only if something was found.
+            let mut parts = Parts::default();
+            parts.fill(&mut head, body, true);
+            (!parts.is_empty()).then(|| Box::new(parts))
+        } else {
+            // A failure always keeps something (its errors, or a copy of the body): fill the
+            // box in place rather than moving a filled value into it.
+            let mut parts = Box::<Parts>::default();
+            parts.fill(&mut head, body, false);
+            (!parts.is_empty()).then_some(parts)
+        };
+        ErrorResponse { head, parts }
+    }
+
     /// The HTTP status as received.
     pub fn status(&self) -> Status {
-        self.status
+        Status::from_u16(self.head.status)
     }
 
     /// The status the failure corresponds with. Differs from [`status`](Self::status) only
@@ -196,7 +269,8 @@ impl ErrorResponse {
     /// problem (the top-level one first) that is an HTTP error status (400 to 599; an
     /// `about:blank` problem says its status only there); else the status received.
     pub fn effective_status(&self) -> Status {
-        if is_success(self.status) && self.is_error() {
+        let status = self.status();
+        if is_success(status) && self.is_error() {
             let from_code = self
                 .errors()
                 .iter()
@@ -212,16 +286,16 @@ impl ErrorResponse {
                     .filter_map(ApiError::status)
                     .find(|s| (400..=599).contains(&s.as_u16()))
             };
-            if let Some(status) = from_code.or_else(from_problem).or_else(from_member) {
-                return status;
+            if let Some(effective) = from_code.or_else(from_problem).or_else(from_member) {
+                return effective;
             }
         }
-        self.status
+        status
     }
 
     /// What the body looked like.
     pub fn format(&self) -> BodyFormat {
-        self.format
+        self.head.format
     }
 
     /// Whether the request failed.
@@ -233,91 +307,58 @@ impl ErrorResponse {
     /// A failed media processing ([`media_error`](Self::media_error)) is reported by a
     /// successful status request and does not count.
     pub fn is_error(&self) -> bool {
-        !is_success(self.status)
-            || (!self.has_data && (!self.errors.is_empty() || self.problem.is_some()))
+        !is_success(self.status())
+            || (!self.head.has_data
+                && self
+                    .parts
+                    .as_deref()
+                    .is_some_and(|p| !p.errors.is_empty() || p.problem.is_some()))
     }
 
     /// Every error, in body order: v1.1 `errors` entries, XML `<error>`s, the `{"error": ..}`
     /// of v1 and OAuth2, v2 partial errors, or the parameter errors of an `invalid-request`.
     /// The top-level v2 problem is [`problem`](Self::problem), not in this list.
     pub fn errors(&self) -> &[ApiError] {
-        self.errors.as_slice()
+        self.parts.as_deref().map_or(&[], |p| p.errors.as_slice())
     }
 
     /// The top-level v2 problem (`type`, `title`, `detail`, `status`, type-specific members in
     /// [`ApiError::extra`]), if the body was one.
     pub fn problem(&self) -> Option<&ApiError> {
-        self.problem.as_deref()
+        self.parts.as_deref()?.problem.as_ref()
     }
 
     /// `processing_info.error` of a media upload's STATUS response.
     pub fn media_error(&self) -> Option<&MediaError> {
-        self.media_error.as_deref()
+        self.parts.as_deref()?.media_error.as_ref()
     }
 
     /// A lossy UTF-8 copy of the first 4 KiB of the body (byte order mark removed), kept only
     /// for a failed response in which nothing structured was found (plain text, an HTML page
     /// without a title, JSON that is not an error body or does not parse).
     pub fn raw_body(&self) -> Option<&str> {
-        self.raw_body.as_deref()
+        self.parts.as_deref()?.raw_body.as_deref()
     }
 
     /// The `<title>` of an HTML error page, e.g. `Error 401 Unauthorized`.
     pub fn html_title(&self) -> Option<&str> {
-        self.html_title.as_deref()
+        self.parts.as_deref()?.html_title.as_deref()
     }
 
     /// The rate-limit headers, when [`from_parts`](Self::from_parts) was given any.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
-        (!self.rate_limit.is_empty()).then_some(&self.rate_limit)
+        self.parts.as_deref()?.rate_limit.as_ref()
     }
 
-    /// What to do about the failure; `None` for a success.
-    ///
-    /// Known codes and problem types decide, as the documentation says; among several,
-    /// [`Retry::Never`] wins over [`Retry::AfterReset`], which wins over [`Retry::Backoff`].
-    /// Where no error is known, the HTTP status decides ([`Status::retry`], with class
-    /// defaults for statuses the table lacks); a failure reported under a success status with
-    /// nothing known is [`Retry::Never`]: the API did answer, and would answer the same again.
-    pub fn retry(&self) -> Option<Retry> {
-        if !self.is_error() {
-            return None;
-        }
-        let known = self.all_errors().filter_map(ApiError::retry).max();
-        known
-            .or_else(|| self.effective_status().retry())
-            .or(Some(Retry::Never))
-    }
-
-    /// How long to wait before attempt number `attempt + 1` (`attempt` counts the retries
-    /// already made, from 0), given the current time `now_unix_secs`; `None` when the request
-    /// should not be retried. A pure function of the response and its arguments.
-    ///
-    /// - [`Retry::AfterReset`]: until the latest of the binding reset (the exhausted window's
-    ///   `x-rate-limit-reset`, or a 24-hour window's) and `Retry-After`, plus 1 s; 15 minutes
-    ///   when no header says; never more than 24 hours. When the response has a `Date`
-    ///   header, times are measured from the server's clock rather than `now_unix_secs`, so
-    ///   a skewed local clock does not distort the wait. `attempt` is not used.
-    /// - [`Retry::Backoff`]: 5 s, doubling with each attempt, capped at 320 s. Only for
-    ///   requests that are safe to repeat: a POST that timed out may have succeeded, and
-    ///   blindly repeating it is how code 187 ("Status is a duplicate") is produced.
-    /// - [`Retry::Never`], or a success: `None`.
-    ///
-    /// Many clients retrying in step make the next failure more likely; add jitter by waiting
-    /// a random fraction of the advice on top, e.g. `delay + delay.mul_f64(rand * 0.25)` with
-    /// `rand` uniform in `0..1` from your RNG of choice (twerr does not pick one for you).
-    pub fn retry_delay(&self, attempt: u32, now_unix_secs: u64) -> Option<Duration> {
-        advice::delay(self.retry(), self.rate_limit(), attempt, now_unix_secs)
-    }
-
-    /// Every error with something to show, the top-level problem first.
-    pub(crate) fn all_errors(&self) -> impl Iterator<Item = &ApiError> {
+    /// The top-level problem, then every error of [`errors`](Self::errors): each error the
+    /// body reported, in body order.
+    pub fn all_errors(&self) -> impl Iterator<Item = &ApiError> + Clone {
         self.problem().into_iter().chain(self.errors())
     }
 }
 
 /// Statuses from 100 to 399: the request was not refused by its status.
-fn is_success(status: Status) -> bool {
+pub(crate) fn is_success(status: Status) -> bool {
     (100..400).contains(&status.as_u16())
 }
 
@@ -332,5 +373,31 @@ impl ErrorResponse {
             response.headers(),
             response.body().as_ref(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorResponse;
+
+    /// What "allocates nothing" rests on: a success with nothing to report has no parts (the
+    /// `parse` benchmark counts the allocations themselves).
+    #[test]
+    fn a_success_with_nothing_to_report_has_no_parts() {
+        let no_headers: [(&str, &str); 0] = [];
+        for body in [
+            &br#"{"data":{"id":"1","text":"hello"},"meta":{"result_count":1}}"#[..],
+            b"",
+            b"OK",
+            br#"[1,2,3]"#,
+        ] {
+            let response = ErrorResponse::from_parts(200u16, no_headers, body);
+            assert!(response.parts.is_none(), "{body:?}");
+        }
+        // Anything to report is kept: headers, or partial errors.
+        let with_headers = ErrorResponse::from_parts(200u16, [("x-rate-limit-limit", "15")], b"");
+        assert!(with_headers.parts.is_some());
+        let partial = ErrorResponse::parse(200u16, br#"{"data":{},"errors":[{"detail":"x"}]}"#);
+        assert!(partial.parts.is_some() && !partial.is_error());
     }
 }

@@ -162,7 +162,7 @@ fn push_text(open: &mut Option<Open>, request: &mut Option<Request>, text: &str)
 
 /// An error from an `<error>` tag's attributes.
 fn attributes(start: &BytesStart<'_>, buf: &mut TextBuf) -> ApiError {
-    let mut error = ApiError::default();
+    let mut error = ApiError::new();
     let mut extra = Vec::new();
     for attribute in start.attributes().with_checks(false).flatten() {
         let value = attribute

@@ -136,6 +136,7 @@ pub struct Source {
     url: Option<&'static str>,
     commit: Option<&'static str>,
     date: Option<&'static str>,
+    unidentified: Option<&'static str>,
 }
 
 impl Source {
@@ -154,6 +155,17 @@ impl Source {
             url,
             commit,
             date,
+            unidentified: None,
+        }
+    }
+
+    /// The source marked as one no maintainer can re-check; used by the generated code only,
+    /// not part of the API.
+    #[doc(hidden)]
+    pub const fn __unidentified(self, why: &'static str) -> Self {
+        Self {
+            unidentified: Some(why),
+            ..self
         }
     }
 
@@ -186,6 +198,12 @@ impl Source {
     /// The date of the text, as precise as the source allows (`2014-04-15`, `2021-10`).
     pub const fn date(&self) -> Option<&'static str> {
         self.date
+    }
+
+    /// Why no maintainer can re-check the source, when that is so (e.g. a code-search hit
+    /// whose repository is unknown): text that rests on it is as good as that source.
+    pub const fn unidentified(&self) -> Option<&'static str> {
+        self.unidentified
     }
 }
 

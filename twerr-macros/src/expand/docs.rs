@@ -70,7 +70,7 @@ pub fn lines(kind: Kind, row: &Row, table: &Table) -> Vec<String> {
         None => {}
     }
     if !row.source.is_empty() {
-        out.push(format!("- Source: {}", escape(&row.source)));
+        out.push(format!("- Source: {}", escape(&table.cite(&row.source))));
     }
     if !row.documented {
         out.push("- Not in the documentation: seen only in real responses".to_owned());
@@ -95,7 +95,7 @@ pub fn lines(kind: Kind, row: &Row, table: &Table) -> Vec<String> {
             if let Some((status, _)) = &observed.http {
                 parts.push(format!("HTTP status {}", status_link(table, *status)));
             }
-            parts.push(format!("seen in {}", escape(&observed.source)));
+            parts.push(format!("seen in {}", escape(&table.cite(&observed.source))));
             out.push(format!("- {}", parts.join("; ")));
         }
     }
@@ -111,7 +111,7 @@ pub fn lines(kind: Kind, row: &Row, table: &Table) -> Vec<String> {
             if let Some(description) = &history.description {
                 parts.push(format!("description {}", quoted(description)));
             }
-            let source = escape(&history.source);
+            let source = escape(&table.cite(&history.source));
             if parts.is_empty() {
                 out.push(format!("- {source}"));
             } else {

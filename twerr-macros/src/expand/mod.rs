@@ -82,7 +82,7 @@ fn table_type(kind: Kind, table: &Table) -> TokenStream {
             RowKey::Number(n) => Literal::u16_unsuffixed(*n),
             RowKey::Slug(slug) => Literal::string(slug),
         };
-        let row = row(variant.row);
+        let row = row(variant.row, table);
         quote! {
             #docs
             #ident = #key => #row,

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use crate::model::{History, Observed, Retired, RetryClass, Row};
+use crate::model::{History, Observed, Retired, RetryClass, Row, Table};
 use crate::validate::names::check_name;
 
 /// A row ready to expand: its variant ident (from a name that passed `check_name`).
@@ -50,9 +50,25 @@ fn retry(class: RetryClass) -> TokenStream {
     quote! { ::twerr_core::Retry::#variant }
 }
 
-/// `&Source` tokens for a source text.
-fn source(text: &str) -> TokenStream {
-    quote! { &::twerr_core::table::Source::__text(#text) }
+/// `&Source` tokens for a `source` value: the `[[source]]` it names, with its fields, or a
+/// citation known only by its text.
+fn source(cited: &str, table: &Table) -> TokenStream {
+    let Some(def) = table.source(cited) else {
+        return quote! { &::twerr_core::table::Source::__text(#cited) };
+    };
+    let (id, title) = (&def.id, &def.title);
+    let url = optional_text(def.url.as_ref());
+    let commit = optional_text(def.commit.as_ref());
+    let date = optional_text(def.date.as_ref());
+    let source = quote! {
+        ::twerr_core::table::Source::__new(
+            ::core::option::Option::Some(#id), #title, #url, #commit, #date,
+        )
+    };
+    match &def.unidentified {
+        Some(why) => quote! { &#source.__unidentified(#why) },
+        None => quote! { &#source },
+    }
 }
 
 fn retired(retired: Option<&Retired>) -> TokenStream {
@@ -61,21 +77,21 @@ fn retired(retired: Option<&Retired>) -> TokenStream {
     })
 }
 
-fn observed(entries: &[Observed]) -> TokenStream {
+fn observed(entries: &[Observed], table: &Table) -> TokenStream {
     let entries = entries.iter().map(|o| {
         let message = optional_text(o.message.as_ref());
         let http = optional_status(o.http.as_ref());
-        let source = source(&o.source);
+        let source = source(&o.source, table);
         quote! { ::twerr_core::table::Observed::__new(#message, #http, #source) }
     });
     quote! { &[#(#entries),*] }
 }
 
-fn history(entries: &[History]) -> TokenStream {
+fn history(entries: &[History], table: &Table) -> TokenStream {
     let entries = entries.iter().map(|h| {
         let message = optional_text(h.message.as_ref());
         let description = optional_text(h.description.as_ref());
-        let source = source(&h.source);
+        let source = source(&h.source, table);
         quote! { ::twerr_core::table::History::__new(#message, #description, #source) }
     });
     quote! { &[#(#entries),*] }
@@ -83,15 +99,15 @@ fn history(entries: &[History]) -> TokenStream {
 
 /// `::twerr_core::table::Row::__new(name, message, description, source, retry, http,
 /// documented, retired, observed, history)`.
-pub fn row(row: &Row) -> TokenStream {
+pub fn row(row: &Row, table: &Table) -> TokenStream {
     let (name, message, description) = (&row.name, &row.message, &row.description);
-    let source = source(&row.source);
+    let source = source(&row.source, table);
     let retry = row.retry.map_or_else(none, |class| some(retry(class)));
     let http = optional_status(row.http.as_ref());
     let documented = row.documented;
     let retired = retired(row.retired.as_ref());
-    let observed = observed(&row.observed);
-    let history = history(&row.history);
+    let observed = observed(&row.observed, table);
+    let history = history(&row.history, table);
     quote! {
         ::twerr_core::table::Row::__new(
             #name,

@@ -1,14 +1,15 @@
 //! A small valid table for tests, here and in the crates that use this one (never the real
 //! table, so adding a row to `error-table.toml` cannot break a test).
 
-/// Two statuses, two codes and two problems; every optional key appears at least once.
+/// Three statuses, three codes, two problems and two sources; every optional key appears at
+/// least once.
 pub const TABLE: &str = r#"# fixture
 [[status]]
 code = 200
 name = "Ok"
 message = "OK"
 description = "Success!"
-source = "Fixture, 2014"
+source = "fixture-2014"
 
 [[status]]
 code = 403
@@ -16,7 +17,7 @@ name = "Forbidden"
 message = "Forbidden"
 description = "The request is understood, but it has been refused."
 retry = "never"
-source = "Fixture, 2014"
+source = "fixture-2014"
 
 [[status]]
 code = 429
@@ -24,7 +25,7 @@ name = "TooManyRequests"
 message = "Too Many Requests"
 description = "Returned when a request cannot be served due to the rate limit."
 retry = "after-reset"
-source = "Fixture, 2014"
+source = "fixture-2014"
 
 [[code]]
 code = 64
@@ -33,7 +34,7 @@ message = "Your account is suspended and is not permitted to access this feature
 description = "Corresponds with HTTP 403."
 retry = "never"
 http = 403
-source = "Fixture, 2014"
+source = "fixture-2014"
 
 [[code]]
 code = 88
@@ -68,7 +69,7 @@ slug = "about:blank"
 name = "AboutBlank"
 message = "Generic Problem"
 description = "A generic problem with no additional information beyond that provided by the HTTP status code."
-source = "Fixture OpenAPI spec"
+source = "fixture-openapi"
 
 [[problem]]
 slug = "usage-capped"
@@ -77,7 +78,18 @@ message = "Usage Capped Problem"
 description = "A problem that indicates that a usage cap has been exceeded."
 retry = "after-reset"
 http = 429
-source = "Fixture OpenAPI spec"
+source = "fixture-openapi"
+
+[[source]]
+id = "fixture-2014"
+title = "Fixture page, \"Error Codes\""
+url = "https://example.com/errors"
+date = "2014-04-15"
+
+[[source]]
+id = "fixture-openapi"
+title = "Fixture OpenAPI spec"
+commit = "0123abc"
 "#;
 
 /// The fixture with each `from` replaced by its `to` (first occurrence).

@@ -8,6 +8,7 @@ mod fields;
 pub mod fixture;
 pub mod names;
 mod row;
+pub mod sources;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -33,7 +34,8 @@ impl RowKey {
 /// Checks the whole document; the diagnostics come in file order.
 pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
     let mut diags = Vec::new();
-    let tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
+    let mut tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
+    tables.push("source");
     for (key, value) in document.iter() {
         let name = key.get_ref().as_ref();
         if tables.contains(&name) {
@@ -46,9 +48,13 @@ pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
         };
         let fix = match names::suggest(name, &tables) {
             Some(close) => format!(
-                "did you mean [[{close}]]? (the file has [[status]], [[code]] and [[problem]] rows)"
+                "did you mean [[{close}]]? (the file has [[source]], [[status]], [[code]] and \
+                 [[problem]] tables)"
             ),
-            None => "remove it: the file has [[status]], [[code]] and [[problem]] rows".to_owned(),
+            None => {
+                "remove it: the file has [[source]], [[status]], [[code]] and [[problem]] tables"
+                    .to_owned()
+            }
         };
         diags.push(Diag::new(key.span(), format!("{what}; {fix}")));
     }
@@ -62,7 +68,11 @@ pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
             .collect(),
         _ => HashSet::new(),
     };
-    let mut table = Table::default();
+    let sources = sources::read(document, text, &mut diags);
+    let mut table = Table {
+        sources: sources.iter().map(|(s, _)| s.clone()).collect(),
+        ..Table::default()
+    };
     for kind in Kind::ALL {
         let mut rows = Vec::new();
         if let Some(value) = document.get(kind.table()) {
@@ -93,6 +103,7 @@ pub fn validate(document: &DeTable<'_>, text: &str) -> (Table, Vec<Diag>) {
         }
     }
     table::drop_unusable_http(&mut table);
+    sources::check(&table, &sources, text, &mut diags);
     diags.sort_by_key(|d| d.span.start);
     (table, diags)
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::correspondence::corresponding_status;
 use crate::diagnostics::Diag;
 use crate::model::{History, Kind, Observed, Retired, RetryClass, Row, RowKey};
 use crate::validate::fields::{Reader, type_name};
@@ -96,10 +97,14 @@ pub fn read_row(
     } else {
         read_http(&mut reader, statuses)
     };
+    if kind != Kind::Status {
+        check_correspondence(&mut reader, description.as_ref(), http.as_ref(), statuses);
+    }
     let documented = reader.boolean("documented").unwrap_or(true);
     let retired = read_retired(&mut reader);
     let observed = read_entries(&mut reader, "observed", |r| read_observed(r, statuses));
     let history = read_entries(&mut reader, "history", read_history);
+    read_review(&mut reader);
 
     let (key, key_span) = key?;
     let row = name.map(|(name, name_span)| Row {
@@ -111,6 +116,7 @@ pub fn read_row(
         description: description.map(|(d, _)| d).unwrap_or_default(),
         retry,
         http,
+        source_span: source.as_ref().map_or(0..0, |(_, span)| span.clone()),
         source: source.map(|(s, _)| s).unwrap_or_default(),
         documented,
         retired,
@@ -190,6 +196,46 @@ fn read_retry(kind: Kind, key: Option<&RowKey>, reader: &mut Reader<'_, '_>) -> 
     }
 }
 
+/// `review = ["name", ...]`: what `twerr table diff --write` guessed for a row it added. The
+/// table builds with it, but a person should check those fields: a warning.
+fn read_review(reader: &mut Reader<'_, '_>) {
+    let Some(value) = reader.get("review") else {
+        return;
+    };
+    let fields = match value.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>(),
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        let found = type_name(value.get_ref());
+        reader.report(
+            value.span(),
+            format!(
+                "`review` must be an array of key names, found {found} or other values; \
+                 write `review = [\"name\", \"retry\"]`"
+            ),
+        );
+        return;
+    };
+    let listed = fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = format!(
+        "{}: to review: {listed} (guessed by `twerr table diff --write`); check them against \
+         the docs, then remove the `review` key",
+        reader.context
+    );
+    reader.diags.push(Diag::warning(value.span(), message));
+}
+
 /// A nested table's reader, sharing the row's diagnostics, with a longer context.
 fn nested<'a, 'i>(
     parent: &'a mut Reader<'_, 'i>,
@@ -251,6 +297,50 @@ fn read_http(reader: &mut Reader<'_, '_>, statuses: &HashSet<u16>) -> Option<(u1
     Some((status, span))
 }
 
+/// A description that says "Corresponds with HTTP N" must agree with the row's `http`.
+fn check_correspondence(
+    reader: &mut Reader<'_, '_>,
+    description: Option<&(String, Range<usize>)>,
+    http: Option<&(u16, Range<usize>)>,
+    statuses: &HashSet<u16>,
+) {
+    let Some((text, span)) = description else {
+        return;
+    };
+    // An `http` that is unusable (wrong type, out of range, no such status) is reported as
+    // such: one mistake, one message.
+    let unusable = match http {
+        Some((n, _)) => !statuses.contains(n),
+        None => reader.get("http").is_some(),
+    };
+    if unusable {
+        return;
+    }
+    let Some(stated) = corresponding_status(text) else {
+        return;
+    };
+    match http {
+        Some((n, _)) if *n == stated => {}
+        Some((n, http_span)) => reader.report(
+            http_span.clone(),
+            format!(
+                "`http = {n}`, but the description says it corresponds with HTTP {stated}; make \
+                 them agree (a different status seen in real responses goes in `observed`)"
+            ),
+        ),
+        // Only a status the table has can be added (and a table without one is checked
+        // by what it has).
+        None if !statuses.contains(&stated) => {}
+        None => reader.report(
+            span.clone(),
+            format!(
+                "the description says it corresponds with HTTP {stated}, but the row has no \
+                 `http`; add `http = {stated}`"
+            ),
+        ),
+    }
+}
+
 /// Reads an array of tables (`observed`, `history`) entry by entry.
 fn read_entries<T>(
     reader: &mut Reader<'_, '_>,
@@ -300,6 +390,7 @@ fn read_observed(reader: &mut Reader<'_, '_>, statuses: &HashSet<u16>) -> Option
         message: message.map(|(m, _)| m),
         http,
         source: source.0,
+        source_span: source.1,
     })
 }
 
@@ -315,5 +406,6 @@ fn read_history(reader: &mut Reader<'_, '_>) -> Option<History> {
         message: message.map(|(m, _)| m),
         description: description.map(|(d, _)| d),
         source: source.0,
+        source_span: source.1,
     })
 }

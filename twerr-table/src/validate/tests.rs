@@ -8,6 +8,8 @@ use crate::validate::fixture::{TABLE, edit};
 /// The rendered messages for a table, one per line, as the compiler would show them.
 fn messages(text: &str) -> String {
     let (_, diags) = check(text);
+    // Only errors: warnings do not reach the compiler.
+    let diags: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
     assert!(!diags.is_empty(), "expected mistakes in:\n{text}");
     diags
         .iter()
@@ -64,7 +66,7 @@ fn unknown_table() {
 #[test]
 fn missing_key() {
     insta::assert_snapshot!(messages(&edit(&[
-        ("source = \"Fixture, 2014\"\n\n[[code]]", "\n[[code]]"),
+        ("source = \"fixture-2014\"\n\n[[code]]", "\n[[code]]"),
         (
             "{ http = 429, source = \"Fixture forum thread, 2024\" }",
             "{ http = 429 }"
@@ -152,13 +154,13 @@ fn unknown_retry_value() {
 fn retry_missing_on_an_error_row() {
     insta::assert_snapshot!(messages(&edit(&[
         (
-            "retry = \"after-reset\"\nsource = \"Fixture, 2014\"",
-            "source = \"Fixture, 2014\""
+            "retry = \"after-reset\"\nsource = \"fixture-2014\"",
+            "source = \"fixture-2014\""
         ),
         ("retry = \"never\"\nhttp = 403", "http = 403"),
         (
-            "retry = \"after-reset\"\nhttp = 429\nsource = \"Fixture OpenAPI",
-            "http = 429\nsource = \"Fixture OpenAPI"
+            "retry = \"after-reset\"\nhttp = 429\nsource = \"fixture-openapi",
+            "http = 429\nsource = \"fixture-openapi"
         ),
     ])));
 }
@@ -201,8 +203,8 @@ fn bad_name_and_bad_http() {
         ("{ http = 429, source", "{ http = 500, source"),
         ("name = \"UsageCapped\"", "name = \"AboutBlank\""),
         (
-            "http = 429\nsource = \"Fixture OpenAPI",
-            "http = 503\nsource = \"Fixture OpenAPI"
+            "http = 429\nsource = \"fixture-openapi",
+            "http = 503\nsource = \"fixture-openapi"
         ),
     ])));
 }
@@ -296,4 +298,117 @@ fn a_row_with_a_bad_name_still_counts_for_order_and_duplicates() {
         ),
         ("code = 453", "code = 99"),
     ])));
+}
+
+#[test]
+fn review_is_a_warning_and_the_table_still_builds() {
+    let text = edit(&[(
+        "source = \"fixture-openapi\"\n",
+        "source = \"fixture-openapi\"\nreview = [\"name\", \"retry\"]\n",
+    )]);
+    let (table, diags) = check(&text);
+    assert_eq!(table.problems.len(), 2);
+    let rendered: Vec<(String, bool)> = diags
+        .iter()
+        .map(|d| (render("fixture.toml", &text, d), d.is_error()))
+        .collect();
+    assert_eq!(
+        rendered,
+        [(
+            "fixture.toml:68:10: [[problem]] `about:blank`: to review: `name`, `retry` (guessed by \
+             `twerr table diff --write`); check them against the docs, then remove the `review` \
+             key"
+                .to_owned(),
+            false
+        )]
+    );
+    let (_, diags) = check(&edit(&[(
+        "source = \"fixture-openapi\"\n",
+        "source = \"fixture-openapi\"\nreview = \"name\"\n",
+    )]));
+    assert!(
+        diags.iter().all(|d| d.is_error()) && diags.len() == 1,
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn a_stated_correspondence_must_agree_with_http() {
+    let wrong = edit(&[(
+        "retry = \"never\"\nhttp = 403",
+        "retry = \"never\"\nhttp = 429",
+    )]);
+    assert_eq!(
+        messages(&wrong),
+        "fixture.toml:31:8: [[code]] 64: `http = 429`, but the description says it corresponds \
+         with HTTP 403; make them agree (a different status seen in real responses goes in \
+         `observed`)"
+    );
+    let missing = edit(&[("retry = \"never\"\nhttp = 403\n", "retry = \"never\"\n")]);
+    assert_eq!(
+        messages(&missing),
+        "fixture.toml:29:15: [[code]] 64: the description says it corresponds with HTTP 403, but \
+         the row has no `http`; add `http = 403`"
+    );
+}
+
+/// Every rendered diagnostic, warnings marked, one per line.
+fn all_messages(text: &str) -> String {
+    let (_, diags) = check(text);
+    diags
+        .iter()
+        .map(|d| {
+            let mark = if d.is_error() { "" } else { "warning: " };
+            format!("{mark}{}", render("fixture.toml", text, d))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn sources_are_defined_once_and_cited_by_id() {
+    let text = edit(&[
+        // An unknown id, close to a defined one.
+        (
+            "source = \"fixture-2014\"\n\n[[status]]\ncode = 403",
+            "source = \"fixture-2041\"\n\n[[status]]\ncode = 403",
+        ),
+        // Free text written twice.
+        (
+            "source = \"Fixture gist, 2023\"",
+            "source = \"Fixture forum thread, 2024\"",
+        ),
+        // A source nothing cites, with a bad date and commit.
+        (
+            "commit = \"0123abc\"\n",
+            "commit = \"0123abc\"\n\n[[source]]\nid = \"unused\"\ntitle = \"U\"\ndate = \"2018-2019\"\n\
+             commit = \"xyz\"\n",
+        ),
+    ]);
+    insta::assert_snapshot!(all_messages(&text));
+}
+
+#[test]
+fn history_is_newest_first_by_the_sources_dates() {
+    let text = edit(&[
+        (
+            "{ message = \"Rate limit exceeded.\", description = \"The *request* limit <for this> resource.\", source = \"Fixture, 2021\" },",
+            "{ message = \"Rate limit exceeded.\", source = \"fixture-2014\" },\n    { message = \"Later\", source = \"later\" },",
+        ),
+        (
+            "commit = \"0123abc\"\n",
+            "commit = \"0123abc\"\n\n[[source]]\nid = \"later\"\ntitle = \"L\"\ndate = \"2021-10\"\n",
+        ),
+    ]);
+    assert_eq!(
+        all_messages(&text),
+        "fixture.toml:46:35: [[code]] 88: `history` is newest first, but this entry's source \
+         (2021-10) is newer than the one above it (2014-04-15, line 45); move this entry up"
+    );
+    let (table, _) = check(&text);
+    assert_eq!(
+        table.cite("fixture-2014"),
+        "Fixture page, \"Error Codes\", 2014-04-15 <https://example.com/errors>"
+    );
+    assert_eq!(table.cite("Fixture, 2021"), "Fixture, 2021");
 }

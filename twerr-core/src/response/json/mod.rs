@@ -12,6 +12,7 @@
 mod member;
 mod seeds;
 
+use std::cell::Cell;
 use std::mem;
 
 use serde::de::DeserializeSeed;
@@ -23,7 +24,6 @@ pub(crate) use member::json_quote;
 use seeds::TopSeed;
 
 /// Everything one pass found, before the top level is assembled.
-#[derive(Default)]
 pub(crate) struct JsonBody {
     /// Entries of `errors` (and an `error` object), in body order.
     pub(crate) errors: ErrorList,
@@ -46,6 +46,48 @@ pub(crate) struct JsonBody {
     pub(crate) media: Option<MediaError>,
     /// Unknown top-level members were skipped rather than kept.
     pub(crate) skipped_members: bool,
+}
+
+/// The most extra members a thread's scratch lists keep room for between bodies.
+const EXTRA_SCRATCH_KEEP: usize = 1024;
+
+thread_local! {
+    // The extra members are collected in growing lists and copied out exactly sized, so the
+    // lists themselves can serve the thread's next body, as the text buffer does.
+    static EXTRA_SCRATCH: Cell<[Vec<ExtraSpan>; 2]> = const { Cell::new([Vec::new(), Vec::new()]) };
+}
+
+impl Default for JsonBody {
+    fn default() -> Self {
+        let [top_extra, entry_extra] = EXTRA_SCRATCH.with(Cell::take);
+        JsonBody {
+            errors: ErrorList::Empty,
+            top: ApiError::new(),
+            top_extra,
+            entry_extra,
+            text: TextBuf::default(),
+            error: None,
+            error_description: None,
+            error_at: None,
+            has_data: false,
+            media: None,
+            skipped_members: false,
+        }
+    }
+}
+
+impl Drop for JsonBody {
+    fn drop(&mut self) {
+        let mut lists = [
+            mem::take(&mut self.top_extra),
+            mem::take(&mut self.entry_extra),
+        ];
+        if lists.iter().all(|l| l.capacity() <= EXTRA_SCRATCH_KEEP) {
+            lists.iter_mut().for_each(Vec::clear);
+            // During thread teardown the slot may be gone; the lists are then just freed.
+            let _ = EXTRA_SCRATCH.try_with(|slot| slot.set(lists));
+        }
+    }
 }
 
 /// Parses `body` in one pass into `out` (which should be fresh). `keep_members`: keep unknown
@@ -123,7 +165,7 @@ impl JsonBody {
             let mut entry = ApiError {
                 title,
                 message: Some(message),
-                ..ApiError::default()
+                ..ApiError::new()
             };
             if is_problem {
                 *problem = Some(self.take_top());
@@ -132,14 +174,14 @@ impl JsonBody {
                 let top = &mut self.top;
                 entry.code = top.code;
                 entry.status = top.status;
-                let mut extra = mem::take(&mut self.top_extra);
                 if let Some(message) = top.message.take() {
                     let quoted = json_quote(self.text.get(message));
                     if let Some(pair) = self.text.push_extra("message", &quoted) {
-                        extra.insert(0, pair);
+                        self.top_extra.insert(0, pair);
                     }
                 }
-                entry.extra = extra.into_boxed_slice();
+                entry.extra = self.top_extra.as_slice().into();
+                self.top_extra.clear();
             }
             errors.insert(self.error_at.unwrap_or(0), entry);
         } else if is_problem {
@@ -152,8 +194,10 @@ impl JsonBody {
 
     /// The top-level object as an error, with its extra members.
     fn take_top(&mut self) -> ApiError {
-        let mut top = mem::take(&mut self.top);
-        top.extra = mem::take(&mut self.top_extra).into_boxed_slice();
+        let mut top = mem::replace(&mut self.top, ApiError::new());
+        // An exactly sized copy; the scratch list stays for the thread's next body.
+        top.extra = self.top_extra.as_slice().into();
+        self.top_extra.clear();
         top
     }
 

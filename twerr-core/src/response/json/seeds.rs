@@ -205,7 +205,7 @@ fn push_message(out: &mut JsonBody, text: &str) {
     if !text.is_empty() {
         out.errors.push(ApiError {
             message: out.text.push(text),
-            ..ApiError::default()
+            ..ApiError::new()
         });
     }
 }
@@ -236,7 +236,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let out = self.out;
-        let mut err = ApiError::default();
+        let mut err = ApiError::new();
         out.entry_extra.clear();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let raw: &'de RawValue = map.next_value()?;
@@ -312,7 +312,7 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
         if !v.is_empty() {
             self.out.media = Some(MediaError {
                 message: self.out.text.push(v),
-                ..MediaError::default()
+                ..MediaError::new()
             });
         }
         Ok(())
@@ -323,7 +323,7 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut media = MediaError::default();
+        let mut media = MediaError::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let raw: &'de RawValue = map.next_value()?;
             let raw = raw.get();

@@ -2,7 +2,7 @@
 //! give up (and why).
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use super::observe::retry_after_wait;
 use super::{Jitter, RetryPolicy};
@@ -87,13 +87,11 @@ impl fmt::Display for GiveUp {
                 write!(f, "gave up after {attempts} attempts")
             }
             GiveUp::WaitTooLong { wait, until } => {
-                let secs = until.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-                write!(
-                    f,
-                    "wait of {}s is too long; try again after {}",
-                    wait.as_secs(),
-                    crate::UnixTime(secs)
-                )
+                write!(f, "wait of {}s is too long", wait.as_secs())?;
+                match crate::UnixTime::from_system_time(*until) {
+                    Some(at) => write!(f, "; try again after {at}"),
+                    None => Ok(()),
+                }
             }
             GiveUp::TotalWaitExceeded { waited, wait } => write!(
                 f,
@@ -308,9 +306,7 @@ impl RetryState {
     }
 }
 
-/// The wait [`ErrorResponse::retry_delay`] advises for a rate-limited response; the one call
-/// of it, so its time type is a local matter.
+/// The wait [`ErrorResponse::retry_delay`] advises for a rate-limited response.
 fn after_reset_wait(response: &ErrorResponse, retries: u32, now: SystemTime) -> Duration {
-    let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    response.retry_delay(retries, now_secs).unwrap_or_default()
+    response.retry_delay(retries, now).unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //!
 //! [`facts`] is the one place that reads [`RateLimit`]; everything else works on its result.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use super::RetryPolicy;
 use crate::{ErrorResponse, Problem, RateLimit, RetryAfter};
@@ -84,12 +84,8 @@ pub(crate) enum Wait {
     Until(SystemTime),
 }
 
-fn epoch(secs: u64) -> Option<SystemTime> {
-    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
-}
-
 pub(crate) fn facts(limits: &RateLimit) -> Facts {
-    let triple = |w: crate::Window| (w.limit, w.remaining, w.reset.and_then(epoch));
+    let triple = |w: crate::Window| (w.limit, w.remaining, w.reset);
     let none = (None, None, None);
     Facts {
         windows: [
@@ -97,10 +93,10 @@ pub(crate) fn facts(limits: &RateLimit) -> Facts {
             limits.app_24h().map_or(none, triple),
             limits.user_24h().map_or(none, triple),
         ],
-        date: limits.date().and_then(epoch),
-        retry_after: limits.retry_after().and_then(|after| match after {
-            RetryAfter::Seconds(secs) => Some(Wait::For(Duration::from_secs(secs))),
-            RetryAfter::At(at) => epoch(at).map(Wait::Until),
+        date: limits.date(),
+        retry_after: limits.retry_after().map(|after| match after {
+            RetryAfter::Delay(wait) => Wait::For(wait),
+            RetryAfter::At(at) => Wait::Until(at),
         }),
     }
 }
@@ -181,6 +177,8 @@ fn usage_cap(response: &ErrorResponse, until: Option<SystemTime>) -> Option<Usag
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     fn at(secs: u64) -> SystemTime {
@@ -195,8 +193,8 @@ mod tests {
             ("x-app-limit-24hour-remaining", "0"),
             ("x-app-limit-24hour-reset", "1700050000"),
             ("date", "Tue, 14 Nov 2023 22:13:20 GMT"), // 1700000000
-        ])
-        .unwrap_or_default();
+        ]);
+        let limits = limits.unwrap_or_else(|| panic!("headers read"));
         // The local clock runs 30 s ahead of the server's.
         let window = Observation::from_rate_limit(&limits, at(1_700_000_030)).window;
         let window = window.unwrap_or_else(|| panic!("no window"));
@@ -210,14 +208,14 @@ mod tests {
         let limits = RateLimit::from_headers([
             ("x-rate-limit-remaining", "3"),
             ("x-rate-limit-reset", "1700000900"),
-        ])
-        .unwrap_or_default();
+        ]);
+        let limits = limits.unwrap_or_else(|| panic!("headers read"));
         assert_eq!(
             Observation::from_rate_limit(&limits, at(1_700_000_900)).window,
             None
         );
         let limits = RateLimit::from_headers([("x-rate-limit-reset", "1700000900")]);
-        let limits = limits.unwrap_or_default();
+        let limits = limits.unwrap_or_else(|| panic!("headers read"));
         assert_eq!(
             Observation::from_rate_limit(&limits, at(1_700_000_000)).window,
             None

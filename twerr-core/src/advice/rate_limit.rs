@@ -1,6 +1,6 @@
 //! Rate-limit headers: the 15-minute window, the v2 24-hour windows, `Retry-After`, `Date`.
 
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// 2006-01-01T00:00:00Z. Twitter did not exist before; an earlier epoch is a broken value (or a
 /// count of seconds mistaken for an epoch), not a time to wait for.
@@ -12,7 +12,7 @@ pub(crate) const MAX_EPOCH: u64 = 253_402_300_799;
 /// sent where seconds belong, or garbage.
 const MAX_RETRY_AFTER_SECS: u64 = 365 * 24 * 60 * 60;
 
-/// One rate-limit window: the ceiling, what is left, and when it resets (UTC epoch seconds).
+/// One rate-limit window: the ceiling, what is left, and when it resets.
 ///
 /// Each field is `None` when its header was absent or malformed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -22,8 +22,8 @@ pub struct Window {
     pub limit: Option<u64>,
     /// Requests left in the window (`...-remaining`).
     pub remaining: Option<u64>,
-    /// When the window resets, in UTC epoch seconds (`...-reset`).
-    pub reset: Option<u64>,
+    /// When the window resets (`...-reset`, sent as UTC epoch seconds).
+    pub reset: Option<SystemTime>,
 }
 
 impl Window {
@@ -42,11 +42,11 @@ impl Window {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RetryAfter {
-    /// `Retry-After: 67`: seconds to wait, counted from when the response was sent; at most a
-    /// year (a longer value is not read).
-    Seconds(u64),
-    /// `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`: the instant, in UTC epoch seconds.
-    At(u64),
+    /// `Retry-After: 67`: how long to wait, counted from when the response was sent; at most
+    /// a year (a longer value is not read).
+    Delay(Duration),
+    /// `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`: the instant.
+    At(SystemTime),
 }
 
 /// What the rate-limit headers of a response said.
@@ -56,7 +56,10 @@ pub enum RetryAfter {
 /// plain decimal number, a date that does not parse) or an absurd one (a reset or date before
 /// 2006 or after 9999, a `Retry-After` of more than a year) leaves its field `None`; parsing
 /// never fails.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+///
+/// There is one way in, [`from_headers`](Self::from_headers), and it says when a response had
+/// no rate-limit headers at all (`None`); a `RateLimit` always holds at least one value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RateLimit {
     // Eleven optional numbers, packed (`Option<u64>` would double the size of every response
     // that carries them): slot `3 * window + field` for the three windows, then Retry-After
@@ -70,25 +73,45 @@ const DATE: usize = 10;
 const AT: u16 = 1 << 11;
 
 impl RateLimit {
-    /// Reads the rate-limit headers from `(name, value)` pairs, e.g. an `http::HeaderMap` or a
-    /// `Vec<(String, String)>`. `None` when none of them is present with a valid value.
+    /// Reads the rate-limit headers from `(name, value)` pairs: a `&http::HeaderMap`, a
+    /// `Vec<(String, String)>`, `[(&str, &[u8]); N]`, and so on. `None` when none of them is
+    /// present with a valid value.
     ///
     /// When a header repeats, the last valid value wins.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use twerr_core::RateLimit;
+    ///
+    /// let limits = RateLimit::from_headers([
+    ///     ("x-rate-limit-remaining", "0"),
+    ///     ("x-rate-limit-reset", "1795557600"),
+    /// ]);
+    /// let reset = limits.and_then(|l| l.reset());
+    /// assert_eq!(reset, Some(UNIX_EPOCH + Duration::from_secs(1_795_557_600)));
+    /// assert_eq!(RateLimit::from_headers([("content-type", "text/plain")]), None);
+    /// ```
     pub fn from_headers<I, K, V>(headers: I) -> Option<RateLimit>
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<str>,
         V: AsRef<[u8]>,
     {
-        let mut limits = RateLimit::default();
+        let mut limits = RateLimit::EMPTY;
         for (name, value) in headers {
             limits.apply(name.as_ref(), value.as_ref());
         }
         (!limits.is_empty()).then_some(limits)
     }
 
+    /// No value read yet; never handed out.
+    const EMPTY: RateLimit = RateLimit {
+        slots: [0; 11],
+        present: 0,
+    };
+
     /// Whether no header was read.
-    pub(crate) fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.present == 0
     }
 
@@ -105,7 +128,7 @@ impl RateLimit {
     }
 
     /// Applies one header; unknown names and invalid values change nothing.
-    pub(crate) fn apply(&mut self, name: &str, value: &[u8]) {
+    fn apply(&mut self, name: &str, value: &[u8]) {
         let Some(first) = name.as_bytes().first() else {
             return;
         };
@@ -114,11 +137,11 @@ impl RateLimit {
         }
         if name.eq_ignore_ascii_case("retry-after") {
             match retry_after(value) {
-                Some(RetryAfter::Seconds(secs)) => {
+                Some(Raw::Seconds(secs)) => {
                     self.set(RETRY_AFTER, Some(secs));
                     self.present &= !AT;
                 }
-                Some(RetryAfter::At(at)) => {
+                Some(Raw::At(at)) => {
                     self.set(RETRY_AFTER, Some(at));
                     self.present |= AT;
                 }
@@ -140,7 +163,7 @@ impl RateLimit {
         Window {
             limit: self.get(base + Field::Limit as usize),
             remaining: self.get(base + Field::Remaining as usize),
-            reset: self.get(base + Field::Reset as usize),
+            reset: self.get(base + Field::Reset as usize).and_then(instant),
         }
     }
 
@@ -154,8 +177,8 @@ impl RateLimit {
         self.window().remaining
     }
 
-    /// `x-rate-limit-reset`: when the 15-minute window resets, UTC epoch seconds.
-    pub fn reset(&self) -> Option<u64> {
+    /// `x-rate-limit-reset`: when the 15-minute window resets.
+    pub fn reset(&self) -> Option<SystemTime> {
         self.window().reset
     }
 
@@ -179,22 +202,22 @@ impl RateLimit {
     /// `Retry-After`, in seconds or as an HTTP date.
     pub fn retry_after(&self) -> Option<RetryAfter> {
         let value = self.get(RETRY_AFTER)?;
-        Some(if self.present & AT != 0 {
-            RetryAfter::At(value)
+        if self.present & AT != 0 {
+            instant(value).map(RetryAfter::At)
         } else {
-            RetryAfter::Seconds(value)
-        })
+            Some(RetryAfter::Delay(Duration::from_secs(value)))
+        }
     }
 
-    /// `Date`: the server's clock when it answered, UTC epoch seconds. Comparing it with the
-    /// local clock reveals the skew that makes OAuth 1.0a fail with code 135.
-    pub fn date(&self) -> Option<u64> {
-        self.get(DATE)
+    /// `Date`: the server's clock when it answered. Comparing it with the local clock reveals
+    /// the skew that makes OAuth 1.0a fail with code 135.
+    pub fn date(&self) -> Option<SystemTime> {
+        self.get(DATE).and_then(instant)
     }
 
     /// The reset that keeps the client waiting: the latest reset among the exhausted windows;
     /// failing that, the 15-minute window's reset when its `remaining` is unknown.
-    pub(crate) fn binding_reset(&self) -> Option<u64> {
+    pub(crate) fn binding_reset(&self) -> Option<SystemTime> {
         let windows = [WindowName::Fifteen, WindowName::App24h, WindowName::User24h]
             .map(|w| self.window_at(w));
         let exhausted = windows
@@ -265,6 +288,11 @@ fn decimal(value: &[u8]) -> Option<u64> {
     text.parse().ok()
 }
 
+/// The instant `secs` after the epoch (`None` only where `SystemTime` cannot hold it).
+fn instant(secs: u64) -> Option<SystemTime> {
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
 fn plausible_epoch(secs: u64) -> bool {
     (MIN_EPOCH..=MAX_EPOCH).contains(&secs)
 }
@@ -277,10 +305,16 @@ fn http_date(value: &[u8]) -> Option<u64> {
     plausible_epoch(secs).then_some(secs)
 }
 
-fn retry_after(value: &[u8]) -> Option<RetryAfter> {
+/// A `Retry-After` value as stored: seconds, or an instant as epoch seconds.
+enum Raw {
+    Seconds(u64),
+    At(u64),
+}
+
+fn retry_after(value: &[u8]) -> Option<Raw> {
     match decimal(value) {
-        Some(secs) => (secs <= MAX_RETRY_AFTER_SECS).then_some(RetryAfter::Seconds(secs)),
-        None => http_date(value).map(RetryAfter::At),
+        Some(secs) => (secs <= MAX_RETRY_AFTER_SECS).then_some(Raw::Seconds(secs)),
+        None => http_date(value).map(Raw::At),
     }
 }
 
@@ -295,25 +329,25 @@ mod tests {
             ("x-ratelimit-remaining", "14"),
             ("X-RATE-LIMIT-RESET", "1619190978"),
         ]);
-        let limits = limits.unwrap_or_default();
+        let limits = limits.unwrap_or(RateLimit::EMPTY);
         assert_eq!(
             (limits.limit(), limits.remaining(), limits.reset()),
-            (Some(15), Some(14), Some(1619190978))
+            (Some(15), Some(14), instant(1619190978))
         );
         assert_eq!(limits.app_24h(), None);
     }
 
     #[test]
     fn binding_reset_prefers_exhausted_windows() {
-        let mut limits = RateLimit::default();
+        let mut limits = RateLimit::EMPTY;
         limits.apply("x-rate-limit-remaining", b"3");
         limits.apply("x-rate-limit-reset", b"1700000900");
         assert_eq!(limits.binding_reset(), None);
         limits.apply("x-app-limit-24hour-remaining", b"0");
         limits.apply("x-app-limit-24hour-reset", b"1700050000");
-        assert_eq!(limits.binding_reset(), Some(1700050000));
-        let mut unknown = RateLimit::default();
+        assert_eq!(limits.binding_reset(), instant(1700050000));
+        let mut unknown = RateLimit::EMPTY;
         unknown.apply("x-rate-limit-reset", b"1700000900");
-        assert_eq!(unknown.binding_reset(), Some(1700000900));
+        assert_eq!(unknown.binding_reset(), instant(1700000900));
     }
 }

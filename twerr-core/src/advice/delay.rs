@@ -1,8 +1,9 @@
-//! Retry advice: combining several errors' advice, and how long to wait.
+//! How long to wait before retrying, from the advice and the rate-limit headers.
 
-use core::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use crate::{RateLimit, Retry, RetryAfter};
+use super::{RateLimit, RetryAfter};
+use crate::Retry;
 
 /// The first wait of [`Retry::Backoff`]; each further attempt doubles it.
 pub(crate) const BACKOFF_FIRST: Duration = Duration::from_secs(5);
@@ -14,15 +15,15 @@ pub(crate) const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(15 * 60);
 /// No advice ever waits longer than a day: the longest window Twitter documents.
 pub(crate) const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 /// Added after a reset so the retry lands in the new window despite 1 s header resolution.
-const RESET_MARGIN: u64 = 1;
+const RESET_MARGIN: Duration = Duration::from_secs(1);
 
 /// When a rate-limited request may be retried, as far as the headers say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ResetAt {
-    /// An instant, UTC epoch seconds.
-    At(u64),
-    /// Only a relative `Retry-After` (no `Date` to anchor it), seconds.
-    After(u64),
+    /// An instant.
+    At(SystemTime),
+    /// Only a relative `Retry-After` (no `Date` to anchor it).
+    After(Duration),
     /// Nothing is known.
     Unknown,
 }
@@ -34,9 +35,15 @@ pub(crate) fn reset_at(limits: Option<&RateLimit>) -> ResetAt {
     };
     let retry_after_at = match limits.retry_after() {
         Some(RetryAfter::At(at)) => Some(at),
-        Some(RetryAfter::Seconds(secs)) => match limits.date() {
-            Some(date) => Some(date.saturating_add(secs)),
-            None => return relative_or_reset(limits.binding_reset(), secs),
+        Some(RetryAfter::Delay(wait)) => match limits.date() {
+            Some(date) => date.checked_add(wait),
+            // Without a `Date` header a relative wait cannot be compared with an instant.
+            None => {
+                return match limits.binding_reset() {
+                    Some(at) => ResetAt::At(at),
+                    None => ResetAt::After(wait),
+                };
+            }
         },
         None => None,
     };
@@ -46,21 +53,13 @@ pub(crate) fn reset_at(limits: Option<&RateLimit>) -> ResetAt {
     }
 }
 
-fn relative_or_reset(reset: Option<u64>, secs: u64) -> ResetAt {
-    // Without a `Date` header a relative wait cannot be compared with an epoch.
-    match reset {
-        Some(at) => ResetAt::At(at),
-        None => ResetAt::After(secs),
-    }
-}
-
 /// The wait before the next attempt, for advice `retry`; see
 /// [`ErrorResponse::retry_delay`](crate::ErrorResponse::retry_delay).
 pub(crate) fn delay(
     retry: Option<Retry>,
     limits: Option<&RateLimit>,
     attempt: u32,
-    now: u64,
+    now: SystemTime,
 ) -> Option<Duration> {
     match retry? {
         Retry::Never => None,
@@ -72,21 +71,22 @@ pub(crate) fn delay(
     }
 }
 
-fn after_reset(limits: Option<&RateLimit>, now: u64) -> Duration {
+fn after_reset(limits: Option<&RateLimit>, now: SystemTime) -> Duration {
     let Some(limits) = limits else {
         return UNKNOWN_RESET_WAIT;
     };
-    // Resets are the server's epoch; when the response says what time the server had, measure
-    // from that, so a skewed local clock neither shortens nor stretches the wait.
+    // Resets are on the server's clock; when the response says what time the server had,
+    // measure from that, so a skewed local clock neither shortens nor stretches the wait.
     let reference = limits.date().unwrap_or(now);
-    let until = |at: u64| at.saturating_sub(reference);
+    // An instant already past is no wait at all.
+    let until = |at: SystemTime| at.duration_since(reference).unwrap_or(Duration::ZERO);
     let reset = limits.binding_reset().map(until);
     let retry_after = limits.retry_after().map(|after| match after {
-        RetryAfter::Seconds(secs) => secs,
+        RetryAfter::Delay(wait) => wait,
         RetryAfter::At(at) => until(at),
     });
     match reset.max(retry_after) {
-        Some(secs) => Duration::from_secs(secs.saturating_add(RESET_MARGIN)).min(MAX_WAIT),
+        Some(wait) => wait.saturating_add(RESET_MARGIN).min(MAX_WAIT),
         None => UNKNOWN_RESET_WAIT,
     }
 }
