@@ -85,7 +85,7 @@ impl TwerrMiddlewareBuilder {
         self
     }
     /// Whether a request whose window is exhausted waits for the reset (default, within the
-    /// policy's single and total waits) or fails at once with [`RateLimited`].
+    /// policy's single and total waits) or fails at once with [`RateLimited`](crate::RateLimited).
     pub fn wait_for_window(mut self, wait: bool) -> Self {
         self.wait_for_window = wait;
         self
