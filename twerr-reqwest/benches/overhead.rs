@@ -167,3 +167,77 @@ mod parts {
         });
     }
 }
+
+/// The middleware's own time per success, the network taken out: a last middleware answers
+/// every request with a canned success, so the difference between the two is all
+/// `TwerrMiddleware`'s.
+mod in_process {
+    use super::*;
+
+    /// Answers without sending: a success with a real success's rate-limit headers.
+    struct Canned(Vec<(String, String)>);
+
+    #[async_trait::async_trait]
+    impl reqwest_middleware::Middleware for Canned {
+        async fn handle(
+            &self,
+            _request: reqwest::Request,
+            _extensions: &mut http::Extensions,
+            _next: reqwest_middleware::Next<'_>,
+        ) -> reqwest_middleware::Result<reqwest::Response> {
+            let mut response = http::Response::builder().status(200);
+            for (name, value) in &self.0 {
+                response = response.header(name, value);
+            }
+            let response = response
+                .body(reqwest::Body::from(&br#"{"data":{"id":"2244994945"}}"#[..]))
+                .expect("response");
+            Ok(reqwest::Response::from(response))
+        }
+    }
+
+    fn canned() -> Canned {
+        let reset = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() + 900);
+        Canned(vec![
+            ("content-type".into(), "application/json".into()),
+            ("x-rate-limit-limit".into(), "1000000000".into()),
+            ("x-rate-limit-remaining".into(), "999999999".into()),
+            ("x-rate-limit-reset".into(), reset.to_string()),
+        ])
+    }
+
+    fn run(bencher: Bencher, client: reqwest_middleware::ClientWithMiddleware) {
+        let runtime = runtime();
+        bencher.bench_local(|| {
+            runtime.block_on(async {
+                client
+                    .get("https://api.x.com/2/users/2244994945?user.fields=id")
+                    .bearer_auth("AAAA")
+                    .send()
+                    .await
+                    .expect("response")
+            })
+        });
+    }
+
+    #[divan::bench]
+    fn without(bencher: Bencher) {
+        run(
+            bencher,
+            ClientBuilder::new(reqwest::Client::new())
+                .with(canned())
+                .build(),
+        );
+    }
+
+    #[divan::bench]
+    fn with_middleware(bencher: Bencher) {
+        let client = ClientBuilder::new(reqwest::Client::new())
+            .with(TwerrMiddleware::default())
+            .with(canned())
+            .build();
+        run(bencher, client);
+    }
+}
