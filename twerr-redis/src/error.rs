@@ -1,0 +1,146 @@
+//! The connect error, and keeping a URL's credentials out of every message.
+
+use std::error::Error;
+use std::fmt;
+
+/// [`RedisStore::connect`](crate::RedisStore::connect) failed: the URL is not a Redis URL,
+/// Redis is unreachable, did not answer in time, or refused the connection (AUTH).
+///
+/// The message names the address (host and port, or socket path) and the reason, never the
+/// user name or password of the URL.
+#[derive(Debug)]
+pub struct ConnectError {
+    address: Option<String>,
+    reason: String,
+    timed_out: bool,
+}
+
+impl ConnectError {
+    pub(crate) fn new(address: Option<String>, reason: String) -> Self {
+        ConnectError {
+            address,
+            reason,
+            timed_out: false,
+        }
+    }
+
+    pub(crate) fn timed_out(address: Option<String>, after: std::time::Duration) -> Self {
+        ConnectError {
+            address,
+            reason: format!("no answer within {} ms", after.as_millis()),
+            timed_out: true,
+        }
+    }
+
+    /// Whether Redis did not answer within the connect timeout (as opposed to refusing, or a
+    /// bad URL).
+    pub fn is_timeout(&self) -> bool {
+        self.timed_out
+    }
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.address {
+            Some(address) => write!(
+                f,
+                "could not connect to Redis at {address}: {}",
+                self.reason
+            ),
+            None => write!(f, "not a usable Redis URL: {}", self.reason),
+        }
+    }
+}
+
+impl Error for ConnectError {}
+
+/// Removes the secrets of a Redis URL (its user name and password, as written and
+/// percent-decoded) from messages: a driver's error text may quote what it was given.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    pub(crate) fn for_url(url: &str) -> Self {
+        let mut secrets = Vec::new();
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            secrets.push(userinfo.to_owned());
+            for part in userinfo.split(':') {
+                secrets.push(part.to_owned());
+                secrets.push(percent_decode(part));
+            }
+        }
+        // Also a password given as a query parameter (`?password=...`).
+        if let Some((_, query)) = url.split_once('?') {
+            for pair in query.split('&') {
+                if let Some((name, value)) = pair.split_once('=')
+                    && ["password", "pass", "user"]
+                        .iter()
+                        .any(|n| name.eq_ignore_ascii_case(n))
+                {
+                    secrets.push(value.to_owned());
+                    secrets.push(percent_decode(value));
+                }
+            }
+        }
+        // Longest first, so a secret that contains another is removed whole; short ones
+        // (a one-letter user name) would blank out ordinary words and say nothing anyway.
+        secrets.retain(|s| s.len() >= 3);
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Redactor { secrets }
+    }
+
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            out = out.replace(secret.as_str(), "<redacted>");
+        }
+        out
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                let value = hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0);
+                out.push(u8::try_from(value).unwrap_or(b'?'));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_of_the_password_is_removed() {
+        let redactor = Redactor::for_url("redis://worker:p%40ss-w0rd@10.0.0.1:6379/2");
+        let text = "auth failed for worker with p%40ss-w0rd (p@ss-w0rd) at worker:p%40ss-w0rd";
+        let clean = redactor.redact(text);
+        assert!(!clean.contains("p@ss"), "{clean}");
+        assert!(!clean.contains("p%40ss"), "{clean}");
+        assert!(!clean.contains("worker"), "{clean}");
+        let query = Redactor::for_url("redis://127.0.0.1/?password=hunter22");
+        assert_eq!(query.redact("bad hunter22"), "bad <redacted>");
+        assert_eq!(
+            Redactor::for_url("redis://127.0.0.1/").redact("refused"),
+            "refused"
+        );
+    }
+}

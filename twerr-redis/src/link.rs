@@ -1,0 +1,153 @@
+//! The connection to Redis: up or down, one warning per outage, reconnection in the
+//! background so no request waits for it.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use redis::aio::MultiplexedConnection;
+use redis::{AsyncConnectionConfig, Client};
+use tracing::{info, warn};
+
+use crate::error::Redactor;
+
+/// How long and how often: the per-call timeout, the connect timeout, the pause between
+/// reconnection attempts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timing {
+    pub(crate) call: Duration,
+    pub(crate) connect: Duration,
+    pub(crate) retry_every: Duration,
+}
+
+/// The connection, shared by every clone of the store's futures.
+pub(crate) struct Link {
+    client: Client,
+    timing: Timing,
+    redactor: Redactor,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// The live connection and its generation, or `None` while Redis is unreachable.
+    up: Option<(MultiplexedConnection, u64)>,
+    generation: u64,
+    /// When the next reconnection attempt may start.
+    retry_at: Instant,
+    reconnecting: bool,
+}
+
+/// A connection handed to one call, with the generation a failure is reported against.
+pub(crate) struct Handle {
+    pub(crate) connection: MultiplexedConnection,
+    generation: u64,
+}
+
+impl Link {
+    pub(crate) fn new(
+        client: Client,
+        connection: MultiplexedConnection,
+        timing: Timing,
+        redactor: Redactor,
+    ) -> Arc<Self> {
+        Arc::new(Link {
+            client,
+            timing,
+            redactor,
+            state: Mutex::new(State {
+                up: Some((connection, 0)),
+                generation: 0,
+                retry_at: Instant::now(),
+                reconnecting: false,
+            }),
+        })
+    }
+
+    /// The driver's own response timeout is off: [`call`](Self::call) bounds each call
+    /// (including a script reload after a Redis restart) as a whole.
+    pub(crate) fn config(timing: Timing) -> AsyncConnectionConfig {
+        AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(timing.connect))
+            .set_response_timeout(None)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state is a handful of plain fields, consistent after any panic.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the connection is up (no side effect).
+    pub(crate) fn is_up(&self) -> bool {
+        self.lock().up.is_some()
+    }
+
+    /// The connection to use, or `None` while Redis is down (the caller uses its local
+    /// book). While down, the first call after each pause starts one reconnection attempt in
+    /// the background; calls never wait for it.
+    pub(crate) fn handle(self: &Arc<Self>) -> Option<Handle> {
+        let mut state = self.lock();
+        if let Some((connection, generation)) = &state.up {
+            return Some(Handle {
+                connection: connection.clone(),
+                generation: *generation,
+            });
+        }
+        if !state.reconnecting && Instant::now() >= state.retry_at {
+            state.reconnecting = true;
+            let link = Arc::clone(self);
+            tokio::spawn(async move { link.reconnect().await });
+        }
+        None
+    }
+
+    async fn reconnect(&self) {
+        let config = Self::config(self.timing);
+        let attempt = tokio::time::timeout(
+            self.timing.connect,
+            self.client
+                .get_multiplexed_async_connection_with_config(&config),
+        )
+        .await;
+        let mut state = self.lock();
+        state.reconnecting = false;
+        match attempt {
+            Ok(Ok(connection)) => {
+                state.generation += 1;
+                state.up = Some((connection, state.generation));
+                info!("twerr-redis: Redis is reachable again; sharing rate-limit windows");
+            }
+            _ => state.retry_at = Instant::now() + self.timing.retry_every,
+        }
+    }
+
+    /// Runs one call within the call timeout. A failure or a timeout marks the connection
+    /// down (a warning, once per outage) and gives `None`.
+    pub(crate) async fn call<T>(
+        &self,
+        handle: &Handle,
+        what: &'static str,
+        call: impl Future<Output = Result<T, Box<dyn std::error::Error + Send + Sync>>>,
+    ) -> Option<T> {
+        let error = match tokio::time::timeout(self.timing.call, call).await {
+            Ok(Ok(value)) => return Some(value),
+            Ok(Err(error)) => self.redactor.redact(&error.to_string()),
+            Err(_) => format!("no reply within {} ms", self.timing.call.as_millis()),
+        };
+        let mut state = self.lock();
+        if state
+            .up
+            .as_ref()
+            .is_some_and(|(_, generation)| *generation == handle.generation)
+        {
+            state.up = None;
+            state.retry_at = Instant::now() + self.timing.retry_every;
+            warn!(
+                operation = what,
+                error = %error,
+                "twerr-redis: Redis unreachable; counting rate-limit windows in this process \
+                 until it is back"
+            );
+        }
+        None
+    }
+}

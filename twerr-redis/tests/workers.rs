@@ -1,0 +1,246 @@
+//! Several workers (middleware instances, each with its own Redis connection) against one
+//! local server that counts X's window: they share what any of them was told.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{GateSleeper, JumpSleeper, RedisServer, TestClock, XServer, at, client, middleware};
+use twerr_core::{Acquire, BookKey, CredentialId, Observation, RateLimitStore, WindowReport};
+
+const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAworkers-test-bearer-token";
+const START: u64 = 1_800_000_000;
+
+async fn get(client: &reqwest_middleware::ClientWithMiddleware, url: &str) -> u16 {
+    client
+        .get(url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("a response")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_second_worker_waits_for_the_reset_the_first_was_told_about() {
+    let redis = RedisServer::start();
+    let clock = TestClock::new(at(START));
+    let x = XServer::start(&clock, 3).await;
+    let url = x.url("/2/users/me");
+    let (sleeps_a, sleeps_b) = (JumpSleeper::new(&clock), JumpSleeper::new(&clock));
+    let a = client(middleware(
+        common::store(&redis).await,
+        &clock,
+        sleeps_a.clone(),
+    ));
+    let b = client(middleware(
+        common::store(&redis).await,
+        &clock,
+        sleeps_b.clone(),
+    ));
+    for _ in 0..3 {
+        assert_eq!(get(&a, &url).await, 200);
+    }
+    // The server told worker A: 0 left until START + 900. B has never sent a request.
+    assert_eq!(get(&b, &url).await, 200);
+    assert_eq!(sleeps_b.slept(), vec![Duration::from_secs(900)]);
+    assert_eq!(sleeps_a.slept(), Vec::<Duration>::new());
+    let hits = x.hits();
+    assert_eq!(hits.len(), 4);
+    assert!(
+        hits.iter().all(|h| h.status == 200),
+        "no request was rejected"
+    );
+    assert_eq!(
+        hits[3].at,
+        at(START + 900),
+        "B sent at the reset, not before"
+    );
+}
+
+#[tokio::test]
+async fn a_worker_restarted_mid_window_still_waits() {
+    let redis = RedisServer::start();
+    let clock = TestClock::new(at(START));
+    let x = XServer::start(&clock, 2).await;
+    let url = x.url("/2/tweets/search/recent?query=rust");
+    {
+        let first = client(middleware(
+            common::store(&redis).await,
+            &clock,
+            JumpSleeper::new(&clock),
+        ));
+        assert_eq!(get(&first, &url).await, 200);
+        assert_eq!(get(&first, &url).await, 200);
+        clock.advance_to(at(START + 300));
+    } // the worker stops: its client, middleware and connection are gone
+    let sleeps = JumpSleeper::new(&clock);
+    let restarted = client(middleware(
+        common::store(&redis).await,
+        &clock,
+        sleeps.clone(),
+    ));
+    assert_eq!(get(&restarted, &url).await, 200);
+    assert_eq!(sleeps.slept(), vec![Duration::from_secs(600)]);
+    assert!(x.hits().iter().all(|h| h.status == 200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_tasks_over_four_connections_send_exactly_the_five_left() {
+    let redis = RedisServer::start();
+    let clock = TestClock::new(at(START));
+    let x = XServer::start(&clock, 6).await;
+    let url = x.url("/2/users/by/username/jack");
+    let gate = GateSleeper::new(&clock);
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let store = common::store(&redis).await;
+        clients.push(client(middleware(store, &clock, gate.clone())));
+    }
+    // One request tells the workers the window: 5 left until START + 900.
+    assert_eq!(get(&clients[0], &url).await, 200);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (client, url) = (clients[i % 4].clone(), url.clone());
+        tasks.push(tokio::spawn(async move { get(&client, &url).await }));
+    }
+    let waiting = gate.waiting.subscribe();
+    // The clock moves only once the 5 that went are answered and recorded: a clock that
+    // jumped while a response was on its way would look like a skewed `Date`.
+    common::eventually("15 tasks waiting for the reset and 5 done", || {
+        *waiting.borrow() >= 15 && tasks.iter().filter(|t| t.is_finished()).count() >= 5
+    })
+    .await;
+    assert_eq!(
+        gate.slept(),
+        vec![Duration::from_secs(900); 15],
+        "the 15 without a slot wait for the reset"
+    );
+    let before = x.hits();
+    assert_eq!(before.len(), 6, "the first request and exactly 5 more");
+    assert!(
+        before
+            .iter()
+            .all(|h| h.status == 200 && h.at < at(START + 900))
+    );
+
+    // The reset: the waiting tasks go, into a window that now allows them all.
+    x.set_limit(100);
+    gate.open();
+    clock.advance_to(at(START + 900));
+    for task in tasks {
+        let done = tokio::time::timeout(Duration::from_secs(30), task).await;
+        assert_eq!(done.expect("the task ends").expect("the task"), 200);
+    }
+    let hits = x.hits();
+    assert_eq!(
+        hits.len(),
+        21,
+        "every task sent once: nothing was lost or repeated"
+    );
+    assert!(
+        hits[6..].iter().all(|h| h.at == at(START + 900)),
+        "{hits:?} {:?}",
+        gate.slept()
+    );
+}
+
+/// Two processes' responses arriving out of order: the one about an earlier window, arriving
+/// last, moves nothing backwards.
+#[tokio::test]
+async fn a_late_stale_response_from_another_worker_is_ignored() {
+    let redis = RedisServer::start();
+    let (a, b) = (common::store(&redis).await, common::store(&redis).await);
+    let key = BookKey::new(
+        CredentialId::from_bytes([3; 16]),
+        "GET api.x.com /2/users/me",
+    );
+    let now = at(START);
+    let window = |remaining, reset| Observation {
+        window: Some(WindowReport {
+            limit: Some(75),
+            remaining,
+            reset,
+            resets_at: reset,
+        }),
+        usage_cap: None,
+    };
+    let Ok(Acquire::Go(old)) = a.acquire(&key, now).await else {
+        panic!("first acquire goes")
+    };
+    let Ok(Acquire::Go(new)) = b.acquire(&key, now).await else {
+        panic!("second acquire goes")
+    };
+    // B's response, about the new window, arrives first: 4 left, but A's request is still in
+    // flight and takes one of them. A's response, about the old window, arrives last.
+    b.record(new, window(4, at(START + 900)), now)
+        .await
+        .expect("record");
+    a.record(old, window(0, at(START + 60)), now)
+        .await
+        .expect("record");
+    let mut went = 0;
+    loop {
+        let store: &dyn RateLimitStore = if went % 2 == 0 { &*a } else { &*b };
+        match store.acquire(&key, now).await.expect("acquire") {
+            Acquire::Go(permit) => {
+                went += 1;
+                store.release(permit, now).await.expect("release");
+            }
+            Acquire::Wait { until } => {
+                assert_eq!(until, at(START + 900), "the later window holds");
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(went <= 3, "more than the 3 left went");
+    }
+    assert_eq!(went, 3);
+    assert!(a.is_connected() && b.is_connected());
+}
+
+#[tokio::test]
+async fn separate_prefixes_do_not_share() {
+    let redis = RedisServer::start();
+    let store = |prefix: &'static str| {
+        let url = redis.url();
+        async move {
+            twerr_redis::RedisStore::builder()
+                .prefix(prefix)
+                .connect(&url)
+                .await
+                .expect("connect")
+        }
+    };
+    let key = BookKey::new(
+        CredentialId::from_bytes([4; 16]),
+        "GET api.x.com /2/users/me",
+    );
+    let (one, other) = (store("app-one").await, store("app-two").await);
+    let Ok(Acquire::Go(permit)) = one.acquire(&key, at(START)).await else {
+        panic!("goes")
+    };
+    let exhausted = Observation {
+        window: Some(WindowReport {
+            limit: None,
+            remaining: 0,
+            reset: at(START + 900),
+            resets_at: at(START + 900),
+        }),
+        usage_cap: None,
+    };
+    one.record(permit, exhausted, at(START))
+        .await
+        .expect("record");
+    assert_eq!(
+        one.acquire(&key, at(START)).await.expect("acquire"),
+        Acquire::Wait {
+            until: at(START + 900)
+        }
+    );
+    let Ok(Acquire::Go(free)) = other.acquire(&key, at(START)).await else {
+        panic!("another prefix is another namespace")
+    };
+    other.release(free, at(START)).await.expect("release");
+}
