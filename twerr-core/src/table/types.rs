@@ -23,32 +23,21 @@ macro_rules! __table_type {
             $( $(#[$attr:meta])* $variant:ident = $key:literal => $row:expr, )*
         }
     ) => {
-        /// An HTTP status of a Twitter/X API response: one variant per `[[status]]` row of
-        /// `error-table.toml`, with the row's text, source and retry advice in its docs.
-        ///
-        /// Any number converts: [`Status::from_u16`] never fails, and a status the table does
-        /// not list becomes [`Status::Unknown`], keeping its number
-        /// (`Status::from_u16(n).as_u16() == n` for every `u16`). Statuses are ordered by
-        /// number. HTTP statuses and v1.1 error codes share numbers without sharing meaning,
-        /// hence the separate [`Code`] type.
-        #[derive(
-            ::core::clone::Clone,
-            ::core::marker::Copy,
-            ::core::fmt::Debug,
-            ::core::cmp::PartialEq,
-            ::core::cmp::Eq,
-            ::core::hash::Hash,
-        )]
-        #[non_exhaustive]
-        pub enum $ty {
-            $( $(#[$attr])* $variant, )*
+        $crate::__table_type! { @numbered
+            /// An HTTP status of a Twitter/X API response: one variant per `[[status]]` row of
+            /// `error-table.toml`, with the row's text, source and retry advice in its docs.
+            ///
+            /// Any number converts: [`Status::from_u16`] never fails, and a status the table does
+            /// not list becomes [`Status::Unknown`], keeping its number
+            /// (`Status::from_u16(n).as_u16() == n` for every `u16`). Statuses are ordered by
+            /// number. HTTP statuses and v1.1 error codes share numbers without sharing meaning,
+            /// hence the separate [`Code`] type.
+            enum $ty($unknown)
             /// A status the table does not list, with its number. Its retry advice is the
             /// class default of [`Retry::for_status_class`](::twerr_core::Retry::for_status_class).
-            Unknown($unknown),
+            unknown, "status", "<unknown status>",
+            $( $(#[$attr])* $variant = $key => $row, )*
         }
-
-        $crate::__table_type!(@numbered $ty($unknown), "status", "<unknown status>",
-            $( $variant = $key => $row, )*);
 
         impl $ty {
             /// The retry advice of this status: the table's for listed statuses (`None` below
@@ -70,34 +59,23 @@ macro_rules! __table_type {
             $( $(#[$attr:meta])* $variant:ident = $key:literal => $row:expr, )*
         }
     ) => {
-        /// A v1.1 numeric error code (the `code` of
-        /// `{"errors":[{"code":88,"message":...}]}`): one variant per `[[code]]` row of
-        /// `error-table.toml`, with the row's text, HTTP correspondence, source and retry
-        /// advice in its docs.
-        ///
-        /// Any number converts: [`Code::from_u16`] never fails, and a code the table does not
-        /// list becomes [`Code::Unknown`], keeping its number
-        /// (`Code::from_u16(n).as_u16() == n` for every `u16`). Codes are ordered by number.
-        /// Code 415 arrives with HTTP 403 and has nothing to do with HTTP 415: codes and
-        /// statuses are separate types.
-        #[derive(
-            ::core::clone::Clone,
-            ::core::marker::Copy,
-            ::core::fmt::Debug,
-            ::core::cmp::PartialEq,
-            ::core::cmp::Eq,
-            ::core::hash::Hash,
-        )]
-        #[non_exhaustive]
-        pub enum $ty {
-            $( $(#[$attr])* $variant, )*
+        $crate::__table_type! { @numbered
+            /// A v1.1 numeric error code (the `code` of
+            /// `{"errors":[{"code":88,"message":...}]}`): one variant per `[[code]]` row of
+            /// `error-table.toml`, with the row's text, HTTP correspondence, source and retry
+            /// advice in its docs.
+            ///
+            /// Any number converts: [`Code::from_u16`] never fails, and a code the table does not
+            /// list becomes [`Code::Unknown`], keeping its number
+            /// (`Code::from_u16(n).as_u16() == n` for every `u16`). Codes are ordered by number.
+            /// Code 415 arrives with HTTP 403 and has nothing to do with HTTP 415: codes and
+            /// statuses are separate types.
+            enum $ty($unknown)
             /// A code the table does not list, with its number. It has no retry advice of its
             /// own: use the HTTP status's.
-            Unknown($unknown),
+            unknown, "code", "<unknown code>",
+            $( $(#[$attr])* $variant = $key => $row, )*
         }
-
-        $crate::__table_type!(@numbered $ty($unknown), "code", "<unknown code>",
-            $( $variant = $key => $row, )*);
 
         impl $ty {
             /// The retry advice of this code: `Some` for every listed code, `None` for unknown
@@ -204,8 +182,27 @@ macro_rules! __table_type {
     };
 
     // `Status` and `Code`: a number, an `Unknown` holding it, conversions, order, text forms.
-    (@numbered $ty:ident($unknown:ident), $what:literal, $unknown_text:literal,
-        $( $variant:ident = $key:literal => $row:expr, )*) => {
+    (@numbered
+        $(#[$doc:meta])* enum $ty:ident($unknown:ident)
+        $(#[$unknown_doc:meta])* unknown, $what:literal, $unknown_text:literal,
+        $( $(#[$attr:meta])* $variant:ident = $key:literal => $row:expr, )*
+    ) => {
+        $(#[$doc])*
+        #[derive(
+            ::core::clone::Clone,
+            ::core::marker::Copy,
+            ::core::fmt::Debug,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::hash::Hash,
+        )]
+        #[non_exhaustive]
+        pub enum $ty {
+            $( $(#[$attr])* $variant, )*
+            $(#[$unknown_doc])*
+            Unknown($unknown),
+        }
+
         #[doc = ::core::concat!(
             "The number of a ", $what, " the table does not list, inside [`", ::core::stringify!($ty),
             "::Unknown`]. Its field is private: a number the table lists always converts to its \
