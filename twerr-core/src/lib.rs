@@ -1,5 +1,5 @@
-// The README is the crate documentation, so its examples run as doctests. They show the
-// `std` API (responses, rate limits), so without `std` the crate has a short doc of its own.
+// twerr-core's README is the crate documentation, so its examples run as doctests. They show
+// the `std` API (responses, rate limits), so without `std` the crate has a short doc of its own.
 #![cfg_attr(feature = "std", doc = include_str!("../README.md"))]
 #![cfg_attr(
     not(feature = "std"),
@@ -8,6 +8,11 @@
 )]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The workspace README's examples run as doctests too.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
 
 // The generated code names this crate by its absolute path, `::twerr_core::...`.
 extern crate self as twerr_core;

@@ -266,3 +266,37 @@ fn a_success_with_no_requests_left_holds_the_next_one_back() {
         }
     );
 }
+
+#[test]
+fn the_book_trusts_a_date_exactly_where_the_advice_does() {
+    let reset = 1_700_000_900;
+    let observe = |date: &str, now: SystemTime| {
+        let response = ErrorResponse::from_parts(
+            429u16,
+            [
+                ("x-rate-limit-remaining", "0".to_owned()),
+                ("x-rate-limit-reset", reset.to_string()),
+                ("date", date.to_owned()),
+            ],
+            br#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#,
+        );
+        let trusted = response
+            .rate_limit()
+            .is_some_and(|l| l.ignored_date().is_none());
+        let seen = Observation::from_response(&response, now, &RetryPolicy::default());
+        (trusted, seen.window.map(|w| w.resets_at))
+    };
+    // The server's Date is 1_700_000_000 (Tue, 14 Nov 2023 22:13:20 GMT), 900 s before its
+    // reset. A local clock two days ahead is corrected: the headers agree with each other.
+    let two_days_ahead = at(1_700_000_000 + 2 * 86_400);
+    assert_eq!(
+        observe("Tue, 14 Nov 2023 22:13:20 GMT", two_days_ahead),
+        (true, Some(at(reset + 2 * 86_400)))
+    );
+    // A Date from 2006 beside a 2023 reset measures nothing: the reset is taken as it is.
+    let now = at(1_700_000_000);
+    assert_eq!(
+        observe("Mon, 02 Jan 2006 15:04:05 GMT", now),
+        (false, Some(at(reset)))
+    );
+}

@@ -7,10 +7,6 @@ use std::time::{Duration, SystemTime};
 use super::RetryPolicy;
 use crate::{ErrorResponse, Problem, RateLimit};
 
-/// A `Date` further from the local clock than this is not used to correct resets: a response
-/// replayed from a cache, or a clock that is simply wrong, is not a skew to compensate.
-const MAX_TRUSTED_SKEW: Duration = Duration::from_secs(24 * 60 * 60);
-
 /// One rate-limit window as a response reported it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WindowReport {
@@ -21,9 +17,9 @@ pub struct WindowReport {
     /// The reset exactly as the server sent it. It names the window: two reports with the same
     /// `reset` describe the same window, a later one a newer window.
     pub reset: SystemTime,
-    /// The reset in local time: `reset` moved by the clock offset the `Date` header reveals
-    /// (when it is within a day of the local clock), so a skewed local clock neither shortens
-    /// nor stretches a wait.
+    /// The reset in local time: `reset` moved by the clock offset the `Date` header reveals,
+    /// when the advice trusts that `Date` (see [`RateLimit::ignored_date`]: the same rule), so
+    /// a skewed local clock neither shortens nor stretches a wait.
     pub resets_at: SystemTime,
 }
 
@@ -86,19 +82,18 @@ pub(crate) fn facts(limits: &RateLimit) -> Facts {
             limits.app_24h().map_or(none, triple),
             limits.user_24h().map_or(none, triple),
         ],
-        date: limits.date(),
+        // The one rule for whether `Date` measures anything: the advice's.
+        date: limits.trusted_date(),
     }
 }
 
-/// How far the local clock is ahead of the server's (negative: behind), when `Date` is
-/// trustworthy.
+/// How far the local clock is ahead of the server's (`false`: behind), when `Date` is
+/// trusted.
 fn skew(date: Option<SystemTime>, now: SystemTime) -> Option<(bool, Duration)> {
-    let date = date?;
-    let (ahead, by) = match now.duration_since(date) {
+    Some(match now.duration_since(date?) {
         Ok(by) => (true, by),
         Err(behind) => (false, behind.duration()),
-    };
-    (by <= MAX_TRUSTED_SKEW).then_some((ahead, by))
+    })
 }
 
 fn to_local(at: SystemTime, skew: Option<(bool, Duration)>) -> SystemTime {
