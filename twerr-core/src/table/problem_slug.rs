@@ -27,6 +27,22 @@ pub fn problem_slug(type_uri: &str) -> &str {
     // Runs for every parsed problem: slicing only, no allocation. Every delimiter is ASCII,
     // so the searches are plain loops over bytes (a search for one of several chars decodes
     // every char) and every position found is a char boundary.
+    //
+    // Nearly every type is a documented one, `https://api.{twitter,x}.com/2/problems/SLUG`:
+    // the rule below gives SLUG for it whenever SLUG is not empty and has none of `/?#:`, so
+    // that case is answered from one comparison and a scan of SLUG instead of four scans.
+    for prefix in [
+        "https://api.twitter.com/2/problems/",
+        "https://api.x.com/2/problems/",
+    ] {
+        if let Some(slug) = type_uri.strip_prefix(prefix) {
+            let plain = !slug.bytes().any(|b| matches!(b, b'/' | b'?' | b'#' | b':'));
+            if plain && !slug.is_empty() {
+                return slug;
+            }
+            break;
+        }
+    }
     let bytes = type_uri.as_bytes();
     let end = bytes
         .iter()
@@ -82,6 +98,15 @@ mod tests {
             ("", ""),
             ("/", ""),
             ("?/x", ""),
+            // The documented prefixes, read both ways (the shortcut, and the general rule).
+            // An empty slug falls back to the rule: one trailing `/` is ignored.
+            ("https://api.twitter.com/2/problems/", "problems"),
+            (
+                "https://api.twitter.com/2/problems/a:b",
+                "https://api.twitter.com/2/problems/a:b",
+            ),
+            ("https://api.x.com/2/problems/a?b", "a"),
+            ("https://api.x.com/2/problems/a/b", "b"),
         ] {
             assert_eq!(problem_slug(type_uri), slug, "{type_uri}");
         }

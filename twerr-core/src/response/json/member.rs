@@ -26,6 +26,9 @@ pub(super) enum Key<'de> {
     Status,
     /// Raw bytes: a skipped member's name is never converted to text.
     Other(Cow<'de, [u8]>),
+    /// Any other name, read from a body whose UTF-8 was checked as a whole: already text, so
+    /// keeping it costs no check of its own.
+    Named(&'de str),
 }
 
 impl<'de> Key<'de> {
@@ -65,6 +68,7 @@ impl<'de> Key<'de> {
             Key::Title => "title",
             Key::Detail => "detail",
             Key::Status => "status",
+            Key::Named(name) => name,
             // `from_utf8` first: it has a fast path for ASCII that the lossy conversion lacks.
             Key::Other(name) => match std::str::from_utf8(name) {
                 Ok(name) => name,

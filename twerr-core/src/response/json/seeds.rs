@@ -104,12 +104,12 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                     let (top, text, extra) = (&mut out.top, &mut out.text, &mut out.top_extra);
                     apply_member(top, &key, raw.get(), false, text, extra);
                 }
-                Key::Other(_) if self.keep_members => {
+                Key::Other(_) | Key::Named(_) if self.keep_members => {
                     let raw: &'de RawValue = map.next_value()?;
                     let (top, text, extra) = (&mut out.top, &mut out.text, &mut out.top_extra);
                     apply_member(top, &key, raw.get(), false, text, extra);
                 }
-                Key::Other(_) => {
+                Key::Other(_) | Key::Named(_) => {
                     out.skipped_members = true;
                     map.next_value::<IgnoredAny>()?;
                 }

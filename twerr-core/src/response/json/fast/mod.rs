@@ -81,7 +81,7 @@ fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody) -> Option
             }
             Key::Includes | Key::Meta => scan.skip_value()?,
             Key::ProcessingInfo => processing(scan, out)?,
-            Key::Other(_) if !keep_members => {
+            Key::Other(_) | Key::Named(_) if !keep_members => {
                 out.skipped_members = true;
                 scan.skip_value()?;
             }
@@ -286,6 +286,9 @@ fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
                     let (raw, _) = scan.kept_value()?;
                     match key {
                         Key::Code => media.code = raw.parse().ok(),
+                        Key::Named("name") => {
+                            media.name = json_string(raw).and_then(|s| out.text.push(&s));
+                        }
                         Key::Other(name) if *name == *b"name" => {
                             media.name = json_string(raw).and_then(|s| out.text.push(&s));
                         }

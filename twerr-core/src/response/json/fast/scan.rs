@@ -115,7 +115,8 @@ impl<'a> Scanner<'a> {
         if self.bytes.get(self.at) != Some(&b'"') {
             return None;
         }
-        let name = self.bytes.get(start..self.at)?;
+        let end = self.at;
+        let name = self.bytes.get(start..end)?;
         self.at += 1;
         // The colon nearly always follows at once.
         if self.bytes.get(self.at) == Some(&b':') {
@@ -123,7 +124,14 @@ impl<'a> Scanner<'a> {
         } else {
             self.expect(b':')?;
         }
-        Some(Key::new(name).unwrap_or(Key::Other(Cow::Borrowed(name))))
+        Some(Key::new(name).unwrap_or_else(|| {
+            // From a checked body the name is text already (its ends are quotes, so char
+            // boundaries); otherwise it is converted only if it is kept.
+            match self.text.and_then(|text| text.get(start..end)) {
+                Some(name) => Key::Named(name),
+                None => Key::Other(Cow::Borrowed(name)),
+            }
+        }))
     }
 
     /// A string literal. Escapes are checked as serde_json checks them (a known letter, or `u`
