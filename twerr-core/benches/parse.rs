@@ -16,29 +16,9 @@ fn main() {
     divan::main();
 }
 
-const FIXTURE: &str = include_str!("../tests/fixtures/real-error-bodies.json");
-
-/// The JSON bodies of the fixture file with their status (400 where the report had none).
-fn fixture_bodies() -> Vec<(u16, Vec<u8>)> {
-    let entries: serde_json::Value = serde_json::from_str(FIXTURE).unwrap_or_default();
-    let entries = entries.as_array().cloned().unwrap_or_default();
-    let bodies: Vec<(u16, Vec<u8>)> = entries
-        .iter()
-        .filter(|e| e["format"].as_str().is_some_and(|f| f.starts_with("json")))
-        .map(|e| {
-            let status = e["http_status"]
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok())
-                .unwrap_or(400);
-            (
-                status,
-                e["body"].as_str().unwrap_or_default().as_bytes().to_vec(),
-            )
-        })
-        .collect();
-    assert!(bodies.len() >= 20, "fixture bodies missing");
-    bodies
-}
+#[path = "support/fixture_bodies.rs"]
+mod fixture_bodies;
+use fixture_bodies::{FIXTURE, fixture_bodies};
 
 fn total_bytes(bodies: &[(u16, Vec<u8>)]) -> usize {
     bodies.iter().map(|(_, body)| body.len()).sum()

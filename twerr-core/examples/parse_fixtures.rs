@@ -11,31 +11,16 @@ use std::hint::black_box;
 
 use twerr_core::ErrorResponse;
 
-const FIXTURE: &str = include_str!("../tests/fixtures/real-error-bodies.json");
+#[path = "../benches/support/fixture_bodies.rs"]
+mod fixture_bodies;
 
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(1000);
-    let entries: serde_json::Value = serde_json::from_str(FIXTURE).unwrap_or_default();
     // The same bodies, and statuses, as the `fixture` group of the parse benchmark.
-    let bodies: Vec<(u16, Vec<u8>)> = entries
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| e["format"].as_str().is_some_and(|f| f.starts_with("json")))
-        .map(|e| {
-            let status = e["http_status"]
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok())
-                .unwrap_or(400);
-            (
-                status,
-                e["body"].as_str().unwrap_or_default().as_bytes().to_vec(),
-            )
-        })
-        .collect();
+    let bodies = fixture_bodies::fixture_bodies();
     let skip = std::env::args().nth(2).is_some_and(|a| a == "skip");
     let mut errors = 0;
     for _ in 0..rounds {
