@@ -146,29 +146,17 @@ impl Parts {
                 // Unknown top-level members only matter when the top level is an error; on a
                 // success status they are skipped, and read in a second pass in the rare case
                 // the top level turns out to be an error after all.
-                let mut found = json::JsonBody::default();
-                if !json::parse(body, !success, success, path, &mut found) {
+                let mut found = json::JsonBody::new(self, success);
+                if !json::parse(body, !success, path, &mut found) {
                     return false;
                 }
                 if success && found.skipped_members && found.top_was_error {
-                    found = json::JsonBody::default();
-                    if !json::parse(body, true, true, path, &mut found) {
+                    found.restart();
+                    if !json::parse(body, true, path, &mut found) {
                         return false;
                     }
                 }
-                found.assemble(&mut self.errors, &mut self.problem);
-                head.has_data = found.has_data;
-                self.omitted = found.omitted;
-                // Every error shares the one text buffer; none is needed when nothing was kept.
-                let text = found.text.finish();
-                if let Some(mut media) = found.media.take() {
-                    media.text.clone_from(&text);
-                    self.media_error = Some(media);
-                }
-                if let Some(problem) = &mut self.problem {
-                    problem.text.clone_from(&text);
-                }
-                self.errors.share_text(text);
+                head.has_data = found.finish();
             }
             BodyFormat::Xml => {
                 let (errors, omitted) = xml::parse(body);
@@ -290,7 +278,7 @@ impl ErrorResponse {
         } else {
             // A failure always keeps something (its errors, or a copy of the body): fill the
             // box in place rather than moving a filled value into it.
-            let mut parts = Box::<Parts>::default();
+            let mut parts = Box::write(Box::new_uninit(), Parts::default());
             answered = parts.fill(&mut head, body, false, path);
             (!parts.is_empty()).then_some(parts)
         };

@@ -32,28 +32,28 @@ pub(crate) type ExtraSpan = (Span, Span);
 /// body, without pinning the memory of a huge one.
 const SCRATCH_KEEP: usize = 64 * 1024;
 
+/// The most extra members a thread's spare lists keep room for between bodies.
+const EXTRA_KEEP: usize = 1024;
+
 thread_local! {
     // The buffer is copied into an exactly-sized shared allocation when the response is
     // done, so the growing buffer itself can be reused by the thread's next response.
     static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
+    // Likewise the lists of extra members (one for the top level, one for an entry).
+    static SPARE_EXTRAS: Cell<[Vec<ExtraSpan>; 2]> = const { Cell::new([Vec::new(), Vec::new()]) };
 }
 
-/// The buffer being filled while a body is read.
+/// The buffer being filled while a body is read. It takes the thread's spare buffer only when
+/// the first string is kept: a body that keeps none (a success) does not touch it.
+#[derive(Default)]
 pub(crate) struct TextBuf {
     text: String,
 }
 
-impl Default for TextBuf {
-    fn default() -> Self {
-        TextBuf {
-            text: SCRATCH.with(Cell::take),
-        }
-    }
-}
-
 impl Drop for TextBuf {
     fn drop(&mut self) {
-        if self.text.capacity() <= SCRATCH_KEEP {
+        let capacity = self.text.capacity();
+        if capacity != 0 && capacity <= SCRATCH_KEEP {
             let mut text = std::mem::take(&mut self.text);
             text.clear();
             // During thread teardown the slot may be gone; the buffer is then just freed.
@@ -65,6 +65,9 @@ impl Drop for TextBuf {
 impl TextBuf {
     /// Appends `text`; `None` when the buffer would pass 4 GiB.
     pub(crate) fn push(&mut self, text: &str) -> Option<Span> {
+        if self.text.capacity() == 0 {
+            self.text = SCRATCH.try_with(Cell::take).unwrap_or_default();
+        }
         let start = u32::try_from(self.text.len()).ok()?;
         let end = u32::try_from(self.text.len().checked_add(text.len())?).ok()?;
         self.text.push_str(text);
@@ -97,6 +100,79 @@ impl TextBuf {
     /// empty, so nothing needs it).
     pub(crate) fn finish(&self) -> Option<Arc<str>> {
         (!self.text.is_empty()).then(|| Arc::from(self.text.as_str()))
+    }
+}
+
+/// The extra members of one error being read, collected before they are copied out exactly
+/// sized. Like [`TextBuf`], it takes one of the thread's spare lists at its first member.
+#[derive(Default)]
+pub(crate) struct ExtraList {
+    spans: Vec<ExtraSpan>,
+}
+
+impl ExtraList {
+    pub(crate) fn push(&mut self, extra: ExtraSpan) {
+        self.reserve();
+        self.spans.push(extra);
+    }
+
+    /// Puts `extra` before every member collected so far.
+    pub(crate) fn push_first(&mut self, extra: ExtraSpan) {
+        self.reserve();
+        self.spans.insert(0, extra);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.spans.clear();
+    }
+
+    /// The members collected, exactly sized (no allocation when there are none); the list is
+    /// emptied for the next error.
+    pub(crate) fn take(&mut self) -> Box<[ExtraSpan]> {
+        let extra = self.spans.as_slice().into();
+        self.spans.clear();
+        extra
+    }
+
+    fn reserve(&mut self) {
+        if self.spans.capacity() == 0 {
+            self.spans = SPARE_EXTRAS
+                .try_with(|slot| {
+                    let [first, second] = slot.take();
+                    let (taken, kept) = if first.capacity() >= second.capacity() {
+                        (first, second)
+                    } else {
+                        (second, first)
+                    };
+                    slot.set([kept, Vec::new()]);
+                    taken
+                })
+                .unwrap_or_default();
+        }
+    }
+}
+
+impl Drop for ExtraList {
+    fn drop(&mut self) {
+        let capacity = self.spans.capacity();
+        if capacity == 0 || capacity > EXTRA_KEEP {
+            return;
+        }
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
+        // During thread teardown the slot may be gone; the list is then just freed.
+        let _ = SPARE_EXTRAS.try_with(|slot| {
+            let [first, second] = slot.take();
+            slot.set(match (first.capacity(), second.capacity()) {
+                (0, _) => [spans, second],
+                (_, 0) => [first, spans],
+                _ => [first, second],
+            });
+        });
     }
 }
 

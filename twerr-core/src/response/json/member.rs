@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, Visitor};
 
 use super::ApiError;
-use crate::response::text::{ExtraSpan, TextBuf};
+use crate::response::text::{ExtraList, TextBuf};
 use crate::{Code, Status};
 
 /// The member names this module interprets; anything else is [`Key::Other`].
@@ -116,7 +116,7 @@ pub(super) fn apply_member(
     raw: &str,
     plain: bool,
     buf: &mut TextBuf,
-    extra: &mut Vec<ExtraSpan>,
+    extra: &mut ExtraList,
 ) {
     let string = || {
         if plain {
@@ -144,7 +144,9 @@ pub(super) fn apply_member(
             Key::Code | Key::Status | Key::Message | Key::Title | Key::Detail | Key::Type
         );
     if taken.is_none() && !null_field {
-        extra.extend(buf.push_extra(&key.name(), raw));
+        if let Some(pair) = buf.push_extra(&key.name(), raw) {
+            extra.push(pair);
+        }
     }
 }
 

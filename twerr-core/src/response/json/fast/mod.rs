@@ -32,7 +32,7 @@ use scan::{Scanner, plain_end};
 
 /// Reads a body that is one object of the common shapes into `out` (which should be fresh);
 /// `None` when it gave up, leaving `out` part-filled: the caller must discard it.
-pub(super) fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> Option<()> {
+pub(super) fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody<'_>) -> Option<()> {
     let mut scan = match input {
         Input::Text(text) => Scanner {
             bytes: text.as_bytes(),
@@ -56,7 +56,7 @@ pub(super) fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> 
 }
 
 /// The top-level object; the members as `TopSeed::visit_map` reads them.
-fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody) -> Option<()> {
+fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody<'_>) -> Option<()> {
     scan.expect(b'{')?;
     if scan.accept(b'}') {
         return Some(());
@@ -98,7 +98,7 @@ fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody) -> Option
 }
 
 /// The value of `errors`, as `ErrorsSeed` reads it: a list of entries, one entry, a string.
-fn errors(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn errors(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     match scan.bytes.get(scan.at)? {
         b'[' => {
@@ -133,7 +133,7 @@ fn errors(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 
 /// A bare string among the errors: an error with only a message. serde_json decodes it
 /// itself, so only a string without escapes is read here.
-fn message(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn message(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     let start = scan.at;
     scan.string()?;
@@ -149,7 +149,7 @@ fn message(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 /// without blanks or escapes: matched byte for byte, which costs a fraction of reading it
 /// member by member. The members still go through [`apply_member`]. `None`, with nothing
 /// consumed, for an entry written any other way: [`entry`] reads it.
-fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     let bytes = scan.bytes;
     let mut at = scan.at;
     let literal = |text: &[u8], at: &mut usize| {
@@ -206,14 +206,14 @@ fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
     apply_member(&mut err, &second.0, second.1, true, text, extra);
     // A code past 65535 is kept as an extra member.
     if !extra.is_empty() {
-        err.extra = extra.as_slice().into();
+        err.extra = extra.take();
     }
     out.push_error(err, mark);
     Some(())
 }
 
 /// One error object, as `EntrySeed::visit_map` reads it: every member through [`apply_member`].
-fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.expect(b'{')?;
     let mut err = ApiError::new();
     let mark = out.text.mark();
@@ -236,7 +236,7 @@ fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
         }
     }
     if !out.entry_extra.is_empty() {
-        err.extra = out.entry_extra.as_slice().into();
+        err.extra = out.entry_extra.take();
     }
     if !err.is_empty() {
         out.push_error(err, mark);
@@ -247,7 +247,7 @@ fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 }
 
 /// `processing_info` of a media upload status, as `ProcessingSeed` reads it: only its `error`.
-fn processing(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn processing(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     match scan.bytes.get(scan.at)? {
         b'{' => {
@@ -274,7 +274,7 @@ fn processing(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 
 /// `processing_info.error`, as `MediaErrorSeed` reads it: `{code, name, message}`, or a
 /// string without escapes.
-fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     match scan.bytes.get(scan.at)? {
         b'{' => {
@@ -302,7 +302,7 @@ fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
                     }
                 }
             }
-            out.media = Some(media);
+            out.parts.media_error = Some(media);
             Some(())
         }
         b'"' => {
@@ -314,7 +314,7 @@ fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
             }
             let text = raw.get(1..raw.len() - 1)?;
             if !text.is_empty() {
-                out.media = Some(MediaError {
+                out.parts.media_error = Some(MediaError {
                     message: out.text.push(text),
                     ..MediaError::new()
                 });

@@ -7,24 +7,6 @@ use serde::de::IgnoredAny;
 
 use super::super::member::Key;
 
-/// Where the first quote or backslash in `bytes` is: most names end within the first eight
-/// bytes, found in one word-wise step (as in [`plain_end`]); longer ones byte by byte.
-fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::MAX / 255;
-    if let Some(Ok(word)) = bytes.get(..8).map(<[u8; 8]>::try_from) {
-        let word = u64::from_le_bytes(word);
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        let flags = ((quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash))
-            & (ONES << 7);
-        if flags != 0 {
-            return Some((flags.trailing_zeros() / 8) as usize);
-        }
-    }
-    bytes.iter().position(|&b| b == b'"' || b == b'\\')
-}
-
 /// A position in the body. `text` is the body when its UTF-8 was checked up front; otherwise
 /// every slice that is kept is checked on its own.
 pub(super) struct Scanner<'a> {
@@ -68,10 +50,20 @@ pub(super) fn plain_end(bytes: &[u8], from: usize) -> usize {
 }
 
 impl<'a> Scanner<'a> {
-    /// Skips JSON's four blanks (not form feed, which serde_json refuses).
+    /// Skips JSON's four blanks (not form feed, which serde_json refuses). The indentation of
+    /// a pretty-printed body is skipped eight spaces at a time.
     pub(super) fn blank(&mut self) {
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.at) {
             self.at += 1;
+            while let Some(Ok(word)) = self.bytes.get(self.at..self.at + 8).map(<[u8; 8]>::try_from) {
+                // The bytes before the first that is not a space.
+                let spaces = (u64::from_le_bytes(word) ^ SPACES).trailing_zeros() / 8;
+                self.at += spaces as usize;
+                if spaces < 8 {
+                    break;
+                }
+            }
         }
     }
 
@@ -104,20 +96,18 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A member name and its colon. A name with an escape is left to serde_json, which decodes
-    /// it; names are matched as raw bytes (and kept ones converted lossily) as there.
+    /// A member name and its colon. A name with an escape (or a control character, which
+    /// serde_json allows in a name) is left to serde_json; names are matched as raw bytes (and
+    /// kept ones converted lossily) as there.
     pub(super) fn key(&mut self) -> Option<Key<'a>> {
         self.expect(b'"')?;
         let start = self.at;
-        // serde_json reads names unvalidated: a control character is allowed in one.
-        let rest = self.bytes.get(start..)?;
-        self.at += quote_or_backslash(rest)?;
-        if self.bytes.get(self.at) != Some(&b'"') {
+        let end = plain_end(self.bytes, start);
+        if self.bytes.get(end) != Some(&b'"') {
             return None;
         }
-        let end = self.at;
         let name = self.bytes.get(start..end)?;
-        self.at += 1;
+        self.at = end + 1;
         // The colon nearly always follows at once.
         if self.bytes.get(self.at) == Some(&b':') {
             self.at += 1;
