@@ -218,13 +218,18 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_, '_> {
 
 /// A bare string in `errors`: an error with only a message.
 pub(super) fn push_message(out: &mut JsonBody<'_>, text: &str) {
-    if !text.is_empty() {
-        let mark = out.text.mark();
-        let error = ApiError {
-            message: out.text.push(text),
-            ..ApiError::new()
-        };
-        out.push_error(error, mark);
+    if text.is_empty() {
+        return;
+    }
+    let mark = out.text.mark();
+    let message = out.text.push(text);
+    match out.parts.errors.push_new() {
+        Some(error) => error.message = message,
+        // The list is full: the error is counted, and its text not kept.
+        None => {
+            out.text.rewind(mark);
+            out.parts.omitted += 1;
+        }
     }
 }
 

@@ -193,43 +193,45 @@ fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     let code = scan.slice_between(code.start, code.end)?;
     let message = scan.slice_between(message.start, message.end)?;
     scan.at = at;
-    let mut err = ApiError::new();
-    let mark = out.text.mark();
-    let (text, extra) = (&mut out.text, &mut out.entry_extra);
-    extra.clear();
     let (first, second) = if code_first {
         ((Key::Code, code), (Key::Message, message))
     } else {
         ((Key::Message, message), (Key::Code, code))
     };
-    apply_member(&mut err, &first.0, first.1, true, text, extra);
-    apply_member(&mut err, &second.0, second.1, true, text, extra);
+    let (text, extra) = (&mut out.text, &mut out.entry_extra);
+    extra.clear();
+    let Some(err) = out.parts.errors.push_new() else {
+        // The list is full: the entry is counted, and its text not kept.
+        out.parts.omitted += 1;
+        return Some(());
+    };
+    apply_member(err, &first.0, first.1, true, text, extra);
+    apply_member(err, &second.0, second.1, true, text, extra);
     // A code past 65535 is kept as an extra member.
     if !extra.is_empty() {
         err.extra = extra.take();
     }
-    out.push_error(err, mark);
     Some(())
 }
 
 /// One error object, as `EntrySeed::visit_map` reads it: every member through [`apply_member`].
+/// The error is filled where it is kept; if the read gives up halfway, the caller discards
+/// the whole list.
 fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.expect(b'{')?;
-    let mut err = ApiError::new();
     let mark = out.text.mark();
     out.entry_extra.clear();
+    let mut spare = ApiError::new();
+    let (err, kept) = match out.parts.errors.push_new() {
+        Some(err) => (err, true),
+        // The list is full: the entry is read, counted if it is one, and not kept.
+        None => (&mut spare, false),
+    };
     if !scan.accept(b'}') {
         loop {
             let key = scan.key()?;
             let (raw, plain) = scan.kept_value()?;
-            apply_member(
-                &mut err,
-                &key,
-                raw,
-                plain,
-                &mut out.text,
-                &mut out.entry_extra,
-            );
+            apply_member(err, &key, raw, plain, &mut out.text, &mut out.entry_extra);
             if !scan.next_member(b'}')? {
                 break;
             }
@@ -238,10 +240,15 @@ fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     if !out.entry_extra.is_empty() {
         err.extra = out.entry_extra.take();
     }
-    if !err.is_empty() {
-        out.push_error(err, mark);
-    } else {
+    let empty = err.is_empty();
+    if empty || !kept {
         out.text.rewind(mark);
+    }
+    if empty && kept {
+        out.parts.errors.pop();
+    }
+    if !empty && !kept {
+        out.parts.omitted += 1;
     }
     Some(())
 }
