@@ -99,6 +99,7 @@ impl<'a> Scanner<'a> {
     /// A member name and its colon. A name with an escape (or a control character, which
     /// serde_json allows in a name) is left to serde_json; names are matched as raw bytes (and
     /// kept ones converted lossily) as there.
+    #[inline(always)]
     pub(super) fn key(&mut self) -> Option<Key<'a>> {
         self.expect(b'"')?;
         let start = self.at;
