@@ -32,15 +32,10 @@ pub(crate) type ExtraSpan = (Span, Span);
 /// body, without pinning the memory of a huge one.
 const SCRATCH_KEEP: usize = 64 * 1024;
 
-/// The most extra members a thread's spare lists keep room for between bodies.
-const EXTRA_KEEP: usize = 1024;
-
 thread_local! {
     // The buffer is copied into an exactly-sized shared allocation when the response is
     // done, so the growing buffer itself can be reused by the thread's next response.
     static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
-    // Likewise the lists of extra members (one for the top level, one for an entry).
-    static SPARE_EXTRAS: Cell<[Vec<ExtraSpan>; 2]> = const { Cell::new([Vec::new(), Vec::new()]) };
 }
 
 /// The buffer being filled while a body is read. It takes the thread's spare buffer only when
@@ -103,76 +98,61 @@ impl TextBuf {
     }
 }
 
+/// How many extra members of one error are held without an allocation while it is read: real
+/// errors carry up to about six (`value`, `parameter`, `resource_type`, `section`, ...).
+const INLINE_EXTRAS: usize = 8;
+
 /// The extra members of one error being read, collected before they are copied out exactly
-/// sized. Like [`TextBuf`], it takes one of the thread's spare lists at its first member.
+/// sized: the first [`INLINE_EXTRAS`] in place, any more in a list.
 #[derive(Default)]
 pub(crate) struct ExtraList {
-    spans: Vec<ExtraSpan>,
+    inline: [ExtraSpan; INLINE_EXTRAS],
+    len: usize,
+    more: Vec<ExtraSpan>,
 }
 
 impl ExtraList {
     pub(crate) fn push(&mut self, extra: ExtraSpan) {
-        self.reserve();
-        self.spans.push(extra);
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = extra,
+            None => self.more.push(extra),
+        }
+        self.len += 1;
     }
 
     /// Puts `extra` before every member collected so far.
     pub(crate) fn push_first(&mut self, extra: ExtraSpan) {
-        self.reserve();
-        self.spans.insert(0, extra);
+        let rest: Vec<ExtraSpan> = self.iter().collect();
+        self.clear();
+        for extra in core::iter::once(extra).chain(rest) {
+            self.push(extra);
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.len == 0
     }
 
     pub(crate) fn clear(&mut self) {
-        self.spans.clear();
+        self.len = 0;
+        self.more.clear();
+    }
+
+    fn iter(&self) -> impl Iterator<Item = ExtraSpan> + '_ {
+        let inline = self.inline.get(..self.len).unwrap_or(&self.inline);
+        inline.iter().chain(&self.more).copied()
     }
 
     /// The members collected, exactly sized (no allocation when there are none); the list is
     /// emptied for the next error.
     pub(crate) fn take(&mut self) -> Box<[ExtraSpan]> {
-        let extra = self.spans.as_slice().into();
-        self.spans.clear();
+        let extra = if self.more.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default().into()
+        } else {
+            self.iter().collect()
+        };
+        self.clear();
         extra
-    }
-
-    fn reserve(&mut self) {
-        if self.spans.capacity() == 0 {
-            self.spans = SPARE_EXTRAS
-                .try_with(|slot| {
-                    let [first, second] = slot.take();
-                    let (taken, kept) = if first.capacity() >= second.capacity() {
-                        (first, second)
-                    } else {
-                        (second, first)
-                    };
-                    slot.set([kept, Vec::new()]);
-                    taken
-                })
-                .unwrap_or_default();
-        }
-    }
-}
-
-impl Drop for ExtraList {
-    fn drop(&mut self) {
-        let capacity = self.spans.capacity();
-        if capacity == 0 || capacity > EXTRA_KEEP {
-            return;
-        }
-        let mut spans = std::mem::take(&mut self.spans);
-        spans.clear();
-        // During thread teardown the slot may be gone; the list is then just freed.
-        let _ = SPARE_EXTRAS.try_with(|slot| {
-            let [first, second] = slot.take();
-            slot.set(match (first.capacity(), second.capacity()) {
-                (0, _) => [spans, second],
-                (_, 0) => [first, spans],
-                _ => [first, second],
-            });
-        });
     }
 }
 
