@@ -262,6 +262,8 @@ impl ErrorResponse {
     }
 
     /// The response, and whether `path` read it (only [`json::Path::Fast`] can fail to).
+    /// Inlined: a pair returned through memory and read back at once stalls the read.
+    #[inline(always)]
     fn parse_by(status: Status, body: &[u8], path: json::Path) -> (Self, bool) {
         let body = sniff::strip_bom(body);
         let mut head = Head {

@@ -154,6 +154,7 @@ pub(crate) fn parse<'p>(
 
 /// Tries the fast path as `path` allows: `None` when the serde path must read the body (`out`
 /// is then fresh), else whether the fast path read it (`false` only for [`Path::Fast`]).
+#[inline(always)]
 fn fast_first(
     input: Input<'_>,
     keep_members: bool,
@@ -163,7 +164,11 @@ fn fast_first(
     if path == Path::Serde {
         return None;
     }
-    if fast::read(input, keep_members, out).is_some() {
+    let (bytes, text) = match input {
+        Input::Text(text) => (text.as_bytes(), Some(text)),
+        Input::Bytes(bytes) => (bytes, None),
+    };
+    if fast::read(bytes, text, keep_members, out).is_some() {
         return Some(true);
     }
     out.restart();

@@ -27,25 +27,23 @@ mod scan;
 
 use super::member::{Key, apply_member, json_string};
 use super::seeds::{push_message, top_error};
-use super::{ApiError, Input, JsonBody, MediaError};
+use super::{ApiError, JsonBody, MediaError};
 use scan::{Scanner, plain_end};
 
 /// Reads a body that is one object of the common shapes into `out` (which should be fresh);
-/// `None` when it gave up, leaving `out` part-filled: the caller must discard it.
-pub(super) fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody<'_>) -> Option<()> {
-    let mut scan = match input {
-        Input::Text(text) => Scanner {
-            bytes: text.as_bytes(),
-            text: Some(text),
-            at: 0,
-            escaped: false,
-        },
-        Input::Bytes(bytes) => Scanner {
-            bytes,
-            text: None,
-            at: 0,
-            escaped: false,
-        },
+/// `None` when it gave up, leaving `out` part-filled: the caller must discard it. `text` is
+/// the body when its UTF-8 was checked.
+pub(super) fn read(
+    bytes: &[u8],
+    text: Option<&str>,
+    keep_members: bool,
+    out: &mut JsonBody<'_>,
+) -> Option<()> {
+    let mut scan = Scanner {
+        bytes,
+        text,
+        at: 0,
+        escaped: false,
     };
     out.begin_value();
     top(&mut scan, keep_members, out)?;
