@@ -73,7 +73,9 @@ pub(crate) struct JsonBody<'p> {
 }
 
 impl<'p> JsonBody<'p> {
-    /// A pass that fills `parts`, whose JSON members should be empty.
+    /// A pass that fills `parts`, whose JSON members should be empty. Inlined, so that the
+    /// pass is built where it is used rather than copied there.
+    #[inline(always)]
     pub(crate) fn new(parts: &'p mut Parts, strict: bool) -> Self {
         JsonBody {
             parts,
@@ -394,7 +396,7 @@ impl JsonBody<'_> {
     /// Success bodies (`strict`) need more evidence before a top-level object counts as an
     /// error, because they have members like `type` and `message` of their own (an oEmbed
     /// answer has `"type":"rich"`).
-    pub(crate) fn finish(self) -> bool {
+    pub(crate) fn finish(&mut self) -> bool {
         // Every error shares the one text buffer; none is needed when nothing was kept.
         let text = self.text.finish();
         let parts = &mut *self.parts;
