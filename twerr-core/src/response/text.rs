@@ -59,6 +59,7 @@ impl Drop for TextBuf {
 
 impl TextBuf {
     /// Appends `text`; `None` when the buffer would pass 4 GiB.
+    #[inline]
     pub(crate) fn push(&mut self, text: &str) -> Option<Span> {
         if self.text.capacity() == 0 {
             self.text = SCRATCH.try_with(Cell::take).unwrap_or_default();
@@ -86,7 +87,9 @@ impl TextBuf {
         span.get(&self.text)
     }
 
-    /// Appends a name and a raw JSON text as an extra member; `None` past 4 GiB.
+    /// Appends a name and a raw JSON text as an extra member; `None` past 4 GiB. Inlined: the
+    /// pair it returns is read at once, which through memory would stall.
+    #[inline(always)]
     pub(crate) fn push_extra(&mut self, name: &str, raw: &str) -> Option<ExtraSpan> {
         Some((self.push(name)?, self.push(raw)?))
     }
