@@ -58,8 +58,9 @@ impl Drop for TextBuf {
 }
 
 impl TextBuf {
-    /// Appends `text`; `None` when the buffer would pass 4 GiB.
-    #[inline]
+    /// Appends `text`; `None` when the buffer would pass 4 GiB. Inlined: the span it returns
+    /// is read at once, which through memory would stall.
+    #[inline(always)]
     pub(crate) fn push(&mut self, text: &str) -> Option<Span> {
         if self.text.capacity() == 0 {
             self.text = SCRATCH.try_with(Cell::take).unwrap_or_default();

@@ -33,7 +33,7 @@ pub(super) enum Key<'de> {
 
 impl<'de> Key<'de> {
     /// The interpreted name `name` is, if it is one.
-    #[inline]
+    #[inline(always)]
     pub(super) fn new(name: &[u8]) -> Option<Self> {
         Some(match name {
             b"errors" => Key::Errors,
