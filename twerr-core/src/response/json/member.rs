@@ -54,6 +54,7 @@ impl<'de> Key<'de> {
     }
 
     /// The name as text; a name that is not UTF-8 is converted lossily.
+    #[inline(always)]
     pub(super) fn name(&self) -> Cow<'_, str> {
         let name = match self {
             Key::Errors => "errors",

@@ -230,6 +230,7 @@ impl<'a> Scanner<'a> {
 
     /// A value kept as raw JSON text (what a `RawValue` would hold), and whether it is a
     /// string without escapes.
+    #[inline(always)]
     pub(super) fn kept_value(&mut self) -> Option<(&'a str, bool)> {
         let start = self.value()?;
         Some((self.slice(start)?, !self.escaped))
