@@ -324,6 +324,19 @@ impl JsonBody<'_> {
     /// problem, into `problem`), and notes whether the value reported a failure without data.
     /// Works in place: these values are large to move.
     fn finish_value(&mut self) {
+        // Most values have nothing at the top level but `errors` or `data`: nothing to move.
+        if self.error.is_none()
+            && self.error_description.is_none()
+            && self.top.is_empty()
+            && self.top_extra.is_empty()
+        {
+            self.error_at = None;
+            if self.found() != self.value_start && !self.value_has_data {
+                self.error_value = true;
+            }
+            self.has_data |= self.value_has_data;
+            return;
+        }
         let strict = self.strict;
         let start = self.value_start.0;
         self.top_was_error |= self.top_is_error(true);
