@@ -188,6 +188,7 @@ impl Parts {
     /// Reads `body` (its format sniffed into `head`) into these parts, and `has_data` into
     /// `head`. `success`: the status was a success. `path`: which JSON reader; `false` when
     /// it was the fast path alone and that gave up.
+    #[inline(always)]
     fn fill(&mut self, head: &mut Head, body: &[u8], success: bool, path: json::Path) -> bool {
         match head.format() {
             BodyFormat::Json => {

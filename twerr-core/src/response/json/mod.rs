@@ -116,6 +116,7 @@ pub(crate) enum Path {
 /// was [`Path::Fast`] and the fast path gave up.
 ///
 /// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
+#[inline(always)]
 pub(crate) fn parse<'p>(
     body: &'p [u8],
     keep_members: bool,
