@@ -112,6 +112,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 ///
 /// `plain`: the caller knows `raw` holds no backslash (the fast path's scanner saw none), so a
 /// string's text is its inside, unchecked.
+#[inline(always)]
 pub(super) fn apply_member(
     err: &mut ApiError,
     key: &Key<'_>,
