@@ -23,6 +23,7 @@ pub(super) struct Scanner<'a> {
 /// Eight bytes at a time, as serde_json's own string scan: in a word, a byte below 0x20 or
 /// equal to a given byte is flagged by the borrow of a subtraction. Flags can be false only
 /// above a true one, so the lowest is exact.
+#[inline(always)]
 pub(super) fn plain_end(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
@@ -128,6 +129,7 @@ impl<'a> Scanner<'a> {
     /// A string literal. Escapes are checked as serde_json checks them (a known letter, or `u`
     /// and four hex digits; surrogates are not paired here, as a `RawValue` does not). Its
     /// UTF-8 is not checked: see [`slice`](Self::slice).
+    #[inline(always)]
     pub(super) fn string(&mut self) -> Option<()> {
         self.expect_byte(b'"')?;
         self.escaped = false;
@@ -209,6 +211,7 @@ impl<'a> Scanner<'a> {
 
     /// Any value, after blanks; where it starts. Sets `escaped` unless it is a string without
     /// escapes.
+    #[inline(always)]
     pub(super) fn value(&mut self) -> Option<usize> {
         self.blank();
         let start = self.at;
