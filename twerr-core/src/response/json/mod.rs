@@ -112,8 +112,7 @@ pub(crate) enum Path {
 
 /// Parses `body` into `out` (which should be fresh). `keep_members`: keep unknown top-level
 /// members as extras (they can only matter when the top level turns out to be an error).
-/// `false` only when `path`
-/// was [`Path::Fast`] and the fast path gave up.
+/// `false` only when `path` was [`Path::Fast`] and the fast path gave up.
 ///
 /// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
 #[inline(always)]
@@ -406,10 +405,6 @@ impl JsonBody<'_> {
     /// Ends the pass: gives every error, the problem and the media error the response's text,
     /// and says whether the body had data (a value with data, and none that reported only
     /// errors).
-    ///
-    /// Success bodies (`strict`) need more evidence before a top-level object counts as an
-    /// error, because they have members like `type` and `message` of their own (an oEmbed
-    /// answer has `"type":"rich"`).
     pub(crate) fn finish(&mut self) -> bool {
         // Every error shares the one text buffer; none is needed when nothing was kept.
         let text = self.text.finish();
@@ -432,7 +427,9 @@ impl JsonBody<'_> {
         top
     }
 
-    /// Whether the top-level object is itself an error (see [`assemble`](Self::assemble)).
+    /// Whether the top-level object is itself an error. Success bodies (`strict`) need more
+    /// evidence before a top-level object counts as one, because they have members like
+    /// `type` and `message` of their own (an oEmbed answer has `"type":"rich"`).
     fn top_is_error(&self, strict: bool) -> bool {
         self.error.is_some()
             || self.error_description.is_some()

@@ -1,5 +1,9 @@
 //! The fast path: a strict scanner over the bytes of the body shapes Twitter sends most.
 //!
+//! Its small readers are inlined into the member loops (`#[inline(always)]`): a name, a
+//! value or a span returned through memory and read back at once stalls on the store, which
+//! cost more than the reading itself.
+//!
 //! serde_json's per-member work (a member name through `deserialize_bytes`, a `RawValue` per
 //! kept member) costs a few times what it needs merely to skip an error body. Almost every
 //! error body is one object whose members are names and scalars: v1.1
@@ -7,10 +11,12 @@
 //! v2 partial errors beside `data`, `{"error","request"}`. This scanner reads those.
 //!
 //! It only replaces the tokenizer. Every member it reads is handed to the same code the serde
-//! visitors use ([`apply_member`], `top_error`, `push_message`, [`JsonBody::push_error`],
-//! [`JsonBody::finish_value`]), as the same raw JSON text serde_json would have given, so
-//! duplicates, wrong types, the error cap and the top level's meaning are decided in one
-//! place. Values it does not read itself (`data`, `includes`, nested extras) are skipped by
+//! visitors use ([`apply_member`], `top_error`, `push_message`, [`JsonBody::finish_value`]),
+//! as the same raw JSON text serde_json would have given, so duplicates, wrong types and the
+//! top level's meaning are decided in one place. The one thing it does its own way is where
+//! an entry is built: in its place in the error list (an entry that turns out empty is taken
+//! back, one past the cap is counted), where the visitors build it aside and push it, since a
+//! truncated entry must not be kept. The differential test holds the two to the same result. Values it does not read itself (`data`, `includes`, nested extras) are skipped by
 //! serde_json's own [`IgnoredAny`] on their slice, so they are accepted exactly as the serde
 //! path accepts them.
 //!
