@@ -48,6 +48,7 @@ pub(super) fn read(
     let mut scan = Scanner {
         bytes,
         text,
+        text_from: 0,
         at: 0,
         escaped: false,
     };
@@ -68,7 +69,10 @@ fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody<'_>) -> Op
     loop {
         let key = scan.key()?;
         match key {
-            Key::Errors => errors(scan, out)?,
+            Key::Errors => {
+                scan.check_rest();
+                errors(scan, out)?;
+            }
             Key::Error | Key::ErrorDescription => {
                 let (raw, _) = scan.kept_value()?;
                 top_error(out, &key, raw);

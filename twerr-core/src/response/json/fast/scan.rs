@@ -7,11 +7,12 @@ use serde::de::IgnoredAny;
 
 use super::super::member::Key;
 
-/// A position in the body. `text` is the body when its UTF-8 was checked up front; otherwise
-/// every slice that is kept is checked on its own.
+/// A position in the body. `text` is the body from `text_from` on, when the UTF-8 of that part
+/// was checked as a whole; a slice kept from anywhere else is checked on its own.
 pub(super) struct Scanner<'a> {
     pub(super) bytes: &'a [u8],
     pub(super) text: Option<&'a str>,
+    pub(super) text_from: usize,
     pub(super) at: usize,
     /// The last string read had an escape (or the last value was no string).
     pub(super) escaped: bool,
@@ -119,7 +120,7 @@ impl<'a> Scanner<'a> {
         Some(Key::new(name).unwrap_or_else(|| {
             // From a checked body the name is text already (its ends are quotes, so char
             // boundaries); otherwise it is converted only if it is kept.
-            match self.text.and_then(|text| text.get(start..end)) {
+            match self.checked(start, end) {
                 Some(name) => Key::Named(name),
                 None => Key::Other(Cow::Borrowed(name)),
             }
@@ -246,10 +247,29 @@ impl<'a> Scanner<'a> {
 
     /// The text from `start` to `end`, checked as UTF-8 unless the whole body was.
     pub(super) fn slice_between(&self, start: usize, end: usize) -> Option<&'a str> {
-        match self.text {
-            // Always a character boundary: scanning stops only at ASCII bytes.
-            Some(text) => text.get(start..end),
+        match self.checked(start, end) {
+            Some(text) => Some(text),
             None => std::str::from_utf8(self.bytes.get(start..end)?).ok(),
+        }
+    }
+
+    /// The text from `start` to `end` if it lies in the part whose UTF-8 was checked. Always
+    /// a character boundary: scanning stops only at ASCII bytes.
+    fn checked(&self, start: usize, end: usize) -> Option<&'a str> {
+        let from = self.text_from;
+        self.text?.get(start.checked_sub(from)?..end.checked_sub(from)?)
+    }
+
+    /// Checks the UTF-8 of the rest of the body at once, if it was not checked: called where
+    /// a success body's errors begin, as nearly everything after is kept, and one check of
+    /// it costs less than one per kept slice. A rest that is not UTF-8 stays unchecked (its
+    /// slices are then checked one by one, as before).
+    pub(super) fn check_rest(&mut self) {
+        if self.text.is_none() {
+            if let Some(Ok(rest)) = self.bytes.get(self.at..).map(std::str::from_utf8) {
+                self.text = Some(rest);
+                self.text_from = self.at;
+            }
         }
     }
 }
