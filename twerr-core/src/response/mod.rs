@@ -325,7 +325,7 @@ impl ErrorResponse {
         } else {
             // A failure always keeps something (its errors, or a copy of the body): fill the
             // box in place rather than moving a filled value into it.
-            let mut parts = Box::write(Box::new_uninit(), Parts::default());
+            let mut parts = Box::<Parts>::default();
             answered = parts.fill(&mut head, body, false, path);
             (!parts.is_empty()).then_some(parts)
         };
@@ -483,9 +483,15 @@ mod tests {
         for status in [0, 200, 429, 999, u16::MAX] {
             for format in formats {
                 let mut head = Head::new(status, format);
-                assert_eq!((head.status(), head.format(), head.has_data()), (status, format, false));
+                assert_eq!(
+                    (head.status(), head.format(), head.has_data()),
+                    (status, format, false)
+                );
                 head.set_has_data(true);
-                assert_eq!((head.status(), head.format(), head.has_data()), (status, format, true));
+                assert_eq!(
+                    (head.status(), head.format(), head.has_data()),
+                    (status, format, true)
+                );
                 head.set_has_data(false);
                 assert!(!head.has_data());
             }

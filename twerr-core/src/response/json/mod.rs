@@ -26,10 +26,10 @@ use std::mem;
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
+use super::Parts;
 use super::api_error::{ApiError, MediaError};
 use super::list::ErrorList;
 use super::text::{ExtraList, Span, TextBuf};
-use super::Parts;
 pub(crate) use member::json_quote;
 use seeds::TopSeed;
 

@@ -58,7 +58,11 @@ impl<'a> Scanner<'a> {
         const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.at) {
             self.at += 1;
-            while let Some(Ok(word)) = self.bytes.get(self.at..self.at + 8).map(<[u8; 8]>::try_from) {
+            while let Some(Ok(word)) = self
+                .bytes
+                .get(self.at..self.at + 8)
+                .map(<[u8; 8]>::try_from)
+            {
                 // The bytes before the first that is not a space.
                 let spaces = (u64::from_le_bytes(word) ^ SPACES).trailing_zeros() / 8;
                 self.at += spaces as usize;
@@ -257,7 +261,8 @@ impl<'a> Scanner<'a> {
     /// a character boundary: scanning stops only at ASCII bytes.
     fn checked(&self, start: usize, end: usize) -> Option<&'a str> {
         let from = self.text_from;
-        self.text?.get(start.checked_sub(from)?..end.checked_sub(from)?)
+        self.text?
+            .get(start.checked_sub(from)?..end.checked_sub(from)?)
     }
 
     /// Checks the UTF-8 of the rest of the body at once, if it was not checked: called where
