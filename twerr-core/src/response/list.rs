@@ -16,13 +16,22 @@ const MANY_CAPACITY: usize = 8;
 
 /// Most error bodies carry exactly one error; keeping it inline saves the `Vec` allocation
 /// that would otherwise cost as much as parsing a small body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub(crate) enum ErrorList {
     #[default]
     Empty,
     One(ApiError),
     Many(Vec<ApiError>),
 }
+
+// By the errors held: `Many` of one error (left by `pop`) equals `One` of it.
+impl PartialEq for ErrorList {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for ErrorList {}
 
 impl ErrorList {
     pub(crate) fn as_slice(&self) -> &[ApiError] {
@@ -67,6 +76,40 @@ impl ErrorList {
         let at = self.len();
         self.insert_unbounded(at, error);
         true
+    }
+
+    /// A fresh error at the end of the list, to be filled in place (moving an error into the
+    /// list costs a fair share of reading a small body); `None` when the list is full.
+    /// An entry that turns out empty is taken back with [`pop`](Self::pop).
+    pub(crate) fn push_new(&mut self) -> Option<&mut ApiError> {
+        if self.is_full() {
+            return None;
+        }
+        match self {
+            ErrorList::Empty => {
+                *self = ErrorList::One(ApiError::new());
+            }
+            ErrorList::One(_) => {
+                self.insert_unbounded(1, ApiError::new());
+            }
+            ErrorList::Many(errors) => errors.push(ApiError::new()),
+        }
+        match self {
+            ErrorList::Empty => None,
+            ErrorList::One(error) => Some(error),
+            ErrorList::Many(errors) => errors.last_mut(),
+        }
+    }
+
+    /// Removes the last error.
+    pub(crate) fn pop(&mut self) {
+        match self {
+            ErrorList::Empty => {}
+            ErrorList::One(_) => *self = ErrorList::Empty,
+            ErrorList::Many(errors) => {
+                errors.pop();
+            }
+        }
     }
 
     /// Inserts at `at` (clamped to the length). A full list gives up its last error to make

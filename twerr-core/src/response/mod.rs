@@ -12,6 +12,9 @@ mod xml;
 pub use api_error::{ApiError, MediaError};
 use list::ErrorList;
 
+use core::fmt;
+use core::num::NonZeroU32;
+
 use crate::{RateLimit, Status};
 
 /// What a response body looked like. Decided from the bytes, not from `Content-Type` (which
@@ -113,14 +116,59 @@ pub struct ErrorResponse {
     parts: Option<Box<Parts>>,
 }
 
-/// What every response has, in four bytes. The status is kept as its number so the head fits
-/// a word on 32-bit targets too; `Status::from_u16` is a lookup.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Head {
-    status: u16,
-    format: BodyFormat,
+/// What every response has, in one 32-bit word: the status (as its number, so the head fits
+/// a word on 32-bit targets too; `Status::from_u16` is a lookup), the body's format, and
+/// whether it had data. One word rather than three fields makes the response a pair of
+/// scalars, which is returned in registers instead of through memory.
+///
+/// The format is stored plus one, so the word is never zero: that leaves `Result<(), Self>`
+/// and `Option<Self>` the size of the response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Head(NonZeroU32);
+
+impl Head {
+    const HAS_DATA: u32 = 1 << 24;
+
+    fn new(status: u16, format: BodyFormat) -> Self {
+        let word = u32::from(status) | ((format as u32 + 1) << 16);
+        Head(NonZeroU32::new(word).unwrap_or(NonZeroU32::MIN))
+    }
+
+    fn status(self) -> u16 {
+        (self.0.get() & 0xFFFF) as u16
+    }
+
+    fn format(self) -> BodyFormat {
+        match (self.0.get() >> 16) & 0xFF {
+            1 => BodyFormat::Json,
+            2 => BodyFormat::Xml,
+            3 => BodyFormat::Html,
+            4 => BodyFormat::Text,
+            _ => BodyFormat::Empty,
+        }
+    }
+
     /// A non-null `data` member: a v2 success, possibly with partial errors.
-    has_data: bool,
+    fn has_data(self) -> bool {
+        self.0.get() & Self::HAS_DATA != 0
+    }
+
+    fn set_has_data(&mut self, has_data: bool) {
+        let flag = if has_data { Self::HAS_DATA } else { 0 };
+        // Never zero: the format's bits are set.
+        let word = (self.0.get() & !Self::HAS_DATA) | flag;
+        self.0 = NonZeroU32::new(word).unwrap_or(self.0);
+    }
+}
+
+impl fmt::Debug for Head {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Head")
+            .field("status", &self.status())
+            .field("format", &self.format())
+            .field("has_data", &self.has_data())
+            .finish()
+    }
 }
 
 /// What only some responses have.
@@ -140,35 +188,24 @@ impl Parts {
     /// Reads `body` (its format sniffed into `head`) into these parts, and `has_data` into
     /// `head`. `success`: the status was a success. `path`: which JSON reader; `false` when
     /// it was the fast path alone and that gave up.
+    #[inline(always)]
     fn fill(&mut self, head: &mut Head, body: &[u8], success: bool, path: json::Path) -> bool {
-        match head.format {
+        match head.format() {
             BodyFormat::Json => {
                 // Unknown top-level members only matter when the top level is an error; on a
                 // success status they are skipped, and read in a second pass in the rare case
                 // the top level turns out to be an error after all.
-                let mut found = json::JsonBody::default();
-                if !json::parse(body, !success, success, path, &mut found) {
+                let mut found = json::JsonBody::new(self, success);
+                if !json::parse(body, !success, path, &mut found) {
                     return false;
                 }
                 if success && found.skipped_members && found.top_was_error {
-                    found = json::JsonBody::default();
-                    if !json::parse(body, true, true, path, &mut found) {
+                    found.restart();
+                    if !json::parse(body, true, path, &mut found) {
                         return false;
                     }
                 }
-                found.assemble(&mut self.errors, &mut self.problem);
-                head.has_data = found.has_data;
-                self.omitted = found.omitted;
-                // Every error shares the one text buffer; none is needed when nothing was kept.
-                let text = found.text.finish();
-                if let Some(mut media) = found.media.take() {
-                    media.text.clone_from(&text);
-                    self.media_error = Some(media);
-                }
-                if let Some(problem) = &mut self.problem {
-                    problem.text.clone_from(&text);
-                }
-                self.errors.share_text(text);
+                head.set_has_data(found.finish());
             }
             BodyFormat::Xml => {
                 let (errors, omitted) = xml::parse(body);
@@ -274,13 +311,11 @@ impl ErrorResponse {
     }
 
     /// The response, and whether `path` read it (only [`json::Path::Fast`] can fail to).
+    /// Inlined: a pair returned through memory and read back at once stalls the read.
+    #[inline(always)]
     fn parse_by(status: Status, body: &[u8], path: json::Path) -> (Self, bool) {
         let body = sniff::strip_bom(body);
-        let mut head = Head {
-            status: status.as_u16(),
-            format: sniff::format_of(body),
-            has_data: false,
-        };
+        let mut head = Head::new(status.as_u16(), sniff::format_of(body));
         let answered;
         let parts = if is_success(status) {
             // Mostly nothing to keep: fill a local, and box it only if something was found.
@@ -299,7 +334,7 @@ impl ErrorResponse {
 
     /// The HTTP status as received.
     pub fn status(&self) -> Status {
-        Status::from_u16(self.head.status)
+        Status::from_u16(self.head.status())
     }
 
     /// The status the failure corresponds with. Differs from [`status`](Self::status) only
@@ -336,7 +371,7 @@ impl ErrorResponse {
 
     /// What the body looked like.
     pub fn format(&self) -> BodyFormat {
-        self.head.format
+        self.head.format()
     }
 
     /// Whether the request failed.
@@ -349,7 +384,7 @@ impl ErrorResponse {
     /// successful status request and does not count.
     pub fn is_error(&self) -> bool {
         !is_success(self.status())
-            || (!self.head.has_data
+            || (!self.head.has_data()
                 && self
                     .parts
                     .as_deref()
@@ -434,7 +469,34 @@ impl ErrorResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::ErrorResponse;
+    use super::{BodyFormat, ErrorResponse, Head};
+
+    #[test]
+    fn the_head_keeps_status_format_and_data() {
+        let formats = [
+            BodyFormat::Json,
+            BodyFormat::Xml,
+            BodyFormat::Html,
+            BodyFormat::Text,
+            BodyFormat::Empty,
+        ];
+        for status in [0, 200, 429, 999, u16::MAX] {
+            for format in formats {
+                let mut head = Head::new(status, format);
+                assert_eq!(
+                    (head.status(), head.format(), head.has_data()),
+                    (status, format, false)
+                );
+                head.set_has_data(true);
+                assert_eq!(
+                    (head.status(), head.format(), head.has_data()),
+                    (status, format, true)
+                );
+                head.set_has_data(false);
+                assert!(!head.has_data());
+            }
+        }
+    }
 
     /// What "allocates nothing" rests on: a success with nothing to report has no parts (the
     /// `parse` benchmark counts the allocations themselves).

@@ -38,22 +38,17 @@ thread_local! {
     static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
 }
 
-/// The buffer being filled while a body is read.
+/// The buffer being filled while a body is read. It takes the thread's spare buffer only when
+/// the first string is kept: a body that keeps none (a success) does not touch it.
+#[derive(Default)]
 pub(crate) struct TextBuf {
     text: String,
 }
 
-impl Default for TextBuf {
-    fn default() -> Self {
-        TextBuf {
-            text: SCRATCH.with(Cell::take),
-        }
-    }
-}
-
 impl Drop for TextBuf {
     fn drop(&mut self) {
-        if self.text.capacity() <= SCRATCH_KEEP {
+        let capacity = self.text.capacity();
+        if capacity != 0 && capacity <= SCRATCH_KEEP {
             let mut text = std::mem::take(&mut self.text);
             text.clear();
             // During thread teardown the slot may be gone; the buffer is then just freed.
@@ -63,8 +58,13 @@ impl Drop for TextBuf {
 }
 
 impl TextBuf {
-    /// Appends `text`; `None` when the buffer would pass 4 GiB.
+    /// Appends `text`; `None` when the buffer would pass 4 GiB. Inlined: the span it returns
+    /// is read at once, which through memory would stall.
+    #[inline(always)]
     pub(crate) fn push(&mut self, text: &str) -> Option<Span> {
+        if self.text.capacity() == 0 {
+            self.text = SCRATCH.try_with(Cell::take).unwrap_or_default();
+        }
         let start = u32::try_from(self.text.len()).ok()?;
         let end = u32::try_from(self.text.len().checked_add(text.len())?).ok()?;
         self.text.push_str(text);
@@ -88,7 +88,9 @@ impl TextBuf {
         span.get(&self.text)
     }
 
-    /// Appends a name and a raw JSON text as an extra member; `None` past 4 GiB.
+    /// Appends a name and a raw JSON text as an extra member; `None` past 4 GiB. Inlined: the
+    /// pair it returns is read at once, which through memory would stall.
+    #[inline(always)]
     pub(crate) fn push_extra(&mut self, name: &str, raw: &str) -> Option<ExtraSpan> {
         Some((self.push(name)?, self.push(raw)?))
     }
@@ -97,6 +99,64 @@ impl TextBuf {
     /// empty, so nothing needs it).
     pub(crate) fn finish(&self) -> Option<Arc<str>> {
         (!self.text.is_empty()).then(|| Arc::from(self.text.as_str()))
+    }
+}
+
+/// How many extra members of one error are held without an allocation while it is read: real
+/// errors carry up to about six (`value`, `parameter`, `resource_type`, `section`, ...).
+const INLINE_EXTRAS: usize = 8;
+
+/// The extra members of one error being read, collected before they are copied out exactly
+/// sized: the first [`INLINE_EXTRAS`] in place, any more in a list.
+#[derive(Default)]
+pub(crate) struct ExtraList {
+    inline: [ExtraSpan; INLINE_EXTRAS],
+    len: usize,
+    more: Vec<ExtraSpan>,
+}
+
+impl ExtraList {
+    pub(crate) fn push(&mut self, extra: ExtraSpan) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = extra,
+            None => self.more.push(extra),
+        }
+        self.len += 1;
+    }
+
+    /// Puts `extra` before every member collected so far.
+    pub(crate) fn push_first(&mut self, extra: ExtraSpan) {
+        let rest: Vec<ExtraSpan> = self.iter().collect();
+        self.clear();
+        for extra in core::iter::once(extra).chain(rest) {
+            self.push(extra);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+        self.more.clear();
+    }
+
+    fn iter(&self) -> impl Iterator<Item = ExtraSpan> + '_ {
+        let inline = self.inline.get(..self.len).unwrap_or(&self.inline);
+        inline.iter().chain(&self.more).copied()
+    }
+
+    /// The members collected, exactly sized (no allocation when there are none); the list is
+    /// emptied for the next error.
+    pub(crate) fn take(&mut self) -> Box<[ExtraSpan]> {
+        let extra = if self.more.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default().into()
+        } else {
+            self.iter().collect()
+        };
+        self.clear();
+        extra
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, Visitor};
 
 use super::ApiError;
-use crate::response::text::{ExtraSpan, TextBuf};
+use crate::response::text::{ExtraList, TextBuf};
 use crate::{Code, Status};
 
 /// The member names this module interprets; anything else is [`Key::Other`].
@@ -33,6 +33,7 @@ pub(super) enum Key<'de> {
 
 impl<'de> Key<'de> {
     /// The interpreted name `name` is, if it is one.
+    #[inline(always)]
     pub(super) fn new(name: &[u8]) -> Option<Self> {
         Some(match name {
             b"errors" => Key::Errors,
@@ -53,6 +54,7 @@ impl<'de> Key<'de> {
     }
 
     /// The name as text; a name that is not UTF-8 is converted lossily.
+    #[inline(always)]
     pub(super) fn name(&self) -> Cow<'_, str> {
         let name = match self {
             Key::Errors => "errors",
@@ -110,13 +112,14 @@ impl<'de> Deserialize<'de> for Key<'de> {
 ///
 /// `plain`: the caller knows `raw` holds no backslash (the fast path's scanner saw none), so a
 /// string's text is its inside, unchecked.
+#[inline(always)]
 pub(super) fn apply_member(
     err: &mut ApiError,
     key: &Key<'_>,
     raw: &str,
     plain: bool,
     buf: &mut TextBuf,
-    extra: &mut Vec<ExtraSpan>,
+    extra: &mut ExtraList,
 ) {
     let string = || {
         if plain {
@@ -144,7 +147,9 @@ pub(super) fn apply_member(
             Key::Code | Key::Status | Key::Message | Key::Title | Key::Detail | Key::Type
         );
     if taken.is_none() && !null_field {
-        extra.extend(buf.push_extra(&key.name(), raw));
+        if let Some(pair) = buf.push_extra(&key.name(), raw) {
+            extra.push(pair);
+        }
     }
 }
 

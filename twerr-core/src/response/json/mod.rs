@@ -21,28 +21,31 @@ mod fast;
 mod member;
 mod seeds;
 
-use std::cell::Cell;
 use std::mem;
 
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
+use super::Parts;
 use super::api_error::{ApiError, MediaError};
 use super::list::ErrorList;
-use super::text::{ExtraSpan, Span, TextBuf};
+use super::text::{ExtraList, Span, TextBuf};
 pub(crate) use member::json_quote;
 use seeds::TopSeed;
 
-/// Everything one pass found, before the top level is assembled.
-pub(crate) struct JsonBody {
-    /// Entries of `errors` (and an `error` object), in body order.
-    pub(crate) errors: ErrorList,
+/// The state of one pass over a body. What it finds (errors, the problem, the media error, the
+/// count of omitted errors) goes straight into the response's parts, which it borrows: these
+/// values are large, and moving them once more would cost a fair share of a small body.
+pub(crate) struct JsonBody<'p> {
+    /// The response's parts being filled: `errors` (entries of `errors`, and an `error`
+    /// object, in body order), `problem`, `media_error`, `omitted`.
+    parts: &'p mut Parts,
     /// Members of the top-level object that an error can carry.
     top: ApiError,
     /// The top level's extra members: kept apart, as the entries' come between them.
-    top_extra: Vec<ExtraSpan>,
+    top_extra: ExtraList,
     /// The extra members of the entry being read.
-    entry_extra: Vec<ExtraSpan>,
+    entry_extra: ExtraList,
     /// Every string kept, for every error.
     pub(crate) text: TextBuf,
     /// Top-level `error` string and `error_description` (v1 and OAuth2 shapes).
@@ -51,17 +54,11 @@ pub(crate) struct JsonBody {
     /// Where in `errors` the top-level `error` belongs.
     error_at: Option<usize>,
     /// A non-null `data` member: a v2 success, possibly with partial errors.
-    pub(crate) has_data: bool,
-    /// `processing_info.error` of a media upload status.
-    pub(crate) media: Option<MediaError>,
+    has_data: bool,
     /// Unknown top-level members were skipped rather than kept.
     pub(crate) skipped_members: bool,
-    /// Success bodies need more evidence that the top level is an error (see `assemble`).
+    /// Success bodies need more evidence that the top level is an error (see `is_problem`).
     strict: bool,
-    /// The top-level problem: the first value's that was one.
-    problem: Option<ApiError>,
-    /// Errors found beyond [`MAX_ERRORS`](super::list::MAX_ERRORS): counted, not kept.
-    pub(crate) omitted: u64,
     /// Values begun so far.
     values: usize,
     /// The value being read has a non-null `data` member.
@@ -75,52 +72,28 @@ pub(crate) struct JsonBody {
     error_value: bool,
 }
 
-/// The most extra members a thread's scratch lists keep room for between bodies.
-const EXTRA_SCRATCH_KEEP: usize = 1024;
-
-thread_local! {
-    // The extra members are collected in growing lists and copied out exactly sized, so the
-    // lists themselves can serve the thread's next body, as the text buffer does.
-    static EXTRA_SCRATCH: Cell<[Vec<ExtraSpan>; 2]> = const { Cell::new([Vec::new(), Vec::new()]) };
-}
-
-impl Default for JsonBody {
-    fn default() -> Self {
-        let [top_extra, entry_extra] = EXTRA_SCRATCH.with(Cell::take);
+impl<'p> JsonBody<'p> {
+    /// A pass that fills `parts`, whose JSON members should be empty. Inlined, so that the
+    /// pass is built where it is used rather than copied there.
+    #[inline(always)]
+    pub(crate) fn new(parts: &'p mut Parts, strict: bool) -> Self {
         JsonBody {
-            errors: ErrorList::Empty,
+            parts,
             top: ApiError::new(),
-            top_extra,
-            entry_extra,
+            top_extra: ExtraList::default(),
+            entry_extra: ExtraList::default(),
             text: TextBuf::default(),
             error: None,
             error_description: None,
             error_at: None,
             has_data: false,
-            media: None,
             skipped_members: false,
-            strict: false,
-            problem: None,
-            omitted: 0,
+            strict,
             values: 0,
             value_has_data: false,
             value_start: (0, 0),
             top_was_error: false,
             error_value: false,
-        }
-    }
-}
-
-impl Drop for JsonBody {
-    fn drop(&mut self) {
-        let mut lists = [
-            mem::take(&mut self.top_extra),
-            mem::take(&mut self.entry_extra),
-        ];
-        if lists.iter().all(|l| l.capacity() <= EXTRA_SCRATCH_KEEP) {
-            lists.iter_mut().for_each(Vec::clear);
-            // During thread teardown the slot may be gone; the lists are then just freed.
-            let _ = EXTRA_SCRATCH.try_with(|slot| slot.set(lists));
         }
     }
 }
@@ -139,18 +112,16 @@ pub(crate) enum Path {
 
 /// Parses `body` into `out` (which should be fresh). `keep_members`: keep unknown top-level
 /// members as extras (they can only matter when the top level turns out to be an error).
-/// `strict`: the status was a success (see [`JsonBody::assemble`]). `false` only when `path`
-/// was [`Path::Fast`] and the fast path gave up.
+/// `false` only when `path` was [`Path::Fast`] and the fast path gave up.
 ///
 /// Invalid UTF-8 is read as U+FFFD, as everywhere else in a response.
-pub(crate) fn parse(
-    body: &[u8],
+#[inline(always)]
+pub(crate) fn parse<'p>(
+    body: &'p [u8],
     keep_members: bool,
-    strict: bool,
     path: Path,
-    out: &mut JsonBody,
+    out: &mut JsonBody<'p>,
 ) -> bool {
-    out.strict = strict;
     if keep_members {
         // An error body is read for nearly all it holds, and serde_json checks the UTF-8 of
         // every member kept verbatim on its own (a call per member, on short unaligned text).
@@ -177,8 +148,7 @@ pub(crate) fn parse(
     // drop that error and every one after it. Such a body is read again from a lossy copy:
     // the copy, and the second pass, are paid only by bodies that are broken this way.
     if !complete && std::str::from_utf8(body).is_err() {
-        *out = JsonBody::default();
-        out.strict = strict;
+        out.restart();
         read_lossy(body, keep_members, out);
     }
     true
@@ -186,16 +156,21 @@ pub(crate) fn parse(
 
 /// Tries the fast path as `path` allows: `None` when the serde path must read the body (`out`
 /// is then fresh), else whether the fast path read it (`false` only for [`Path::Fast`]).
+#[inline(always)]
 fn fast_first(
     input: Input<'_>,
     keep_members: bool,
     path: Path,
-    out: &mut JsonBody,
+    out: &mut JsonBody<'_>,
 ) -> Option<bool> {
     if path == Path::Serde {
         return None;
     }
-    if fast::read(input, keep_members, out).is_some() {
+    let (bytes, text) = match input {
+        Input::Text(text) => (text.as_bytes(), Some(text)),
+        Input::Bytes(bytes) => (bytes, None),
+    };
+    if fast::read(bytes, text, keep_members, out).is_some() {
         return Some(true);
     }
     out.restart();
@@ -211,7 +186,7 @@ enum Input<'a> {
 
 /// One pass over every value of a body; `false` when a syntax error (truncation, trailing
 /// bytes, a Python repr) ended it. What was complete before the error is already in `out`.
-fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> bool {
+fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody<'_>) -> bool {
     let first = match input {
         Input::Text(text) => read_one(serde_json::Deserializer::from_str(text), keep_members, out),
         Input::Bytes(bytes) => read_one(
@@ -248,7 +223,7 @@ fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> bool {
 fn read_one<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     keep_members: bool,
-    out: &mut JsonBody,
+    out: &mut JsonBody<'_>,
 ) -> Option<bool> {
     out.begin_value();
     let result = TopSeed {
@@ -269,7 +244,7 @@ fn read_one<'de, R: serde_json::de::Read<'de>>(
 fn read_rest<'de, R: serde_json::de::Read<'de>>(
     mut values: serde_json::StreamDeserializer<'de, R, &'de RawValue>,
     keep_members: bool,
-    out: &mut JsonBody,
+    out: &mut JsonBody<'_>,
 ) -> bool {
     // The first value was read already.
     if !matches!(values.next(), Some(Ok(_))) {
@@ -288,44 +263,55 @@ fn read_rest<'de, R: serde_json::de::Read<'de>>(
 }
 
 /// One pass over a lossy UTF-8 copy of `body` (which is not valid UTF-8).
-fn read_lossy(body: &[u8], keep_members: bool, out: &mut JsonBody) {
+fn read_lossy(body: &[u8], keep_members: bool, out: &mut JsonBody<'_>) {
     let text = String::from_utf8_lossy(body);
     read(Input::Text(&text), keep_members, out);
 }
 
-impl JsonBody {
-    /// Empties a body that a reader gave up on, keeping its buffers for the next reader.
-    fn restart(&mut self) {
-        let mut fresh = JsonBody::default();
-        fresh.strict = self.strict;
-        mem::swap(&mut fresh.text, &mut self.text);
-        mem::swap(&mut fresh.top_extra, &mut self.top_extra);
-        mem::swap(&mut fresh.entry_extra, &mut self.entry_extra);
-        fresh.text.rewind(0);
-        fresh.top_extra.clear();
-        fresh.entry_extra.clear();
-        *self = fresh;
+impl JsonBody<'_> {
+    /// Empties a pass that a reader gave up on (and the parts it filled), keeping its buffers
+    /// for the next reader.
+    pub(crate) fn restart(&mut self) {
+        let parts = &mut *self.parts;
+        parts.errors = ErrorList::Empty;
+        parts.omitted = 0;
+        parts.problem = None;
+        parts.media_error = None;
+        self.top = ApiError::new();
+        self.top_extra.clear();
+        self.entry_extra.clear();
+        self.text.rewind(0);
+        self.error = None;
+        self.error_description = None;
+        self.error_at = None;
+        self.has_data = false;
+        self.skipped_members = false;
+        self.values = 0;
+        self.value_has_data = false;
+        self.value_start = (0, 0);
+        self.top_was_error = false;
+        self.error_value = false;
     }
 
     /// Appends an error, or counts it when [`MAX_ERRORS`](super::list::MAX_ERRORS) are kept already. `mark` is where the
     /// text buffer stood before the error's strings were pushed: they are dropped with it.
     pub(crate) fn push_error(&mut self, error: ApiError, mark: usize) {
-        if !self.errors.push(error) {
+        if !self.parts.errors.push(error) {
             self.text.rewind(mark);
-            self.omitted += 1;
+            self.parts.omitted += 1;
         }
     }
 
     /// Inserts an error at `at`; a full list counts the error it gives up.
     fn insert_error(&mut self, at: usize, error: ApiError) {
-        if self.errors.insert(at, error).is_some() {
-            self.omitted += 1;
+        if self.parts.errors.insert(at, error).is_some() {
+            self.parts.omitted += 1;
         }
     }
 
     /// How many errors were found so far, kept or counted.
     fn found(&self) -> (usize, u64) {
-        (self.errors.len(), self.omitted)
+        (self.parts.errors.len(), self.parts.omitted)
     }
 
     fn begin_value(&mut self) {
@@ -338,6 +324,19 @@ impl JsonBody {
     /// problem, into `problem`), and notes whether the value reported a failure without data.
     /// Works in place: these values are large to move.
     fn finish_value(&mut self) {
+        // Most values have nothing at the top level but `errors` or `data`: nothing to move.
+        if self.error.is_none()
+            && self.error_description.is_none()
+            && self.top.is_empty()
+            && self.top_extra.is_empty()
+        {
+            self.error_at = None;
+            if self.found() != self.value_start && !self.value_has_data {
+                self.error_value = true;
+            }
+            self.has_data |= self.value_has_data;
+            return;
+        }
         let strict = self.strict;
         let start = self.value_start.0;
         self.top_was_error |= self.top_is_error(true);
@@ -368,11 +367,10 @@ impl JsonBody {
                 if let Some(message) = top.message.take() {
                     let quoted = json_quote(self.text.get(message));
                     if let Some(pair) = self.text.push_extra("message", &quoted) {
-                        self.top_extra.insert(0, pair);
+                        self.top_extra.push_first(pair);
                     }
                 }
-                entry.extra = self.top_extra.as_slice().into();
-                self.top_extra.clear();
+                entry.extra = self.top_extra.take();
                 self.top = ApiError::new();
             }
             self.insert_error(error_at, entry);
@@ -398,34 +396,40 @@ impl JsonBody {
     /// errors, so [`all_errors`](crate::ErrorResponse::all_errors) stays in body order.
     fn add_problem(&mut self, problem: ApiError, at: usize) {
         if self.values == 1 {
-            self.problem = Some(problem);
+            self.parts.problem = Some(problem);
         } else {
             self.insert_error(at, problem);
         }
     }
 
-    /// Moves the error list and the top-level problem into `errors` and `problem`, and says
-    /// whether the body had data (a value with data, and none that reported only errors).
-    ///
-    /// Success bodies (`strict`) need more evidence before a top-level object counts as an
-    /// error, because they have members like `type` and `message` of their own (an oEmbed
-    /// answer has `"type":"rich"`).
-    pub(crate) fn assemble(&mut self, errors: &mut ErrorList, problem: &mut Option<ApiError>) {
-        *errors = mem::take(&mut self.errors);
-        *problem = self.problem.take();
-        self.has_data &= !self.error_value;
+    /// Ends the pass: gives every error, the problem and the media error the response's text,
+    /// and says whether the body had data (a value with data, and none that reported only
+    /// errors).
+    pub(crate) fn finish(&mut self) -> bool {
+        // Every error shares the one text buffer; none is needed when nothing was kept.
+        let text = self.text.finish();
+        let parts = &mut *self.parts;
+        if let Some(media) = &mut parts.media_error {
+            media.text.clone_from(&text);
+        }
+        if let Some(problem) = &mut parts.problem {
+            problem.text.clone_from(&text);
+        }
+        parts.errors.share_text(text);
+        self.has_data & !self.error_value
     }
 
     /// The top-level object as an error, with its extra members.
     fn take_top(&mut self) -> ApiError {
         let mut top = mem::replace(&mut self.top, ApiError::new());
         // An exactly sized copy; the scratch list stays for the thread's next body.
-        top.extra = self.top_extra.as_slice().into();
-        self.top_extra.clear();
+        top.extra = self.top_extra.take();
         top
     }
 
-    /// Whether the top-level object is itself an error (see [`assemble`](Self::assemble)).
+    /// Whether the top-level object is itself an error. Success bodies (`strict`) need more
+    /// evidence before a top-level object counts as one, because they have members like
+    /// `type` and `message` of their own (an oEmbed answer has `"type":"rich"`).
     fn top_is_error(&self, strict: bool) -> bool {
         self.error.is_some()
             || self.error_description.is_some()

@@ -38,7 +38,7 @@ macro_rules! ignore_scalars {
 /// `DeserializeSeed` for visitors that read any JSON value: the seed is its own visitor.
 macro_rules! seed_is_visitor {
     ($($seed:ident),+) => {$(
-        impl<'de> DeserializeSeed<'de> for $seed<'_> {
+        impl<'de> DeserializeSeed<'de> for $seed<'_, '_> {
             type Value = ();
             fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
                 de.deserialize_any(self)
@@ -62,12 +62,12 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
 }
 
 /// The top-level value.
-pub(super) struct TopSeed<'o> {
-    pub(super) out: &'o mut JsonBody,
+pub(super) struct TopSeed<'o, 'p> {
+    pub(super) out: &'o mut JsonBody<'p>,
     pub(super) keep_members: bool,
 }
 
-impl<'de> Visitor<'de> for TopSeed<'_> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -123,7 +123,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 /// OAuth2 error (see `JsonBody::finish_value`); nothing else is dropped: a repeated string is
 /// an error of its own, an object one entry, a list is read like `errors`, and any other value
 /// is kept as an error's extra member under its name.
-pub(super) fn top_error(out: &mut JsonBody, key: &Key<'_>, raw: &str) {
+pub(super) fn top_error(out: &mut JsonBody<'_>, key: &Key<'_>, raw: &str) {
     let slot = if matches!(key, Key::Error) {
         &mut out.error
     } else {
@@ -131,7 +131,7 @@ pub(super) fn top_error(out: &mut JsonBody, key: &Key<'_>, raw: &str) {
     };
     match json_string(raw) {
         Some(text) if slot.is_none() => {
-            out.error_at.get_or_insert(out.errors.len());
+            out.error_at.get_or_insert(out.parts.errors.len());
             *slot = out.text.push(&text);
         }
         Some(text) => push_message(out, &text),
@@ -183,11 +183,11 @@ impl<'de> Visitor<'de> for DataSeed {
 }
 
 /// The value of `errors`: a list of entries, one entry object, a string, or null.
-struct ErrorsSeed<'o> {
-    out: &'o mut JsonBody,
+struct ErrorsSeed<'o, 'p> {
+    out: &'o mut JsonBody<'p>,
 }
 
-impl<'de> Visitor<'de> for ErrorsSeed<'_> {
+impl<'de> Visitor<'de> for ErrorsSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -217,24 +217,29 @@ impl<'de> Visitor<'de> for ErrorsSeed<'_> {
 }
 
 /// A bare string in `errors`: an error with only a message.
-pub(super) fn push_message(out: &mut JsonBody, text: &str) {
-    if !text.is_empty() {
-        let mark = out.text.mark();
-        let error = ApiError {
-            message: out.text.push(text),
-            ..ApiError::new()
-        };
-        out.push_error(error, mark);
+pub(super) fn push_message(out: &mut JsonBody<'_>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let mark = out.text.mark();
+    let message = out.text.push(text);
+    match out.parts.errors.push_new() {
+        Some(error) => error.message = message,
+        // The list is full: the error is counted, and its text not kept.
+        None => {
+            out.text.rewind(mark);
+            out.parts.omitted += 1;
+        }
     }
 }
 
 /// One entry of `errors`: an object (v1.1 error, v2 problem, invalid-request parameter error)
 /// or a string. Nulls, numbers and nested lists are not errors and are skipped.
-struct EntrySeed<'o> {
-    out: &'o mut JsonBody,
+struct EntrySeed<'o, 'p> {
+    out: &'o mut JsonBody<'p>,
 }
 
-impl<'de> Visitor<'de> for EntrySeed<'_> {
+impl<'de> Visitor<'de> for EntrySeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -269,7 +274,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
             );
         }
         // One exactly sized copy per entry with extras; the scratch list is reused.
-        err.extra = out.entry_extra.as_slice().into();
+        err.extra = out.entry_extra.take();
         // Only a closed object is kept: a truncated entry could hold a cut-off code.
         if !err.is_empty() {
             out.push_error(err, mark);
@@ -281,11 +286,11 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
 }
 
 /// `processing_info` of a media upload status: only its `error` is read.
-struct ProcessingSeed<'o> {
-    out: &'o mut JsonBody,
+struct ProcessingSeed<'o, 'p> {
+    out: &'o mut JsonBody<'p>,
 }
 
-impl<'de> Visitor<'de> for ProcessingSeed<'_> {
+impl<'de> Visitor<'de> for ProcessingSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -317,11 +322,11 @@ impl<'de> Visitor<'de> for ProcessingSeed<'_> {
 }
 
 /// `processing_info.error`: `{code, name, message}` in the media service's own numbering.
-struct MediaErrorSeed<'o> {
-    out: &'o mut JsonBody,
+struct MediaErrorSeed<'o, 'p> {
+    out: &'o mut JsonBody<'p>,
 }
 
-impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
+impl<'de> Visitor<'de> for MediaErrorSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -332,7 +337,7 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
         if !v.is_empty() {
-            self.out.media = Some(MediaError {
+            self.out.parts.media_error = Some(MediaError {
                 message: self.out.text.push(v),
                 ..MediaError::new()
             });
@@ -360,7 +365,7 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_> {
                 _ => {}
             }
         }
-        self.out.media = Some(media);
+        self.out.parts.media_error = Some(media);
         Ok(())
     }
 }

@@ -1,5 +1,9 @@
 //! The fast path: a strict scanner over the bytes of the body shapes Twitter sends most.
 //!
+//! Its small readers are inlined into the member loops (`#[inline(always)]`): a name, a
+//! value or a span returned through memory and read back at once stalls on the store, which
+//! cost more than the reading itself.
+//!
 //! serde_json's per-member work (a member name through `deserialize_bytes`, a `RawValue` per
 //! kept member) costs a few times what it needs merely to skip an error body. Almost every
 //! error body is one object whose members are names and scalars: v1.1
@@ -7,10 +11,12 @@
 //! v2 partial errors beside `data`, `{"error","request"}`. This scanner reads those.
 //!
 //! It only replaces the tokenizer. Every member it reads is handed to the same code the serde
-//! visitors use ([`apply_member`], `top_error`, `push_message`, [`JsonBody::push_error`],
-//! [`JsonBody::finish_value`]), as the same raw JSON text serde_json would have given, so
-//! duplicates, wrong types, the error cap and the top level's meaning are decided in one
-//! place. Values it does not read itself (`data`, `includes`, nested extras) are skipped by
+//! visitors use ([`apply_member`], `top_error`, `push_message`, [`JsonBody::finish_value`]),
+//! as the same raw JSON text serde_json would have given, so duplicates, wrong types and the
+//! top level's meaning are decided in one place. The one thing it does its own way is where
+//! an entry is built: in its place in the error list (an entry that turns out empty is taken
+//! back, one past the cap is counted), where the visitors build it aside and push it, since a
+//! truncated entry must not be kept. The differential test holds the two to the same result. Values it does not read itself (`data`, `includes`, nested extras) are skipped by
 //! serde_json's own [`IgnoredAny`] on their slice, so they are accepted exactly as the serde
 //! path accepts them.
 //!
@@ -27,25 +33,24 @@ mod scan;
 
 use super::member::{Key, apply_member, json_string};
 use super::seeds::{push_message, top_error};
-use super::{ApiError, Input, JsonBody, MediaError};
+use super::{ApiError, JsonBody, MediaError};
 use scan::{Scanner, plain_end};
 
 /// Reads a body that is one object of the common shapes into `out` (which should be fresh);
-/// `None` when it gave up, leaving `out` part-filled: the caller must discard it.
-pub(super) fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> Option<()> {
-    let mut scan = match input {
-        Input::Text(text) => Scanner {
-            bytes: text.as_bytes(),
-            text: Some(text),
-            at: 0,
-            escaped: false,
-        },
-        Input::Bytes(bytes) => Scanner {
-            bytes,
-            text: None,
-            at: 0,
-            escaped: false,
-        },
+/// `None` when it gave up, leaving `out` part-filled: the caller must discard it. `text` is
+/// the body when its UTF-8 was checked.
+pub(super) fn read(
+    bytes: &[u8],
+    text: Option<&str>,
+    keep_members: bool,
+    out: &mut JsonBody<'_>,
+) -> Option<()> {
+    let mut scan = Scanner {
+        bytes,
+        text,
+        text_from: 0,
+        at: 0,
+        escaped: false,
     };
     out.begin_value();
     top(&mut scan, keep_members, out)?;
@@ -56,7 +61,7 @@ pub(super) fn read(input: Input<'_>, keep_members: bool, out: &mut JsonBody) -> 
 }
 
 /// The top-level object; the members as `TopSeed::visit_map` reads them.
-fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody) -> Option<()> {
+fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody<'_>) -> Option<()> {
     scan.expect(b'{')?;
     if scan.accept(b'}') {
         return Some(());
@@ -64,7 +69,10 @@ fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody) -> Option
     loop {
         let key = scan.key()?;
         match key {
-            Key::Errors => errors(scan, out)?,
+            Key::Errors => {
+                scan.check_rest();
+                errors(scan, out)?;
+            }
             Key::Error | Key::ErrorDescription => {
                 let (raw, _) = scan.kept_value()?;
                 top_error(out, &key, raw);
@@ -98,7 +106,7 @@ fn top(scan: &mut Scanner<'_>, keep_members: bool, out: &mut JsonBody) -> Option
 }
 
 /// The value of `errors`, as `ErrorsSeed` reads it: a list of entries, one entry, a string.
-fn errors(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn errors(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     match scan.bytes.get(scan.at)? {
         b'[' => {
@@ -133,7 +141,7 @@ fn errors(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 
 /// A bare string among the errors: an error with only a message. serde_json decodes it
 /// itself, so only a string without escapes is read here.
-fn message(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn message(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     let start = scan.at;
     scan.string()?;
@@ -149,7 +157,7 @@ fn message(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 /// without blanks or escapes: matched byte for byte, which costs a fraction of reading it
 /// member by member. The members still go through [`apply_member`]. `None`, with nothing
 /// consumed, for an entry written any other way: [`entry`] reads it.
-fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     let bytes = scan.bytes;
     let mut at = scan.at;
     let literal = |text: &[u8], at: &mut usize| {
@@ -193,61 +201,68 @@ fn compact_entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
     let code = scan.slice_between(code.start, code.end)?;
     let message = scan.slice_between(message.start, message.end)?;
     scan.at = at;
-    let mut err = ApiError::new();
-    let mark = out.text.mark();
-    let (text, extra) = (&mut out.text, &mut out.entry_extra);
-    extra.clear();
     let (first, second) = if code_first {
         ((Key::Code, code), (Key::Message, message))
     } else {
         ((Key::Message, message), (Key::Code, code))
     };
-    apply_member(&mut err, &first.0, first.1, true, text, extra);
-    apply_member(&mut err, &second.0, second.1, true, text, extra);
+    let (text, extra) = (&mut out.text, &mut out.entry_extra);
+    extra.clear();
+    let Some(err) = out.parts.errors.push_new() else {
+        // The list is full: the entry is counted, and its text not kept.
+        out.parts.omitted += 1;
+        return Some(());
+    };
+    apply_member(err, &first.0, first.1, true, text, extra);
+    apply_member(err, &second.0, second.1, true, text, extra);
     // A code past 65535 is kept as an extra member.
     if !extra.is_empty() {
-        err.extra = extra.as_slice().into();
+        err.extra = extra.take();
     }
-    out.push_error(err, mark);
     Some(())
 }
 
 /// One error object, as `EntrySeed::visit_map` reads it: every member through [`apply_member`].
-fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+/// The error is filled where it is kept; if the read gives up halfway, the caller discards
+/// the whole list.
+fn entry(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.expect(b'{')?;
-    let mut err = ApiError::new();
     let mark = out.text.mark();
     out.entry_extra.clear();
+    let mut spare = ApiError::new();
+    let (err, kept) = match out.parts.errors.push_new() {
+        Some(err) => (err, true),
+        // The list is full: the entry is read, counted if it is one, and not kept.
+        None => (&mut spare, false),
+    };
     if !scan.accept(b'}') {
         loop {
             let key = scan.key()?;
             let (raw, plain) = scan.kept_value()?;
-            apply_member(
-                &mut err,
-                &key,
-                raw,
-                plain,
-                &mut out.text,
-                &mut out.entry_extra,
-            );
+            apply_member(err, &key, raw, plain, &mut out.text, &mut out.entry_extra);
             if !scan.next_member(b'}')? {
                 break;
             }
         }
     }
     if !out.entry_extra.is_empty() {
-        err.extra = out.entry_extra.as_slice().into();
+        err.extra = out.entry_extra.take();
     }
-    if !err.is_empty() {
-        out.push_error(err, mark);
-    } else {
+    let empty = err.is_empty();
+    if empty || !kept {
         out.text.rewind(mark);
+    }
+    if empty && kept {
+        out.parts.errors.pop();
+    }
+    if !empty && !kept {
+        out.parts.omitted += 1;
     }
     Some(())
 }
 
 /// `processing_info` of a media upload status, as `ProcessingSeed` reads it: only its `error`.
-fn processing(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn processing(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     match scan.bytes.get(scan.at)? {
         b'{' => {
@@ -274,7 +289,7 @@ fn processing(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
 
 /// `processing_info.error`, as `MediaErrorSeed` reads it: `{code, name, message}`, or a
 /// string without escapes.
-fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
+fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
     scan.blank();
     match scan.bytes.get(scan.at)? {
         b'{' => {
@@ -302,7 +317,7 @@ fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
                     }
                 }
             }
-            out.media = Some(media);
+            out.parts.media_error = Some(media);
             Some(())
         }
         b'"' => {
@@ -314,7 +329,7 @@ fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody) -> Option<()> {
             }
             let text = raw.get(1..raw.len() - 1)?;
             if !text.is_empty() {
-                out.media = Some(MediaError {
+                out.parts.media_error = Some(MediaError {
                     message: out.text.push(text),
                     ..MediaError::new()
                 });

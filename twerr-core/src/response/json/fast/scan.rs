@@ -7,29 +7,12 @@ use serde::de::IgnoredAny;
 
 use super::super::member::Key;
 
-/// Where the first quote or backslash in `bytes` is: most names end within the first eight
-/// bytes, found in one word-wise step (as in [`plain_end`]); longer ones byte by byte.
-fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::MAX / 255;
-    if let Some(Ok(word)) = bytes.get(..8).map(<[u8; 8]>::try_from) {
-        let word = u64::from_le_bytes(word);
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        let flags = ((quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash))
-            & (ONES << 7);
-        if flags != 0 {
-            return Some((flags.trailing_zeros() / 8) as usize);
-        }
-    }
-    bytes.iter().position(|&b| b == b'"' || b == b'\\')
-}
-
-/// A position in the body. `text` is the body when its UTF-8 was checked up front; otherwise
-/// every slice that is kept is checked on its own.
+/// A position in the body. `text` is the body from `text_from` on, when the UTF-8 of that part
+/// was checked as a whole; a slice kept from anywhere else is checked on its own.
 pub(super) struct Scanner<'a> {
     pub(super) bytes: &'a [u8],
     pub(super) text: Option<&'a str>,
+    pub(super) text_from: usize,
     pub(super) at: usize,
     /// The last string read had an escape (or the last value was no string).
     pub(super) escaped: bool,
@@ -41,6 +24,7 @@ pub(super) struct Scanner<'a> {
 /// Eight bytes at a time, as serde_json's own string scan: in a word, a byte below 0x20 or
 /// equal to a given byte is flagged by the borrow of a subtraction. Flags can be false only
 /// above a true one, so the lowest is exact.
+#[inline(always)]
 pub(super) fn plain_end(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
@@ -68,10 +52,24 @@ pub(super) fn plain_end(bytes: &[u8], from: usize) -> usize {
 }
 
 impl<'a> Scanner<'a> {
-    /// Skips JSON's four blanks (not form feed, which serde_json refuses).
+    /// Skips JSON's four blanks (not form feed, which serde_json refuses). The indentation of
+    /// a pretty-printed body is skipped eight spaces at a time.
     pub(super) fn blank(&mut self) {
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.at) {
             self.at += 1;
+            while let Some(Ok(word)) = self
+                .bytes
+                .get(self.at..self.at + 8)
+                .map(<[u8; 8]>::try_from)
+            {
+                // The bytes before the first that is not a space.
+                let spaces = (u64::from_le_bytes(word) ^ SPACES).trailing_zeros() / 8;
+                self.at += spaces as usize;
+                if spaces < 8 {
+                    break;
+                }
+            }
         }
     }
 
@@ -104,20 +102,19 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A member name and its colon. A name with an escape is left to serde_json, which decodes
-    /// it; names are matched as raw bytes (and kept ones converted lossily) as there.
+    /// A member name and its colon. A name with an escape (or a control character, which
+    /// serde_json allows in a name) is left to serde_json; names are matched as raw bytes (and
+    /// kept ones converted lossily) as there.
+    #[inline(always)]
     pub(super) fn key(&mut self) -> Option<Key<'a>> {
         self.expect(b'"')?;
         let start = self.at;
-        // serde_json reads names unvalidated: a control character is allowed in one.
-        let rest = self.bytes.get(start..)?;
-        self.at += quote_or_backslash(rest)?;
-        if self.bytes.get(self.at) != Some(&b'"') {
+        let end = plain_end(self.bytes, start);
+        if self.bytes.get(end) != Some(&b'"') {
             return None;
         }
-        let end = self.at;
         let name = self.bytes.get(start..end)?;
-        self.at += 1;
+        self.at = end + 1;
         // The colon nearly always follows at once.
         if self.bytes.get(self.at) == Some(&b':') {
             self.at += 1;
@@ -127,7 +124,7 @@ impl<'a> Scanner<'a> {
         Some(Key::new(name).unwrap_or_else(|| {
             // From a checked body the name is text already (its ends are quotes, so char
             // boundaries); otherwise it is converted only if it is kept.
-            match self.text.and_then(|text| text.get(start..end)) {
+            match self.checked(start, end) {
                 Some(name) => Key::Named(name),
                 None => Key::Other(Cow::Borrowed(name)),
             }
@@ -137,6 +134,7 @@ impl<'a> Scanner<'a> {
     /// A string literal. Escapes are checked as serde_json checks them (a known letter, or `u`
     /// and four hex digits; surrogates are not paired here, as a `RawValue` does not). Its
     /// UTF-8 is not checked: see [`slice`](Self::slice).
+    #[inline(always)]
     pub(super) fn string(&mut self) -> Option<()> {
         self.expect_byte(b'"')?;
         self.escaped = false;
@@ -218,6 +216,7 @@ impl<'a> Scanner<'a> {
 
     /// Any value, after blanks; where it starts. Sets `escaped` unless it is a string without
     /// escapes.
+    #[inline(always)]
     pub(super) fn value(&mut self) -> Option<usize> {
         self.blank();
         let start = self.at;
@@ -239,6 +238,7 @@ impl<'a> Scanner<'a> {
 
     /// A value kept as raw JSON text (what a `RawValue` would hold), and whether it is a
     /// string without escapes.
+    #[inline(always)]
     pub(super) fn kept_value(&mut self) -> Option<(&'a str, bool)> {
         let start = self.value()?;
         Some((self.slice(start)?, !self.escaped))
@@ -251,10 +251,30 @@ impl<'a> Scanner<'a> {
 
     /// The text from `start` to `end`, checked as UTF-8 unless the whole body was.
     pub(super) fn slice_between(&self, start: usize, end: usize) -> Option<&'a str> {
-        match self.text {
-            // Always a character boundary: scanning stops only at ASCII bytes.
-            Some(text) => text.get(start..end),
+        match self.checked(start, end) {
+            Some(text) => Some(text),
             None => std::str::from_utf8(self.bytes.get(start..end)?).ok(),
+        }
+    }
+
+    /// The text from `start` to `end` if it lies in the part whose UTF-8 was checked. Always
+    /// a character boundary: scanning stops only at ASCII bytes.
+    fn checked(&self, start: usize, end: usize) -> Option<&'a str> {
+        let from = self.text_from;
+        self.text?
+            .get(start.checked_sub(from)?..end.checked_sub(from)?)
+    }
+
+    /// Checks the UTF-8 of the rest of the body at once, if it was not checked: called where
+    /// a success body's errors begin, as nearly everything after is kept, and one check of
+    /// it costs less than one per kept slice. A rest that is not UTF-8 stays unchecked (its
+    /// slices are then checked one by one, as before).
+    pub(super) fn check_rest(&mut self) {
+        if self.text.is_none() {
+            if let Some(Ok(rest)) = self.bytes.get(self.at..).map(std::str::from_utf8) {
+                self.text = Some(rest);
+                self.text_from = self.at;
+            }
         }
     }
 }
