@@ -258,7 +258,7 @@ pub fn response(status: u16, headers: &[(String, String)], body: &[u8]) -> Vec<u
 /// A capture served as HTTP/1.1 (an `HTTP/2` status line becomes `HTTP/1.1`), then closed.
 pub fn capture_reply(name: &str) -> Reply {
     let (status, headers, body) = capture(name);
-    Reply::Close(response(status, &headers, &body))
+    closing(status, headers, &body)
 }
 
 pub fn reply(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
@@ -266,6 +266,19 @@ pub fn reply(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    closing(status, headers, body)
+}
+
+/// A response after which the server closes the connection, saying so: without
+/// `connection: close` the client would pool the connection, and a later request could be
+/// written to it as it closes and fail (then be retried), which no test means to exercise.
+fn closing(status: u16, mut headers: Vec<(String, String)>, body: &[u8]) -> Reply {
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("connection"))
+    {
+        headers.push(("connection".to_owned(), "close".to_owned()));
+    }
     Reply::Close(response(status, &headers, body))
 }
 
