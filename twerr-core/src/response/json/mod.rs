@@ -422,7 +422,7 @@ impl JsonBody<'_> {
     /// The top-level object as an error, with its extra members.
     fn take_top(&mut self) -> ApiError {
         let mut top = mem::replace(&mut self.top, ApiError::new());
-        // An exactly sized copy; the scratch list stays for the thread's next body.
+        // An exactly sized copy; the list is reused for the next value.
         top.extra = self.top_extra.take();
         top
     }

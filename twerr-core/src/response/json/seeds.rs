@@ -273,7 +273,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_, '_> {
                 &mut out.entry_extra,
             );
         }
-        // One exactly sized copy per entry with extras; the scratch list is reused.
+        // One exactly sized copy per entry with extras; the list is reused for the next one.
         err.extra = out.entry_extra.take();
         // Only a closed object is kept: a truncated entry could hold a cut-off code.
         if !err.is_empty() {
