@@ -9,36 +9,9 @@ use twerr_core::{
     Observation, Outcome, RateLimitBook, RetryPolicy, RetryState,
 };
 
-/// The last response block of a `curl -i` capture: status, headers, body.
-fn capture(name: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let path = format!(
-        "{}/../twerr-cli/tests/fixtures/captures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let text = String::from_utf8(bytes)
-        .unwrap_or_default()
-        .replace("\r\n", "\n");
-    let mut rest = text.as_str();
-    loop {
-        let (head, body) = rest.split_once("\n\n").unwrap_or((rest, ""));
-        if body.starts_with("HTTP/") {
-            rest = body;
-            continue;
-        }
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .collect();
-        return (status, headers, body.as_bytes().to_vec());
-    }
-}
+#[path = "../../tests/support/fixtures.rs"]
+mod fixtures;
+use fixtures::capture;
 
 fn response(name: &str) -> ErrorResponse {
     let (status, headers, body) = capture(name);

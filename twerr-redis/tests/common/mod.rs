@@ -313,25 +313,10 @@ struct Windows {
     hits: Vec<Hit>,
 }
 
-/// A real body of `tests/fixtures/real-error-bodies.json` (workspace root) by its id:
-/// `dev-07` is X's 429 code 88 for an exhausted window, `dev-67` a usage-capped 429.
-pub fn real_body(id: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../tests/fixtures/real-error-bodies.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let all: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    let entry = all
-        .as_array()
-        .and_then(|list| list.iter().find(|e| e["id"] == id))
-        .unwrap_or_else(|| panic!("{id} not in {path}"));
-    entry["body"]
-        .as_str()
-        .unwrap_or_default()
-        .as_bytes()
-        .to_vec()
-}
+#[path = "../../../tests/support/fixtures.rs"]
+mod fixtures;
+#[allow(unused_imports)] // each test binary uses its own part
+pub use fixtures::real_body;
 
 impl XServer {
     pub async fn start(clock: &Arc<TestClock>, limit: u64) -> XServer {
@@ -423,9 +408,11 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>) {
             status,
         });
         let body = if capped {
-            real_body("dev-67")
+            // X's usage-capped 429.
+            real_body("dev-67").1
         } else if status == 429 {
-            real_body("dev-07")
+            // X's 429 code 88 for an exhausted window.
+            real_body("dev-07").1
         } else {
             br#"{"data":{"id":"20"}}"#.to_vec()
         };
