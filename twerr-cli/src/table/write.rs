@@ -148,15 +148,10 @@ fn basic(text: &str) -> TomlValue {
     raw.parse().unwrap_or_else(|_| text.into())
 }
 
-/// The retry class of an HTTP status's class (as twerr-core's defaults for unknown statuses).
+/// The retry class of an HTTP status's class: twerr-core's default for a status the table
+/// does not list, spelled as in the table.
 fn retry_of_status(status: u16) -> Option<&'static str> {
-    match status {
-        429 => Some("after-reset"),
-        501 | 505 => Some("never"),
-        500..=599 => Some("backoff"),
-        400..=499 => Some("never"),
-        _ => None,
-    }
+    twerr_core::Retry::for_status_class(status).map(twerr_core::Retry::as_str)
 }
 
 /// The text of a new row, as toml_edit writes it, ending in a newline.
