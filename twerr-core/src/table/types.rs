@@ -240,20 +240,65 @@ macro_rules! __table_type {
 
             const ROWS: &'static [::twerr_core::table::Row] = &[$($row),*];
 
+            /// The number of each row of `ALL`, in the same order.
+            const NUMBERS: &'static [u16] = &[$($key),*];
+
+            /// One more than the largest number listed: the length of `POSITIONS`.
+            const POSITIONS_LEN: usize = {
+                let (mut max, mut i) = (0, 0);
+                while i < Self::NUMBERS.len() {
+                    if Self::NUMBERS[i] as usize > max {
+                        max = Self::NUMBERS[i] as usize;
+                    }
+                    i += 1;
+                }
+                max + 1
+            };
+
+            /// For every number up to the largest listed, its position in `ALL` plus one (0
+            /// when not listed). `from_u16` is one load from it: a `match` over the numbers
+            /// compiles to a jump table, whose indirect branch the processor mispredicts
+            /// whenever consecutive responses carry different numbers.
+            const POSITIONS: [u16; Self::POSITIONS_LEN] = {
+                let mut positions = [0; Self::POSITIONS_LEN];
+                let mut i = 0;
+                while i < Self::NUMBERS.len() {
+                    positions[Self::NUMBERS[i] as usize] = i as u16 + 1;
+                    i += 1;
+                }
+                positions
+            };
+
             /// The value for a number; never fails: numbers the table does not list give
             /// `Unknown`.
             pub const fn from_u16(n: u16) -> Self {
-                match n {
-                    $( $key => Self::$variant, )*
-                    _ => Self::Unknown($unknown(n)),
+                let position = if (n as usize) < Self::POSITIONS_LEN {
+                    Self::POSITIONS[n as usize]
+                } else {
+                    0
+                };
+                match position.checked_sub(1) {
+                    ::core::option::Option::Some(i) => Self::ALL[i as usize],
+                    ::core::option::Option::None => Self::Unknown($unknown(n)),
                 }
             }
 
             /// The number (`from_u16(n).as_u16() == n` for every `n`).
             pub const fn as_u16(self) -> u16 {
+                // The variant's position in `ALL`, then a load from `NUMBERS`: a `match` giving
+                // each number would compile to a jump table (see `POSITIONS`), this one
+                // compiles to the variant's tag itself.
+                #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+                enum Position { $( $variant, )* Unknown }
+                let position = match self {
+                    $( Self::$variant => Position::$variant as usize, )*
+                    Self::Unknown(_) => Position::Unknown as usize,
+                };
                 match self {
-                    $( Self::$variant => $key, )*
                     Self::Unknown(unknown) => unknown.0,
+                    // Always true: every other variant has a number.
+                    _ if position < Self::NUMBERS.len() => Self::NUMBERS[position],
+                    _ => 0,
                 }
             }
 
