@@ -31,12 +31,21 @@ pub fn problem_slug(type_uri: &str) -> &str {
     // Nearly every type is a documented one, `https://api.{twitter,x}.com/2/problems/SLUG`:
     // the rule below gives SLUG for it whenever SLUG is not empty and has none of `/?#:`, so
     // that case is answered from one comparison and a scan of SLUG instead of four scans.
+    //
+    // `about:blank`, the other type nearly every problem has, is its own slug by the rule.
+    if type_uri == "about:blank" {
+        return type_uri;
+    }
     for prefix in [
         "https://api.twitter.com/2/problems/",
         "https://api.x.com/2/problems/",
     ] {
-        if let Some(slug) = type_uri.strip_prefix(prefix) {
-            let plain = !slug.bytes().any(|b| matches!(b, b'/' | b'?' | b'#' | b':'));
+        if let Some(slug) = strip_prefix(type_uri, prefix) {
+            // A fold rather than a search: with no early exit it compiles to vector compares,
+            // which for a slug's length cost a fraction of a byte loop's branches.
+            let plain = slug.bytes().fold(true, |plain, b| {
+                plain & !matches!(b, b'/' | b'?' | b'#' | b':')
+            });
             if plain && !slug.is_empty() {
                 return slug;
             }
@@ -69,6 +78,27 @@ pub fn problem_slug(type_uri: &str) -> &str {
     } else {
         &type_uri[start..end]
     }
+}
+
+/// `text` after `prefix` (of at least eight bytes), if it starts with it: compared eight bytes
+/// at a time, where `str::strip_prefix` calls `bcmp`, whose dispatch on the length costs more
+/// than the comparison.
+#[inline(always)]
+fn strip_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let (head, prefix) = (text.as_bytes().get(..prefix.len())?, prefix.as_bytes());
+    let word = |bytes: &[u8], at: usize| {
+        let word = bytes
+            .get(at..at + 8)
+            .and_then(|word| <[u8; 8]>::try_from(word).ok());
+        word.map(u64::from_le_bytes)
+    };
+    // Every whole word, then the last eight bytes (overlapping the word before).
+    let last = prefix.len().checked_sub(8)?;
+    let mut differ = word(head, last)? ^ word(prefix, last)?;
+    for at in (0..last).step_by(8) {
+        differ |= word(head, at)? ^ word(prefix, at)?;
+    }
+    (differ == 0).then(|| text.get(prefix.len()..)).flatten()
 }
 
 #[cfg(test)]
@@ -107,6 +137,11 @@ mod tests {
             ),
             ("https://api.x.com/2/problems/a?b", "a"),
             ("https://api.x.com/2/problems/a/b", "b"),
+            // Near misses of the prefixes, in their first, middle and last bytes.
+            ("https://api.twitter.com/2/problemsXab", "problemsXab"),
+            ("https://api.x.com/2/problem/ab", "ab"),
+            ("http://api.x.com/2/problems/ab:c", "http://api.x.com/2/problems/ab:c"),
+            ("https://api.x.com/2/problems", "problems"),
         ] {
             assert_eq!(problem_slug(type_uri), slug, "{type_uri}");
         }
