@@ -116,6 +116,8 @@ pub(crate) struct ExtraList {
 }
 
 impl ExtraList {
+    /// Inlined: the pair is written just before, and read back through memory it stalls.
+    #[inline(always)]
     pub(crate) fn push(&mut self, extra: ExtraSpan) {
         match self.inline.get_mut(self.len) {
             Some(slot) => *slot = extra,

@@ -357,8 +357,7 @@ impl JsonBody<'_> {
                 ..ApiError::new()
             };
             if is_problem {
-                let top = self.take_top();
-                self.add_problem(top, start);
+                self.add_top_as_problem(start);
             } else {
                 // `{"error": .., "request": ..}`: the other members describe this error.
                 let top = &mut self.top;
@@ -375,8 +374,7 @@ impl JsonBody<'_> {
             }
             self.insert_error(error_at, entry);
         } else if is_problem {
-            let top = self.take_top();
-            self.add_problem(top, start);
+            self.add_top_as_problem(start);
         } else if is_entry {
             let top = self.take_top();
             self.insert_error(start, top);
@@ -394,11 +392,16 @@ impl JsonBody<'_> {
 
     /// The first value's top-level problem is the response's; a later value's joins the
     /// errors, so [`all_errors`](crate::ErrorResponse::all_errors) stays in body order.
-    fn add_problem(&mut self, problem: ApiError, at: usize) {
+    ///
+    /// The top level is moved whole and its extra members set where it lands: set on the
+    /// moved value first, they would be read back through memory at once, which stalls.
+    fn add_top_as_problem(&mut self, at: usize) {
+        let extra = self.top_extra.take();
+        let top = mem::replace(&mut self.top, ApiError::new());
         if self.values == 1 {
-            self.parts.problem = Some(problem);
+            self.parts.problem.insert(top).extra = extra;
         } else {
-            self.insert_error(at, problem);
+            self.insert_error(at, ApiError { extra, ..top });
         }
     }
 
