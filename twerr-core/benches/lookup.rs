@@ -28,7 +28,7 @@ fn mix() -> Vec<u16> {
 }
 
 #[divan::bench]
-fn generated_match(bencher: Bencher) {
+fn generated(bencher: Bencher) {
     let numbers = mix();
     bencher.counter(numbers.len()).bench_local(|| {
         let mut total = 0usize;
