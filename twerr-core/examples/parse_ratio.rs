@@ -52,7 +52,12 @@ fn main() {
         }
     }
     ratios.sort_by(f64::total_cmp);
-    let at = |q: usize| ratios.get(ratios.len() * q / 4).copied().unwrap_or(f64::NAN);
+    let at = |q: usize| {
+        ratios
+            .get(ratios.len() * q / 4)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
     let per_body = |block: f64| block * 1e9 / (ROUNDS * bodies.len()) as f64;
     println!(
         "parse / IgnoredAny: median {:.3} (quartiles {:.3} to {:.3}); fastest blocks {:.3}: \

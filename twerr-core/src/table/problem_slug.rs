@@ -140,7 +140,10 @@ mod tests {
             // Near misses of the prefixes, in their first, middle and last bytes.
             ("https://api.twitter.com/2/problemsXab", "problemsXab"),
             ("https://api.x.com/2/problem/ab", "ab"),
-            ("http://api.x.com/2/problems/ab:c", "http://api.x.com/2/problems/ab:c"),
+            (
+                "http://api.x.com/2/problems/ab:c",
+                "http://api.x.com/2/problems/ab:c",
+            ),
             ("https://api.x.com/2/problems", "problems"),
         ] {
             assert_eq!(problem_slug(type_uri), slug, "{type_uri}");
