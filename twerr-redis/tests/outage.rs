@@ -15,14 +15,7 @@ const LOST: &str = "Redis unreachable";
 const BACK: &str = "Redis is reachable again";
 
 async fn get(client: &reqwest_middleware::ClientWithMiddleware, url: &str) -> u16 {
-    client
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("a response, Redis or not")
-        .status()
-        .as_u16()
+    common::status_of(client, url, TOKEN).await
 }
 
 /// Sends requests until the store is using Redis again (bounded: about 10 s).

@@ -12,14 +12,7 @@ const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAworkers-test-bearer-token";
 const START: u64 = 1_800_000_000;
 
 async fn get(client: &reqwest_middleware::ClientWithMiddleware, url: &str) -> u16 {
-    client
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("a response")
-        .status()
-        .as_u16()
+    common::status_of(client, url, TOKEN).await
 }
 
 #[tokio::test]

@@ -450,6 +450,22 @@ pub fn client(
         .build()
 }
 
+/// The status of a GET of `url` with `token`, through `client` (Redis up or not).
+pub async fn status_of(
+    client: &reqwest_middleware::ClientWithMiddleware,
+    url: &str,
+    token: &str,
+) -> u16 {
+    client
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("a response")
+        .status()
+        .as_u16()
+}
+
 /// A middleware on `store` with the test clock and sleeper and no jitter.
 pub fn middleware(
     store: Arc<dyn twerr_core::RateLimitStore>,
