@@ -18,7 +18,7 @@ fn main() {
 
 #[path = "support/fixture_bodies.rs"]
 mod fixture_bodies;
-use fixture_bodies::{FIXTURE, fixture_bodies};
+use fixture_bodies::{fixture_bodies, fixture_body};
 
 fn total_bytes(bodies: &[(u16, Vec<u8>)]) -> usize {
     bodies.iter().map(|(_, body)| body.len()).sum()
@@ -135,40 +135,18 @@ mod size {
 /// own members, v2 partial errors, a media status (success).
 const SAMPLES: [&str; 5] = ["dev-00", "dev-23", "dev-50", "dev-63", "dev-38"];
 
-fn sample(id: &str) -> (u16, Vec<u8>) {
-    let entries: serde_json::Value = serde_json::from_str(FIXTURE).unwrap_or_default();
-    let entries = entries.as_array().cloned().unwrap_or_default();
-    let entry = entries
-        .iter()
-        .find(|e| e["id"] == id)
-        .cloned()
-        .unwrap_or_default();
-    let status = entry["http_status"]
-        .as_u64()
-        .and_then(|s| u16::try_from(s).ok())
-        .unwrap_or(400);
-    (
-        status,
-        entry["body"]
-            .as_str()
-            .unwrap_or_default()
-            .as_bytes()
-            .to_vec(),
-    )
-}
-
 mod body {
     use super::*;
 
     #[divan::bench(args = SAMPLES)]
     fn twerr_parse(bencher: Bencher, id: &str) {
-        let (status, body) = sample(id);
+        let (status, body) = fixture_body(id);
         bencher.bench(|| ErrorResponse::parse(status, black_box(&body)));
     }
 
     #[divan::bench(args = SAMPLES)]
     fn serde_json_ignored_any(bencher: Bencher, id: &str) {
-        let (_, body) = sample(id);
+        let (_, body) = fixture_body(id);
         bencher.bench(|| serde_json::from_slice::<IgnoredAny>(black_box(&body)).is_ok());
     }
 }

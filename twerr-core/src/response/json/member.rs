@@ -53,6 +53,15 @@ impl<'de> Key<'de> {
         })
     }
 
+    /// Whether this is the uninterpreted name `name`, however it was read.
+    pub(super) fn is_other(&self, name: &str) -> bool {
+        match self {
+            Key::Named(named) => *named == name,
+            Key::Other(other) => **other == *name.as_bytes(),
+            _ => false,
+        }
+    }
+
     /// The name as text; a name that is not UTF-8 is converted lossily.
     #[inline(always)]
     pub(super) fn name(&self) -> Cow<'_, str> {

@@ -356,7 +356,7 @@ impl<'de> Visitor<'de> for MediaErrorSeed<'_, '_> {
             let raw = raw.get();
             match key {
                 Key::Code => media.code = raw.parse().ok(),
-                Key::Other(name) if *name == *b"name" => {
+                _ if key.is_other("name") => {
                     media.name = json_string(raw).and_then(|s| self.out.text.push(&s));
                 }
                 Key::Message => {

@@ -16,7 +16,8 @@
 //! top level's meaning are decided in one place. The one thing it does its own way is where
 //! an entry is built: in its place in the error list (an entry that turns out empty is taken
 //! back, one past the cap is counted), where the visitors build it aside and push it, since a
-//! truncated entry must not be kept. The differential test holds the two to the same result. Values it does not read itself (`data`, `includes`, nested extras) are skipped by
+//! truncated entry must not be kept. The differential test holds the two to the same result.
+//! Values it does not read itself (`data`, `includes`, nested extras) are skipped by
 //! serde_json's own [`IgnoredAny`] on their slice, so they are accepted exactly as the serde
 //! path accepts them.
 //!
@@ -301,10 +302,7 @@ fn media_error(scan: &mut Scanner<'_>, out: &mut JsonBody<'_>) -> Option<()> {
                     let (raw, _) = scan.kept_value()?;
                     match key {
                         Key::Code => media.code = raw.parse().ok(),
-                        Key::Named("name") => {
-                            media.name = json_string(raw).and_then(|s| out.text.push(&s));
-                        }
-                        Key::Other(name) if *name == *b"name" => {
+                        _ if key.is_other("name") => {
                             media.name = json_string(raw).and_then(|s| out.text.push(&s));
                         }
                         Key::Message => {
