@@ -24,6 +24,8 @@ pub mod table;
 mod unix_time;
 
 #[cfg(feature = "std")]
+mod acting;
+#[cfg(feature = "std")]
 mod advice;
 #[cfg(feature = "http")]
 mod http_interop;
@@ -33,9 +35,9 @@ mod response;
 mod serde_impls;
 
 #[cfg(feature = "store-conformance")]
-pub use advice::conformance;
+pub use acting::conformance;
 #[cfg(feature = "std")]
-pub use advice::{
+pub use acting::{
     Acquire, BookKey, CredentialId, Decision, FixedJitter, GiveUp, Jitter, MemoryStore, NoJitter,
     Observation, Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, RetryPolicy,
     RetryState, StoreError, StoreFuture, UsageCap, WindowReport, is_idempotent_method,

@@ -1,35 +1,13 @@
-//! What to do about a failure: the rate-limit headers, how several errors' advice combines,
-//! and how long to wait; and acting on it: the retry policy, the retry state of one request,
-//! the rate-limit book and the store behind it. Sans-IO: the current time is always passed in;
-//! nothing here sleeps, spawns or talks to the network, so any HTTP client, blocking or async,
-//! can drive it.
+//! What ONE response says: its rate-limit headers, how several errors' advice combines, and
+//! how long to wait. Deciding across requests (policy, retry state, the book) is
+//! [`acting`](crate::acting)'s job.
 
 mod delay;
 mod rate_limit;
-mod timing;
+pub(crate) mod timing;
 
-mod attempt;
-mod book;
-mod jitter;
-mod key;
-mod memory;
-mod observe;
-mod policy;
-mod store;
-
-#[cfg(feature = "store-conformance")]
-pub mod conformance;
-
-pub use attempt::{Decision, GiveUp, Outcome, RetryState, is_idempotent_method};
-pub use book::RateLimitBook;
-pub(crate) use delay::{Plan, Schedule, Wake, plan};
-pub use jitter::{FixedJitter, Jitter, NoJitter, RandomJitter};
-pub use key::{BookKey, CredentialId};
-pub use memory::MemoryStore;
-pub use observe::{Observation, UsageCap, WindowReport};
-pub use policy::RetryPolicy;
+pub(crate) use delay::{Plan, Schedule, Wake, backoff_floor, plan};
 pub use rate_limit::{RateLimit, RetryAfter, Window};
-pub use store::{Acquire, Permit, RateLimitStore, StoreError, StoreFuture};
 
 use crate::{Retry, Status};
 

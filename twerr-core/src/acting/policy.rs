@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::timing::{BACKOFF_CAP, BACKOFF_FIRST};
+use crate::advice::timing::{BACKOFF_CAP, BACKOFF_FIRST};
 
 /// Where the reconnect timings come from: X's "Handling disconnections", section
 /// "Reconnection strategy" (<https://docs.x.com/x-api/fundamentals/handling-disconnections>;

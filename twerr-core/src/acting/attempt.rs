@@ -242,7 +242,7 @@ impl RetryState {
                     // `Retry-After`, or X's 1-minute schedule for a 429): the computation
                     // `ErrorResponse::retry_delay` and `{:#}` use.
                     let wait = self.policy.backoff_wait(self.backoffs);
-                    let floor = super::delay::backoff_floor(response, self.backoffs, now);
+                    let floor = crate::advice::backoff_floor(response, self.backoffs, now);
                     self.backoffs = self.backoffs.saturating_add(1);
                     wait.max(floor)
                 }

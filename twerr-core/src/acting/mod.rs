@@ -1,0 +1,25 @@
+//! Acting on the advice across requests: the retry policy, the retry state of one request,
+//! the rate-limit book and the store behind it. Sans-IO: the current time is always passed in;
+//! nothing here sleeps, spawns or talks to the network, so any HTTP client, blocking or async,
+//! can drive it.
+
+mod attempt;
+mod book;
+mod jitter;
+mod key;
+mod memory;
+mod observe;
+mod policy;
+mod store;
+
+#[cfg(feature = "store-conformance")]
+pub mod conformance;
+
+pub use attempt::{Decision, GiveUp, Outcome, RetryState, is_idempotent_method};
+pub use book::RateLimitBook;
+pub use jitter::{FixedJitter, Jitter, NoJitter, RandomJitter};
+pub use key::{BookKey, CredentialId};
+pub use memory::MemoryStore;
+pub use observe::{Observation, UsageCap, WindowReport};
+pub use policy::RetryPolicy;
+pub use store::{Acquire, Permit, RateLimitStore, StoreError, StoreFuture};
