@@ -19,6 +19,7 @@ extern crate self as twerr_core;
 
 #[cfg(feature = "std")]
 pub mod escape;
+mod reach;
 mod retry;
 pub mod table;
 mod unix_time;
@@ -38,12 +39,14 @@ mod serde_impls;
 pub use acting::conformance;
 #[cfg(feature = "std")]
 pub use acting::{
-    Acquire, BookKey, CredentialId, Decision, FixedJitter, GiveUp, Jitter, MemoryStore, NoJitter,
-    Observation, Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, RetryPolicy,
-    RetryState, StoreError, StoreFuture, UsageCap, WindowReport, is_idempotent_method,
+    Acquire, Block, BookKey, Cause, ClockSkew, CredentialId, Decision, FixedJitter, GiveUp, Jitter,
+    MemoryStore, NoJitter, Observation, Outcome, Permit, RandomJitter, RateLimitBook,
+    RateLimitStore, RetryPolicy, RetryState, StoreError, StoreFuture, WindowKind, WindowReport,
+    is_idempotent_method,
 };
 #[cfg(feature = "std")]
 pub use advice::{RateLimit, RetryAfter, Window};
+pub use reach::Reach;
 #[cfg(feature = "std")]
 pub use response::{ApiError, BodyFormat, ErrorResponse, MediaError};
 pub use retry::Retry;

@@ -5,8 +5,8 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use twerr_core::{
-    Acquire, BookKey, CredentialId, Decision, ErrorResponse, FixedJitter, GiveUp, NoJitter,
-    Observation, Outcome, RateLimitBook, RetryPolicy, RetryState,
+    Acquire, BookKey, ClockSkew, CredentialId, Decision, ErrorResponse, FixedJitter, GiveUp,
+    NoJitter, Observation, Outcome, RateLimitBook, RetryPolicy, RetryState,
 };
 
 #[path = "../../tests/support/fixtures.rs"]
@@ -179,25 +179,30 @@ fn a_usage_cap_is_not_retried_and_is_remembered_for_the_credential() {
     );
     let seen = Observation::from_response(&capped, now, &policy);
     let cap = seen
-        .usage_cap
-        .clone()
+        .block()
+        .cloned()
         .unwrap_or_else(|| panic!("no cap in {seen:?}"));
     assert_eq!(
-        (cap.period.as_deref(), cap.scope.as_deref()),
+        (cap.period(), cap.scope()),
         (Some("Monthly"), Some("Product"))
     );
-    assert_eq!(cap.until, now + Duration::from_secs(15 * 60));
+    let server_now = capped
+        .rate_limit()
+        .map_or(now, |limits| ClockSkew::of(limits, now).server_now(now));
+    assert_eq!(cap.until(), Some(server_now + Duration::from_secs(15 * 60)));
 
     let mut book = RateLimitBook::default();
     let credential = CredentialId::from_bytes([7; 16]);
-    let search = BookKey::new(credential, "GET api.x.com /2/tweets/search/recent");
+    let app = CredentialId::from_bytes([9; 16]);
+    let search = BookKey::new(app, credential, "GET api.x.com /2/tweets/search/recent");
     let Acquire::Go(permit) = book.acquire(&search, now) else {
         panic!("an empty book lets requests go")
     };
     book.record(permit, seen, now);
-    let lookup = BookKey::new(credential, "GET api.x.com /2/users/:id");
-    assert_eq!(book.acquire(&lookup, now), Acquire::Exhausted(cap.clone()));
+    let lookup = BookKey::new(app, credential, "GET api.x.com /2/users/:id");
+    assert_eq!(book.acquire(&lookup, now), Acquire::Blocked(cap.clone()));
     let other = BookKey::new(
+        app,
         CredentialId::from_bytes([8; 16]),
         "GET api.x.com /2/users/:id",
     );
@@ -210,11 +215,12 @@ fn a_success_with_no_requests_left_holds_the_next_one_back() {
     let partial = response("partial-200-not-found.lf.txt");
     let now = at(1_619_190_000);
     let seen = Observation::from_response(&partial, now, &RetryPolicy::default());
-    let window = seen.window.unwrap_or_else(|| panic!("no window"));
-    assert_eq!((window.limit, window.remaining), (Some(15), 14));
-    assert_eq!(window.resets_at, at(1_619_190_978));
+    let window = seen.windows()[0];
+    assert_eq!((window.limit(), window.remaining()), (Some(15), 14));
+    assert_eq!(window.reset(), at(1_619_190_978));
     let mut book = RateLimitBook::default();
     let key = BookKey::new(
+        CredentialId::from_bytes([1; 16]),
         CredentialId::from_bytes([1; 16]),
         "GET api.x.com /2/tweets/:id",
     );
@@ -256,8 +262,15 @@ fn the_book_trusts_a_date_exactly_where_the_advice_does() {
         let trusted = response
             .rate_limit()
             .is_some_and(|l| l.ignored_date().is_none());
+        let skew = response
+            .rate_limit()
+            .map_or(ClockSkew::NONE, |limits| ClockSkew::of(limits, now));
         let seen = Observation::from_response(&response, now, &RetryPolicy::default());
-        (trusted, seen.window.map(|w| w.resets_at))
+        // The book keeps the server's reset; a reader waits until it on its own clock.
+        (
+            trusted,
+            seen.windows().first().map(|w| skew.to_local(w.reset())),
+        )
     };
     // The server's Date is 1_700_000_000 (Tue, 14 Nov 2023 22:13:20 GMT), 900 s before its
     // reset. A local clock two days ahead is corrected: the headers agree with each other.

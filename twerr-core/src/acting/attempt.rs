@@ -16,8 +16,10 @@ pub fn is_idempotent_method(method: &str) -> bool {
         .any(|m| m.eq_ignore_ascii_case(method))
 }
 
-/// What came of one attempt.
+/// What came of one attempt. Non-exhaustive: a later release may tell more kinds of failure
+/// apart (only twerr matches on it).
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Outcome<'a> {
     /// The server answered (any status; a success is [`Decision::Done`]).
     Response(&'a ErrorResponse),
@@ -30,7 +32,11 @@ pub enum Outcome<'a> {
 }
 
 /// What to do after an attempt.
+///
+/// Exhaustive on purpose: a retry loop must handle each of the three, and a fourth would
+/// change what every loop has to do, so it would be a breaking change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "a decision says whether to stop, wait and resend, or give up"]
 pub enum Decision {
     /// It succeeded: stop.
     Done,
@@ -202,6 +208,7 @@ impl RetryState {
 
     /// Marks the request as impossible to send again: every retry becomes
     /// [`GiveUp::NotResendable`].
+    #[must_use = "returns the changed state; the original is unchanged"]
     pub fn not_resendable(mut self) -> Self {
         self.resendable = false;
         self

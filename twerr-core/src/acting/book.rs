@@ -1,149 +1,266 @@
-//! The rate-limit book: the windows last reported per key, counted down for requests in
-//! flight, and the usage caps per credential.
+//! The rate-limit book: the windows last reported, each kind on its own, counted down for
+//! requests in flight, and the blocks per credential and per app.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::{Acquire, BookKey, CredentialId, Observation, Permit, UsageCap, WindowReport};
+use super::{Acquire, Block, BookKey, CredentialId, Observation, Permit, WindowKind, WindowReport};
+use crate::Reach;
 
-/// Every this many operations, entries whose window has reset and that have nothing in
-/// flight are dropped, so a book over many endpoints does not grow without bound.
+/// Every this many operations, lines with nothing in flight whose windows are over are
+/// dropped, so a book over many endpoints does not grow without bound.
 const SWEEP_EVERY: u32 = 1024;
 
-/// The windows last reported per [`BookKey`], and usage caps per credential.
+/// The windows last reported, counted down for requests in flight, and the blocks.
+///
+/// A request under a [`BookKey`] counts against up to three windows, each kept on its own:
+/// the endpoint's 15-minute window and the user 24-hour window of its credential, and the app
+/// 24-hour window of its app (shared by every credential of the app). Every instant is on the
+/// server's clock: callers pass `now` corrected by their [`ClockSkew`](crate::ClockSkew).
 ///
 /// Its counting is exact:
-/// - [`acquire`](Self::acquire) takes one from `remaining` and counts one in flight; with no
-///   known window (or one whose reset instant has come) it lets the request go, counted in flight;
-///   with `remaining` at 0 it answers [`Acquire::Wait`] until the reset.
-/// - [`record`](Self::record) ends the permit, then applies the response's window: with the
+/// - [`acquire`](Self::acquire) takes one from every known window's `remaining` and counts
+///   one in flight; with a window at 0 it answers [`Acquire::Wait`] until the latest reset
+///   among the exhausted windows.
+/// - When a window's reset passes and its limit is known, the next window is assumed to have
+///   the same limit (X keeps `x-rate-limit-limit`), running from the old reset for the
+///   window's length (15 minutes or 24 hours), less the requests still in flight, until a
+///   response says otherwise. So the tasks waiting for a reset do not all go at once.
+/// - [`record`](Self::record) ends the permit, then applies each reported window: with the
 ///   same reset, `remaining = min(local, reported - others still in flight)`; a later reset
-///   replaces the window (`reported - others in flight`); an earlier one is ignored, so a late,
-///   stale response moves nothing backwards.
+///   replaces the window (`reported - others in flight`); an earlier one is ignored, so a
+///   late, stale response moves nothing backwards. A reset further ahead than the window's
+///   length (plus 15 minutes) is malformed and ignored.
 /// - [`release`](Self::release) (a cancelled request, a network error) ends the permit
 ///   without giving its slot back: the server may have counted it.
-/// - A usage cap makes every key of its credential answer [`Acquire::Exhausted`] until the
-///   cap's `until`.
+/// - A block makes every request it reaches answer [`Acquire::Blocked`] until it ends.
 ///
-/// Resets are kept in local time ([`WindowReport::resets_at`]). The book is plain data:
-/// [`MemoryStore`](crate::MemoryStore) shares one behind a mutex.
+/// The book is plain data: [`MemoryStore`](crate::MemoryStore) shares one behind a mutex.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use twerr_core::{Acquire, BookKey, CredentialId, Observation, RateLimitBook, WindowReport};
+/// use twerr_core::{
+///     Acquire, BookKey, CredentialId, Observation, RateLimitBook, WindowKind, WindowReport,
+/// };
 ///
 /// let mut book = RateLimitBook::default();
-/// let key = BookKey::new(CredentialId::from_bytes([1; 16]), "GET api.x.com /2/users/me");
+/// let user = CredentialId::from_bytes([1; 16]);
+/// let app = CredentialId::from_bytes([2; 16]);
+/// let key = BookKey::new(app, user, "GET api.x.com /2/users/me");
 /// let now = SystemTime::now();
 /// let reset = now + Duration::from_secs(600);
 /// let Acquire::Go(permit) = book.acquire(&key, now) else { panic!() };
 /// // The response said: 1 request left in this window.
-/// let window = WindowReport { limit: Some(75), remaining: 1, reset, resets_at: reset };
-/// book.record(permit, Observation { window: Some(window), usage_cap: None }, now);
+/// let window = WindowReport::new(WindowKind::Endpoint, 1, reset).with_limit(Some(75));
+/// book.record(permit, Observation::new().with_window(window), now);
 /// let Acquire::Go(last) = book.acquire(&key, now) else { panic!() };
 /// assert_eq!(book.acquire(&key, now), Acquire::Wait { until: reset });
 /// book.release(last);
 /// ```
 #[derive(Debug, Default)]
 pub struct RateLimitBook {
-    entries: HashMap<BookKey, Entry>,
-    caps: HashMap<CredentialId, UsageCap>,
+    lines: HashMap<LineKey, Line>,
+    blocks: HashMap<(Reach, CredentialId), Block>,
     operations: u32,
 }
 
+/// A credential's line (its 15-minute and user 24-hour windows of an endpoint) or an app's
+/// (its app 24-hour window of an endpoint).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct LineKey {
+    owner: CredentialId,
+    endpoint: Arc<str>,
+    app: bool,
+}
+
 #[derive(Debug, Default)]
-struct Entry {
-    window: Option<WindowReport>,
+struct Line {
     in_flight: u64,
+    /// Credential lines: the 15-minute window, the user 24-hour window; app lines: the app
+    /// 24-hour window.
+    windows: [Option<WindowReport>; 2],
+}
+
+fn slot(kind: WindowKind) -> usize {
+    match kind {
+        WindowKind::User24Hour => 1,
+        _ => 0,
+    }
+}
+
+fn line_keys(key: &BookKey) -> [LineKey; 2] {
+    let line = |owner, app| LineKey {
+        owner,
+        endpoint: Arc::clone(key.endpoint_arc()),
+        app,
+    };
+    [line(key.credential(), false), line(key.app(), true)]
+}
+
+impl Line {
+    /// Moves windows whose reset has come into their assumed successor (limit known) or
+    /// forgets them.
+    fn roll(&mut self, now: SystemTime) {
+        let in_flight = self.in_flight;
+        for window in self.windows.iter_mut() {
+            let Some(w) = window else { continue };
+            if w.reset() > now {
+                continue;
+            }
+            *window = w.limit().and_then(|limit| {
+                let length = w.kind().length();
+                let behind = now.duration_since(w.reset()).unwrap_or_default();
+                let periods = u32::try_from(behind.as_nanos() / length.as_nanos().max(1))
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
+                let reset = w.reset().checked_add(length.checked_mul(periods)?)?;
+                Some(w.with_remaining(limit.saturating_sub(in_flight)))
+                    .map(|next| WindowReport::new(next.kind(), next.remaining(), reset))
+                    .map(|next| next.with_limit(Some(limit)))
+            });
+        }
+    }
+
+    /// Whether the line still says anything at `now`.
+    fn live(&self, now: SystemTime) -> bool {
+        self.in_flight > 0
+            || self.windows.iter().flatten().any(|w| {
+                w.reset()
+                    .checked_add(w.kind().length())
+                    .is_none_or(|end| end > now)
+            })
+    }
 }
 
 impl RateLimitBook {
-    /// Asks to send a request under `key` at `now`.
+    /// Asks to send a request under `key` at `now` (server clock).
     pub fn acquire(&mut self, key: &BookKey, now: SystemTime) -> Acquire {
         self.tick(now);
-        if let Some(cap) = self.caps.get(&key.credential()) {
-            if cap.until > now {
-                return Acquire::Exhausted(cap.clone());
+        for owner in [
+            (Reach::Credential, key.credential()),
+            (Reach::App, key.app()),
+        ] {
+            if let Some(block) = self.blocks.get(&owner) {
+                if block.until().is_none_or(|until| until > now) {
+                    return Acquire::Blocked(block.clone());
+                }
+                self.blocks.remove(&owner);
             }
-            self.caps.remove(&key.credential());
         }
-        // One lookup; cloning a key only bumps its endpoint's reference count.
-        let entry = self.entries.entry(key.clone()).or_default();
-        if entry.window.is_some_and(|w| w.resets_at <= now) {
-            entry.window = None;
-        }
-        match &mut entry.window {
-            Some(window) if window.remaining == 0 => {
-                return Acquire::Wait {
-                    until: window.resets_at,
-                };
+        let [credential, app] = line_keys(key);
+        let mut wait: Option<SystemTime> = None;
+        for line_key in [&credential, &app] {
+            if let Some(line) = self.lines.get_mut(line_key) {
+                line.roll(now);
+                for w in line.windows.iter().flatten() {
+                    if w.remaining() == 0 {
+                        wait = Some(wait.map_or(w.reset(), |until| until.max(w.reset())));
+                    }
+                }
             }
-            Some(window) => window.remaining -= 1,
-            None => {}
         }
-        entry.in_flight = entry.in_flight.saturating_add(1);
+        if let Some(until) = wait {
+            return Acquire::Wait { until };
+        }
+        for line_key in [credential, app] {
+            let line = self.lines.entry(line_key).or_default();
+            for w in line.windows.iter_mut().flatten() {
+                *w = w.with_remaining(w.remaining() - 1);
+            }
+            line.in_flight = line.in_flight.saturating_add(1);
+        }
         Acquire::Go(Permit::new(key.clone()))
     }
 
-    /// A response arrived for `permit` at `now`.
-    pub fn record(&mut self, permit: Permit, observation: Observation, now: SystemTime) {
+    /// A response arrived for `permit` at `now` (server clock).
+    pub fn record(&mut self, permit: Permit, mut observation: Observation, now: SystemTime) {
         self.tick(now);
         let key = permit.key();
-        if let Some(cap) = observation.usage_cap {
-            let later = self
-                .caps
-                .get(&key.credential())
-                .is_none_or(|known| known.until < cap.until);
-            if later && cap.until > now {
-                self.caps.insert(key.credential(), cap);
+        if let Some(block) = observation.take_block() {
+            self.block(key, block, now);
+        }
+        let [credential, app] = line_keys(key);
+        for line_key in [&credential, &app] {
+            if let Some(line) = self.lines.get_mut(line_key) {
+                line.in_flight = line.in_flight.saturating_sub(1);
             }
         }
-        let entry = self.entries.entry(key.clone()).or_default();
-        entry.in_flight = entry.in_flight.saturating_sub(1);
-        let Some(report) = observation.window.filter(|w| w.resets_at > now) else {
-            return;
-        };
-        let others = entry.in_flight;
-        let reported = report.remaining.saturating_sub(others);
-        match &mut entry.window {
-            Some(window) if window.reset == report.reset => {
-                window.remaining = window.remaining.min(reported);
-                window.limit = report.limit.or(window.limit);
+        for report in observation.windows() {
+            let kind = report.kind();
+            let latest = now.checked_add(kind.length() + crate::advice::timing::DATE_MARGIN);
+            if report.reset() <= now || latest.is_some_and(|latest| report.reset() > latest) {
+                continue;
             }
-            Some(window) if window.reset > report.reset => {}
-            _ => {
-                entry.window = Some(WindowReport {
-                    remaining: reported,
-                    ..report
-                })
+            let line_key = if kind.per_app() { &app } else { &credential };
+            let line = self.lines.entry(line_key.clone()).or_default();
+            let reported = report.remaining().saturating_sub(line.in_flight);
+            let known = &mut line.windows[slot(kind)];
+            match known {
+                Some(w) if w.reset() == report.reset() => {
+                    *w = w
+                        .with_remaining(w.remaining().min(reported))
+                        .with_limit(report.limit().or(w.limit()));
+                }
+                Some(w) if w.reset() > report.reset() => {}
+                _ => *known = Some(report.with_remaining(reported)),
             }
         }
     }
 
     /// No response arrived for `permit`.
     pub fn release(&mut self, permit: Permit) {
-        if let Some(entry) = self.entries.get_mut(permit.key()) {
-            entry.in_flight = entry.in_flight.saturating_sub(1);
+        for line_key in line_keys(permit.key()) {
+            if let Some(line) = self.lines.get_mut(&line_key) {
+                line.in_flight = line.in_flight.saturating_sub(1);
+            }
         }
     }
 
-    /// The window known for `key` (after the counting above), if any.
-    pub fn window(&self, key: &BookKey) -> Option<WindowReport> {
-        self.entries.get(key).and_then(|entry| entry.window)
+    /// The windows known for `key` (after the counting above): those of its credential, then
+    /// its app's.
+    pub fn windows(&self, key: &BookKey) -> Vec<WindowReport> {
+        line_keys(key)
+            .iter()
+            .filter_map(|line_key| self.lines.get(line_key))
+            .flat_map(|line| line.windows.iter().flatten().copied())
+            .collect()
     }
 
-    /// Requests under `key` in flight.
+    /// Requests under `key`'s credential and endpoint in flight.
     pub fn in_flight(&self, key: &BookKey) -> u64 {
-        self.entries.get(key).map_or(0, |entry| entry.in_flight)
+        let [credential, _] = line_keys(key);
+        self.lines.get(&credential).map_or(0, |line| line.in_flight)
+    }
+
+    fn block(&mut self, key: &BookKey, block: Block, now: SystemTime) {
+        let owner = match block.reach() {
+            Reach::App => (Reach::App, key.app()),
+            Reach::Credential => (Reach::Credential, key.credential()),
+            _ => return,
+        };
+        if block.until().is_some_and(|until| until <= now) {
+            return;
+        }
+        let later =
+            self.blocks
+                .get(&owner)
+                .is_none_or(|known| match (known.until(), block.until()) {
+                    (Some(known), Some(new)) => known < new,
+                    (_, None) => true,
+                    (None, Some(_)) => false,
+                });
+        if later {
+            self.blocks.insert(owner, block);
+        }
     }
 
     fn tick(&mut self, now: SystemTime) {
         self.operations = self.operations.wrapping_add(1);
         if self.operations % SWEEP_EVERY == 0 {
-            self.entries.retain(|_, entry| {
-                entry.in_flight > 0 || entry.window.is_some_and(|w| w.resets_at > now)
-            });
-            self.caps.retain(|_, cap| cap.until > now);
+            self.lines.retain(|_, line| line.live(now));
+            self.blocks
+                .retain(|_, block| block.until().is_none_or(|until| until > now));
         }
     }
 }

@@ -34,8 +34,10 @@ use std::task::Poll;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{
-    Acquire, BookKey, CredentialId, Observation, Permit, RateLimitStore, UsageCap, WindowReport,
+    Acquire, Block, BookKey, Cause, CredentialId, Observation, Permit, RateLimitStore, WindowKind,
+    WindowReport,
 };
+use crate::{Problem, Reach};
 
 /// Runs every check of the suite, one after the other.
 ///
@@ -48,8 +50,13 @@ pub async fn run(store: &dyn RateLimitStore) {
     same_reset_keeps_the_lower_count(store).await;
     later_reset_replaces_earlier_is_ignored(store).await;
     release_ends_in_flight_but_keeps_the_slot(store).await;
-    passed_reset_goes(store).await;
-    usage_cap_fails_fast_per_credential(store).await;
+    passed_reset_without_limit_goes(store).await;
+    next_window_is_assumed_from_the_limit(store).await;
+    windows_are_kept_apart(store).await;
+    app_window_is_shared_by_the_app(store).await;
+    far_reset_is_ignored(store).await;
+    credential_block_fails_fast_for_that_credential(store).await;
+    app_block_fails_fast_for_the_whole_app(store).await;
     keys_are_separate(store).await;
     concurrent_acquires_get_exactly_the_remaining_slots(store).await;
 }
@@ -76,20 +83,25 @@ fn fresh_credential() -> CredentialId {
     CredentialId::from_bytes(bytes)
 }
 
+/// A key of a credential that is its own app (an app-only Bearer token).
 fn key(credential: CredentialId, endpoint: &str) -> BookKey {
-    BookKey::new(credential, format!("GET conformance.test /{endpoint}"))
+    BookKey::new(
+        credential,
+        credential,
+        format!("GET conformance.test /{endpoint}"),
+    )
+}
+
+fn app_key(app: CredentialId, credential: CredentialId, endpoint: &str) -> BookKey {
+    BookKey::new(app, credential, format!("GET conformance.test /{endpoint}"))
+}
+
+fn report(kind: WindowKind, remaining: u64, reset: SystemTime) -> WindowReport {
+    WindowReport::new(kind, remaining, reset).with_limit(Some(15))
 }
 
 fn window(remaining: u64, reset: SystemTime) -> Observation {
-    Observation {
-        window: Some(WindowReport {
-            limit: Some(15),
-            remaining,
-            reset,
-            resets_at: reset,
-        }),
-        usage_cap: None,
-    }
+    Observation::new().with_window(report(WindowKind::Endpoint, remaining, reset))
 }
 
 async fn acquire(store: &dyn RateLimitStore, key: &BookKey, now: SystemTime) -> Acquire {
@@ -142,18 +154,13 @@ pub async fn unknown_key_goes(store: &dyn RateLimitStore) {
     release(store, permit, now).await;
 }
 
-/// `remaining` counts down by one per acquire; at 0 the answer is Wait until the local reset.
+/// `remaining` counts down by one per acquire; at 0 the answer is Wait until the reset.
 pub async fn counts_down_to_wait(store: &dyn RateLimitStore) {
     let now = base();
     let key = key(fresh_credential(), "countdown");
     let reset = now + secs(60);
     let first = go(store, &key, now).await;
-    let mut seen = window(2, reset);
-    if let Some(w) = seen.window.as_mut() {
-        // The local clock is 10 s ahead: the wait ends at the local reset.
-        w.resets_at = reset + secs(10);
-    }
-    record(store, first, seen, now).await;
+    record(store, first, window(2, reset), now).await;
     assert_eq!(
         count_goes(store, &key, now, 5).await,
         2,
@@ -161,10 +168,8 @@ pub async fn counts_down_to_wait(store: &dyn RateLimitStore) {
     );
     assert_eq!(
         acquire(store, &key, now).await,
-        Acquire::Wait {
-            until: reset + secs(10)
-        },
-        "an exhausted window waits until its reset in local time"
+        Acquire::Wait { until: reset },
+        "an exhausted window waits until its reset"
     );
 }
 
@@ -197,7 +202,7 @@ pub async fn same_reset_keeps_the_lower_count(store: &dyn RateLimitStore) {
 pub async fn later_reset_replaces_earlier_is_ignored(store: &dyn RateLimitStore) {
     let now = base();
     let credential = fresh_credential();
-    let (early, late) = (now + secs(60), now + secs(960));
+    let (early, late) = (now + secs(60), now + secs(600));
 
     let key_a = key(credential, "later-replaces");
     let p1 = go(store, &key_a, now).await;
@@ -255,48 +260,169 @@ pub async fn release_ends_in_flight_but_keeps_the_slot(store: &dyn RateLimitStor
     );
 }
 
-/// From the reset instant on, the window no longer holds requests back.
-pub async fn passed_reset_goes(store: &dyn RateLimitStore) {
+/// From the reset instant on, a window whose limit is unknown no longer holds requests back.
+pub async fn passed_reset_without_limit_goes(store: &dyn RateLimitStore) {
     let now = base();
     let key = key(fresh_credential(), "passed-reset");
     let reset = now + secs(60);
     let p = go(store, &key, now).await;
-    record(store, p, window(0, reset), now).await;
+    let seen = Observation::new().with_window(WindowReport::new(WindowKind::Endpoint, 0, reset));
+    record(store, p, seen, now).await;
     assert_eq!(
         acquire(store, &key, now + secs(59)).await,
         Acquire::Wait { until: reset }
     );
-    // At the reset instant the window has reset.
-    let later = go(store, &key, reset).await;
-    release(store, later, reset).await;
+    assert_eq!(
+        count_goes(store, &key, reset, 30).await,
+        31,
+        "no limit known: the next window is unknown, nothing holds requests back"
+    );
 }
 
-/// A usage cap makes every endpoint of its credential Exhausted until it ends; other
-/// credentials are not affected.
-pub async fn usage_cap_fails_fast_per_credential(store: &dyn RateLimitStore) {
+/// When a window with a known limit resets, the next one is assumed to have that limit for
+/// the window's length from the old reset: exactly `limit` requests go, the rest wait.
+pub async fn next_window_is_assumed_from_the_limit(store: &dyn RateLimitStore) {
     let now = base();
-    let (capped, other) = (fresh_credential(), fresh_credential());
-    let cap = UsageCap {
-        until: now + secs(900),
-        period: Some("Monthly".into()),
-        scope: Some("Product".into()),
-    };
-    let p = go(store, &key(capped, "cap-a"), now).await;
-    let seen = Observation {
-        window: None,
-        usage_cap: Some(cap.clone()),
-    };
+    let key = key(fresh_credential(), "next-window");
+    let reset = now + secs(60);
+    let p = go(store, &key, now).await;
+    let seen = Observation::new()
+        .with_window(WindowReport::new(WindowKind::Endpoint, 0, reset).with_limit(Some(5)));
     record(store, p, seen, now).await;
+    let in_flight = go_after(store, &key, reset).await;
     assert_eq!(
-        acquire(store, &key(capped, "cap-b"), now + secs(1)).await,
-        Acquire::Exhausted(cap.clone()),
-        "the cap holds for every endpoint of the credential, period and scope kept"
+        count_goes(store, &key, reset, 20).await,
+        3,
+        "the next window has the last reported limit (5), less the 2 sent or in flight"
     );
-    let free = go(store, &key(other, "cap-a"), now).await;
+    let next = reset + WindowKind::Endpoint.length();
+    assert_eq!(
+        acquire(store, &key, reset).await,
+        Acquire::Wait { until: next },
+        "the rest wait for the following reset"
+    );
+    release(store, in_flight, reset).await;
+}
+
+/// One request acquired at `at`, left in flight (the first of the new window).
+async fn go_after(store: &dyn RateLimitStore, key: &BookKey, at: SystemTime) -> Permit {
+    let first = go(store, key, at).await;
+    let second = go(store, key, at).await;
+    release(store, first, at).await;
+    second
+}
+
+/// Each window a response reports is kept on its own: an exhausted 15-minute window holds
+/// requests back until its own reset, not the 24-hour window's, even after a response in
+/// which the 24-hour window was the tighter one.
+pub async fn windows_are_kept_apart(store: &dyn RateLimitStore) {
+    let now = base();
+    let key = key(fresh_credential(), "apart");
+    let (short, day) = (now + secs(600), now + secs(20 * 3600));
+    let p1 = go(store, &key, now).await;
+    let p2 = go(store, &key, now).await;
+    let first = Observation::new()
+        .with_window(report(WindowKind::Endpoint, 50, short))
+        .with_window(report(WindowKind::User24Hour, 3, day));
+    record(store, p1, first, now).await;
+    let second = Observation::new()
+        .with_window(report(WindowKind::Endpoint, 0, short))
+        .with_window(report(WindowKind::User24Hour, 2, day));
+    record(store, p2, second, now).await;
+    assert_eq!(
+        acquire(store, &key, now).await,
+        Acquire::Wait { until: short },
+        "the exhausted 15-minute window binds until its own reset"
+    );
+    let after = go(store, &key, short).await;
+    release(store, after, short).await;
+}
+
+/// The app 24-hour window is the app's: every credential of the app counts against it;
+/// another app's credentials do not.
+pub async fn app_window_is_shared_by_the_app(store: &dyn RateLimitStore) {
+    let now = base();
+    let (app, other_app) = (fresh_credential(), fresh_credential());
+    let (alice, bob, carol) = (fresh_credential(), fresh_credential(), fresh_credential());
+    let day = now + secs(20 * 3600);
+    let p = go(store, &app_key(app, alice, "app-window"), now).await;
+    let seen = Observation::new().with_window(report(WindowKind::App24Hour, 2, day));
+    record(store, p, seen, now).await;
+    let went = count_goes(store, &app_key(app, bob, "app-window"), now, 5).await;
+    assert_eq!(went, 2, "bob shares the app's window alice heard of");
+    assert_eq!(
+        acquire(store, &app_key(app, alice, "app-window"), now).await,
+        Acquire::Wait { until: day }
+    );
+    let free = go(store, &app_key(other_app, carol, "app-window"), now).await;
+    release(store, free, now).await;
+}
+
+/// A reset further ahead than any X window (24 hours plus a margin) is malformed: ignored.
+pub async fn far_reset_is_ignored(store: &dyn RateLimitStore) {
+    let now = base();
+    let key = key(fresh_credential(), "far-reset");
+    let p = go(store, &key, now).await;
+    let far = now + secs(10 * 365 * 24 * 3600);
+    let seen = Observation::new().with_window(report(WindowKind::Endpoint, 0, far));
+    record(store, p, seen, now).await;
+    let next = go(store, &key, now).await;
+    release(store, next, now).await;
+}
+
+fn usage_cap(reach: Reach, until: SystemTime) -> Block {
+    Block::new(Cause::Problem(Problem::UsageCapped), reach)
+        .with_until(Some(until))
+        .with_period_scope(Some("Monthly".into()), Some("Product".into()))
+}
+
+/// A credential's block makes every endpoint of that credential Blocked until it ends; other
+/// credentials of the same app are not affected.
+pub async fn credential_block_fails_fast_for_that_credential(store: &dyn RateLimitStore) {
+    let now = base();
+    let app = fresh_credential();
+    let (blocked, other) = (fresh_credential(), fresh_credential());
+    let block = usage_cap(Reach::Credential, now + secs(900));
+    let p = go(store, &app_key(app, blocked, "block-a"), now).await;
+    record(
+        store,
+        p,
+        Observation::new().with_block(Some(block.clone())),
+        now,
+    )
+    .await;
+    assert_eq!(
+        acquire(store, &app_key(app, blocked, "block-b"), now + secs(1)).await,
+        Acquire::Blocked(block),
+        "the block holds for every endpoint of the credential, its details kept"
+    );
+    let free = go(store, &app_key(app, other, "block-a"), now).await;
     release(store, free, now).await;
     let after = now + secs(901);
-    let again = go(store, &key(capped, "cap-a"), after).await;
+    let again = go(store, &app_key(app, blocked, "block-a"), after).await;
     release(store, again, after).await;
+}
+
+/// An app's block makes every credential of the app Blocked; another app's go.
+pub async fn app_block_fails_fast_for_the_whole_app(store: &dyn RateLimitStore) {
+    let now = base();
+    let (app, other_app) = (fresh_credential(), fresh_credential());
+    let (alice, bob) = (fresh_credential(), fresh_credential());
+    let block = usage_cap(Reach::App, now + secs(900));
+    let p = go(store, &app_key(app, alice, "app-block"), now).await;
+    record(
+        store,
+        p,
+        Observation::new().with_block(Some(block.clone())),
+        now,
+    )
+    .await;
+    assert_eq!(
+        acquire(store, &app_key(app, bob, "app-block-2"), now).await,
+        Acquire::Blocked(block)
+    );
+    let free = go(store, &app_key(other_app, bob, "app-block"), now).await;
+    release(store, free, now).await;
 }
 
 /// An exhausted window holds back only its own credential and endpoint.

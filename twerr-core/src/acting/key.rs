@@ -1,10 +1,12 @@
-//! What the book is keyed by: a credential, only ever as a keyed hash, and an endpoint.
+//! What the book is keyed by: an app and a credential, only ever as keyed hashes, and an
+//! endpoint.
 
 use std::fmt;
 use std::sync::Arc;
 
-/// A credential (a Bearer token, an OAuth 1.0a `oauth_token`, a key of the caller's choice) as
-/// the 16 bytes of a keyed hash: the book and its stores never hold the secret itself.
+/// A credential (a Bearer token, an OAuth 1.0a `oauth_token`, a key of the caller's choice) or
+/// an app (its consumer key, app-only Bearer token or a name of the caller's choice) as the 16
+/// bytes of a keyed hash: the book and its stores never hold the secret itself.
 ///
 /// Deriving the bytes is the HTTP integration's job (`twerr-reqwest` uses HMAC-SHA-256);
 /// twerr-core only keeps and compares them. [`Display`](fmt::Display) and [`Debug`] show the
@@ -60,25 +62,36 @@ impl fmt::Debug for CredentialId {
     }
 }
 
-/// One line of the book: a credential and an endpoint (for HTTP: the method, the host and the
-/// path template, e.g. `GET api.x.com /2/users/:id`). Twitter counts its windows per endpoint
-/// and per app or user, so two keys that differ in either never share a window.
+/// One line of the book: the app, the credential and the endpoint (for HTTP: the method, the
+/// host and the path template, e.g. `GET api.x.com /2/users/{id}`) of a request.
+///
+/// X counts its windows per endpoint, and per user or per app: the 15-minute and user 24-hour
+/// windows per credential, the app 24-hour window per app, whichever of the app's credentials
+/// sent the request. Blocks reach a credential or a whole app.
 ///
 /// Cloning is cheap (the endpoint is shared).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BookKey {
+    app: CredentialId,
     credential: CredentialId,
     endpoint: Arc<str>,
 }
 
 impl BookKey {
-    /// The key of `endpoint` under `credential`. The endpoint must not contain secrets or a
-    /// query string: it appears in logs and store keys.
-    pub fn new(credential: CredentialId, endpoint: impl Into<Arc<str>>) -> Self {
+    /// The key of `endpoint` under `credential` of `app`. For an app-only Bearer token the
+    /// token is both. The endpoint must not contain secrets or a query string: it appears in
+    /// logs and store keys.
+    pub fn new(app: CredentialId, credential: CredentialId, endpoint: impl Into<Arc<str>>) -> Self {
         BookKey {
+            app,
             credential,
             endpoint: endpoint.into(),
         }
+    }
+
+    /// The app.
+    pub fn app(&self) -> CredentialId {
+        self.app
     }
 
     /// The credential.
@@ -90,10 +103,19 @@ impl BookKey {
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
+
+    /// The endpoint, shared.
+    pub fn endpoint_arc(&self) -> &Arc<str> {
+        &self.endpoint
+    }
 }
 
 impl fmt::Debug for BookKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BookKey({} {})", self.credential, self.endpoint)
+        write!(
+            f,
+            "BookKey(app {} credential {} {})",
+            self.app, self.credential, self.endpoint
+        )
     }
 }

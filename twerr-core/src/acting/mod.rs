@@ -4,6 +4,7 @@
 //! can drive it.
 
 mod attempt;
+mod block;
 mod book;
 mod jitter;
 mod key;
@@ -16,10 +17,11 @@ mod store;
 pub mod conformance;
 
 pub use attempt::{Decision, GiveUp, Outcome, RetryState, is_idempotent_method};
+pub use block::{Block, Cause};
 pub use book::RateLimitBook;
 pub use jitter::{FixedJitter, Jitter, NoJitter, RandomJitter};
 pub use key::{BookKey, CredentialId};
 pub use memory::MemoryStore;
-pub use observe::{Observation, UsageCap, WindowReport};
+pub use observe::{ClockSkew, Observation, WindowKind, WindowReport};
 pub use policy::RetryPolicy;
 pub use store::{Acquire, Permit, RateLimitStore, StoreError, StoreFuture};

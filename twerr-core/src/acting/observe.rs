@@ -1,69 +1,256 @@
-//! What a response tells the book: the window to count down and a usage cap to remember.
+//! What a response tells the book: the windows to count down and a block to remember, every
+//! instant on the server's clock; and the clock skew that converts between the two clocks.
 //!
 //! [`facts`] is the one place that reads [`RateLimit`]; everything else works on its result.
 
 use std::time::{Duration, SystemTime};
 
-use super::RetryPolicy;
-use crate::{ErrorResponse, Problem, RateLimit};
+use super::{Block, Cause, RetryPolicy};
+use crate::advice::timing::{DATE_MARGIN, FIFTEEN_MINUTES, LONGEST_WINDOW};
+use crate::{ErrorResponse, Problem, RateLimit, Reach};
+
+/// Which of X's rate-limit windows a report is about. Each is kept on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WindowKind {
+    /// The endpoint's 15-minute window (`x-rate-limit-*`), per credential.
+    Endpoint,
+    /// The v2 app 24-hour window (`x-app-limit-24hour-*`), per app: every credential of the
+    /// app counts against it.
+    App24Hour,
+    /// The v2 user 24-hour window (`x-user-limit-24hour-*`), per credential.
+    User24Hour,
+}
+
+impl WindowKind {
+    /// Every kind, in the order of the headers.
+    pub const ALL: [WindowKind; 3] = [
+        WindowKind::Endpoint,
+        WindowKind::App24Hour,
+        WindowKind::User24Hour,
+    ];
+
+    /// How long one window lasts: 15 minutes or 24 hours (X's "Rate limits"). When a window
+    /// whose limit is known resets, the next one is assumed to have the same limit for this
+    /// long, until a response says otherwise.
+    pub const fn length(self) -> Duration {
+        match self {
+            WindowKind::Endpoint => FIFTEEN_MINUTES,
+            WindowKind::App24Hour | WindowKind::User24Hour => LONGEST_WINDOW,
+        }
+    }
+
+    /// Whether the window is the app's (shared by its credentials) rather than a credential's.
+    pub const fn per_app(self) -> bool {
+        matches!(self, WindowKind::App24Hour)
+    }
+
+    /// A short name for logs and store keys: `15m`, `app24h`, `user24h`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WindowKind::Endpoint => "15m",
+            WindowKind::App24Hour => "app24h",
+            WindowKind::User24Hour => "user24h",
+        }
+    }
+}
 
 /// One rate-limit window as a response reported it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WindowReport {
+    kind: WindowKind,
+    limit: Option<u64>,
+    remaining: u64,
+    reset: SystemTime,
+}
+
+impl WindowReport {
+    /// A window of `kind` with `remaining` requests until `reset`, the instant exactly as the
+    /// server sent it (on the server's clock).
+    pub fn new(kind: WindowKind, remaining: u64, reset: SystemTime) -> Self {
+        WindowReport {
+            kind,
+            limit: None,
+            remaining,
+            reset,
+        }
+    }
+
+    /// The same report with the window's limit.
+    #[must_use = "returns a changed copy"]
+    pub fn with_limit(mut self, limit: Option<u64>) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// The same report with another `remaining`.
+    #[must_use = "returns a changed copy"]
+    pub fn with_remaining(mut self, remaining: u64) -> Self {
+        self.remaining = remaining;
+        self
+    }
+
+    /// Which window.
+    pub fn kind(&self) -> WindowKind {
+        self.kind
+    }
+
     /// Requests allowed in the window, when reported.
-    pub limit: Option<u64>,
+    pub fn limit(&self) -> Option<u64> {
+        self.limit
+    }
+
     /// Requests left in the window.
-    pub remaining: u64,
-    /// The reset exactly as the server sent it. It names the window: two reports with the same
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    /// The reset on the server's clock. It names the window: two reports with the same
     /// `reset` describe the same window, a later one a newer window.
-    pub reset: SystemTime,
-    /// The reset in local time: `reset` moved by the clock offset the `Date` header reveals,
-    /// when the advice trusts that `Date` (see [`RateLimit::ignored_date`]: the same rule), so
-    /// a skewed local clock neither shortens nor stretches a wait.
-    pub resets_at: SystemTime,
+    pub fn reset(&self) -> SystemTime {
+        self.reset
+    }
 }
 
-/// A usage cap (problem `usage-capped`): requests under the credential fail without being
-/// sent until `until`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UsageCap {
-    /// When to try again: the time of the response plus
-    /// [`RetryPolicy::usage_cap_memory`] (nothing announces when a cap ends).
-    pub until: SystemTime,
-    /// The problem's `period` member (`Daily`, `Monthly`), when present.
-    pub period: Option<Box<str>>,
-    /// The problem's `scope` member (`Account`, `Product`), when present.
-    pub scope: Option<Box<str>>,
-}
-
-/// What one response tells the rate-limit book.
+/// What one response tells the rate-limit book. Every instant is on the server's clock.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Observation {
-    /// The binding window: among the windows whose `remaining` and `reset` are known, an
-    /// exhausted one (the latest reset among them), else the one with the fewest requests
-    /// left. `None` when no window is known or its reset has passed.
-    pub window: Option<WindowReport>,
-    /// A usage cap to remember for the response's credential.
-    pub usage_cap: Option<UsageCap>,
+    windows: Vec<WindowReport>,
+    block: Option<Block>,
 }
 
 impl Observation {
+    /// Nothing to tell.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The same observation with one more window.
+    #[must_use = "returns a changed copy"]
+    pub fn with_window(mut self, window: WindowReport) -> Self {
+        self.windows.push(window);
+        self
+    }
+
+    /// The same observation with a block to remember.
+    #[must_use = "returns a changed copy"]
+    pub fn with_block(mut self, block: Option<Block>) -> Self {
+        self.block = block;
+        self
+    }
+
+    /// The windows the response reported, each kind at most once.
+    pub fn windows(&self) -> &[WindowReport] {
+        &self.windows
+    }
+
+    /// A failure reaching beyond the request, to remember.
+    pub fn block(&self) -> Option<&Block> {
+        self.block.as_ref()
+    }
+
+    /// Takes the block out.
+    pub fn take_block(&mut self) -> Option<Block> {
+        self.block.take()
+    }
+
     /// What a response received at `now` (local clock) tells the book, success or failure.
     pub fn from_response(response: &ErrorResponse, now: SystemTime, policy: &RetryPolicy) -> Self {
+        let limits = response.rate_limit();
+        let mut seen = limits.map_or_else(Self::new, |limits| Self::from_rate_limit(limits, now));
+        let server_now = limits.map_or(now, |limits| ClockSkew::of(limits, now).server_now(now));
+        seen.block = block(response, server_now.checked_add(policy.usage_cap_memory()));
+        seen
+    }
+
+    /// The windows of a response's rate-limit headers alone, e.g. of a success whose body was
+    /// not parsed, received at `now` (local clock). A window whose reset has passed is left
+    /// out, and so is one whose reset lies further ahead than X's longest window (24 hours)
+    /// plus 15 minutes: no real window does, so the header is malformed, and trusting it
+    /// would hold requests back for years.
+    pub fn from_rate_limit(limits: &RateLimit, now: SystemTime) -> Self {
+        let facts = facts(limits);
+        let server_now = facts.date.unwrap_or(now);
+        let latest = server_now.checked_add(LONGEST_WINDOW + DATE_MARGIN);
+        let windows = WindowKind::ALL
+            .into_iter()
+            .zip(facts.windows)
+            .filter_map(|(kind, (limit, remaining, reset))| {
+                let (remaining, reset) = (remaining?, reset?);
+                let plausible = reset > server_now && latest.is_none_or(|latest| reset <= latest);
+                plausible.then(|| WindowReport::new(kind, remaining, reset).with_limit(limit))
+            })
+            .collect();
         Observation {
-            window: response.rate_limit().and_then(|limits| window(limits, now)),
-            usage_cap: usage_cap(response, now.checked_add(policy.usage_cap_memory())),
+            windows,
+            block: None,
+        }
+    }
+}
+
+/// How far the local clock is from the server's, as a trusted `Date` header revealed it.
+///
+/// The book and its stores keep every instant on the server's clock, so processes whose
+/// clocks disagree share them correctly: each converts with its own skew. A process that has
+/// seen no trusted `Date` yet uses [`ClockSkew::NONE`]: its own clock stands for the
+/// server's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClockSkew {
+    /// Whether the local clock is ahead (`true`) or behind.
+    ahead: bool,
+    by: Duration,
+}
+
+impl ClockSkew {
+    /// No skew known: the local clock stands for the server's.
+    pub const NONE: ClockSkew = ClockSkew {
+        ahead: false,
+        by: Duration::ZERO,
+    };
+
+    /// The skew a response received at `now` reveals, when its `Date` is trusted (the advice's
+    /// rule, see [`RateLimit::ignored_date`]); else [`ClockSkew::NONE`].
+    pub fn of(limits: &RateLimit, now: SystemTime) -> Self {
+        Self::from_date(limits.trusted_date(), now)
+    }
+
+    /// The skew between a server's `date` and the local `now` it was received at.
+    pub fn from_date(date: Option<SystemTime>, now: SystemTime) -> Self {
+        match date.map(|date| now.duration_since(date)) {
+            None => Self::NONE,
+            Some(Ok(by)) => ClockSkew { ahead: true, by },
+            Some(Err(behind)) => ClockSkew {
+                ahead: false,
+                by: behind.duration(),
+            },
         }
     }
 
-    /// The window of a response's rate-limit headers alone, e.g. of a success whose body was
-    /// not parsed.
-    pub fn from_rate_limit(limits: &RateLimit, now: SystemTime) -> Self {
-        Observation {
-            window: window(limits, now),
-            usage_cap: None,
-        }
+    /// The server's time when the local clock says `local`.
+    pub fn server_now(&self, local: SystemTime) -> SystemTime {
+        shift(local, !self.ahead, self.by)
     }
+
+    /// The local time at which the server's clock says `server`.
+    pub fn to_local(&self, server: SystemTime) -> SystemTime {
+        shift(server, self.ahead, self.by)
+    }
+
+    /// How far apart the clocks are, and whether the local one is ahead.
+    pub fn offset(&self) -> (bool, Duration) {
+        (self.ahead, self.by)
+    }
+}
+
+fn shift(at: SystemTime, forward: bool, by: Duration) -> SystemTime {
+    let moved = if forward {
+        at.checked_add(by)
+    } else {
+        at.checked_sub(by)
+    };
+    moved.unwrap_or(at)
 }
 
 /// What the book needs from [`RateLimit`], as instants.
@@ -87,49 +274,7 @@ pub(crate) fn facts(limits: &RateLimit) -> Facts {
     }
 }
 
-/// How far the local clock is ahead of the server's (`false`: behind), when `Date` is
-/// trusted.
-fn skew(date: Option<SystemTime>, now: SystemTime) -> Option<(bool, Duration)> {
-    Some(match now.duration_since(date?) {
-        Ok(by) => (true, by),
-        Err(behind) => (false, behind.duration()),
-    })
-}
-
-fn to_local(at: SystemTime, skew: Option<(bool, Duration)>) -> SystemTime {
-    match skew {
-        Some((true, by)) => at.checked_add(by).unwrap_or(at),
-        Some((false, by)) => at.checked_sub(by).unwrap_or(at),
-        None => at,
-    }
-}
-
-fn window(limits: &RateLimit, now: SystemTime) -> Option<WindowReport> {
-    let facts = facts(limits);
-    let skew = skew(facts.date, now);
-    let known = facts
-        .windows
-        .iter()
-        .filter_map(|&(limit, remaining, reset)| {
-            let (remaining, reset) = (remaining?, reset?);
-            let resets_at = to_local(reset, skew);
-            (resets_at > now).then_some(WindowReport {
-                limit,
-                remaining,
-                reset,
-                resets_at,
-            })
-        });
-    known.min_by(|a, b| {
-        // Fewest remaining first (an exhausted window first of all); among equals the latest
-        // reset, which keeps a client waiting longest.
-        a.remaining
-            .cmp(&b.remaining)
-            .then_with(|| b.reset.cmp(&a.reset))
-    })
-}
-
-fn usage_cap(response: &ErrorResponse, until: Option<SystemTime>) -> Option<UsageCap> {
+fn block(response: &ErrorResponse, until: Option<SystemTime>) -> Option<Block> {
     let capped = response
         .all_errors()
         .find(|error| error.problem() == Some(Problem::UsageCapped))?;
@@ -139,11 +284,10 @@ fn usage_cap(response: &ErrorResponse, until: Option<SystemTime>) -> Option<Usag
             .ok()
             .map(String::into_boxed_str)
     };
-    Some(UsageCap {
-        until: until?,
-        period: member("period"),
-        scope: member("scope"),
-    })
+    let block = Block::new(Cause::Problem(Problem::UsageCapped), Reach::Credential)
+        .with_until(until)
+        .with_period_scope(member("period"), member("scope"));
+    Some(block)
 }
 
 #[cfg(test)]
@@ -156,40 +300,74 @@ mod tests {
         UNIX_EPOCH + Duration::from_secs(secs)
     }
 
+    fn limits(headers: &[(&str, &str)]) -> RateLimit {
+        RateLimit::from_headers(headers.iter().copied()).unwrap_or_else(|| panic!("headers read"))
+    }
+
     #[test]
-    fn the_exhausted_window_binds_and_date_corrects_skew() {
-        let limits = RateLimit::from_headers([
+    fn every_window_is_kept_on_its_own_on_the_server_clock() {
+        let limits = limits(&[
             ("x-rate-limit-remaining", "40"),
             ("x-rate-limit-reset", "1700000900"),
             ("x-app-limit-24hour-remaining", "0"),
             ("x-app-limit-24hour-reset", "1700050000"),
             ("date", "Tue, 14 Nov 2023 22:13:20 GMT"), // 1700000000
         ]);
-        let limits = limits.unwrap_or_else(|| panic!("headers read"));
-        // The local clock runs 30 s ahead of the server's.
-        let window = Observation::from_rate_limit(&limits, at(1_700_000_030)).window;
-        let window = window.unwrap_or_else(|| panic!("no window"));
-        assert_eq!(window.remaining, 0);
-        assert_eq!(window.reset, at(1_700_050_000));
-        assert_eq!(window.resets_at, at(1_700_050_030));
+        // The local clock runs 30 s ahead of the server's: instants stay the server's.
+        let seen = Observation::from_rate_limit(&limits, at(1_700_000_030));
+        let kinds: Vec<_> = seen
+            .windows()
+            .iter()
+            .map(|w| (w.kind(), w.remaining(), w.reset()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (WindowKind::Endpoint, 40, at(1_700_000_900)),
+                (WindowKind::App24Hour, 0, at(1_700_050_000)),
+            ]
+        );
+        let skew = ClockSkew::of(&limits, at(1_700_000_030));
+        assert_eq!(skew.server_now(at(1_700_000_030)), at(1_700_000_000));
+        assert_eq!(skew.to_local(at(1_700_000_900)), at(1_700_000_930));
     }
 
     #[test]
-    fn a_passed_reset_or_missing_remaining_is_no_window() {
-        let limits = RateLimit::from_headers([
+    fn a_passed_far_or_partial_reset_is_no_window() {
+        let passed = limits(&[
             ("x-rate-limit-remaining", "3"),
             ("x-rate-limit-reset", "1700000900"),
         ]);
-        let limits = limits.unwrap_or_else(|| panic!("headers read"));
-        assert_eq!(
-            Observation::from_rate_limit(&limits, at(1_700_000_900)).window,
-            None
+        assert!(
+            Observation::from_rate_limit(&passed, at(1_700_000_900))
+                .windows()
+                .is_empty()
         );
-        let limits = RateLimit::from_headers([("x-rate-limit-reset", "1700000900")]);
-        let limits = limits.unwrap_or_else(|| panic!("headers read"));
+        let partial = limits(&[("x-rate-limit-reset", "1700000900")]);
+        assert!(
+            Observation::from_rate_limit(&partial, at(1_700_000_000))
+                .windows()
+                .is_empty()
+        );
+        for far in ["253402300799", "2015360000"] {
+            let far = limits(&[("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", far)]);
+            assert!(
+                Observation::from_rate_limit(&far, at(1_700_000_000))
+                    .windows()
+                    .is_empty(),
+                "a reset years ahead is malformed"
+            );
+        }
+        // 24 hours and a bit ahead is still a real 24-hour window.
+        let day = limits(&[
+            ("x-user-limit-24hour-remaining", "0"),
+            ("x-user-limit-24hour-reset", "1700086500"),
+        ]);
         assert_eq!(
-            Observation::from_rate_limit(&limits, at(1_700_000_000)).window,
-            None
+            Observation::from_rate_limit(&day, at(1_700_000_000))
+                .windows()
+                .len(),
+            1
         );
     }
 }

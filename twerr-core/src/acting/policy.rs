@@ -137,47 +137,56 @@ impl RetryPolicy {
     }
 
     /// Sets [`backoff_first`](Self::backoff_first).
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_backoff_first(mut self, wait: Duration) -> Self {
         self.backoff_first = wait;
         self
     }
     /// Sets [`backoff_cap`](Self::backoff_cap).
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_backoff_cap(mut self, wait: Duration) -> Self {
         self.backoff_cap = wait;
         self
     }
     /// Sets [`network_step`](Self::network_step).
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_network_step(mut self, wait: Duration) -> Self {
         self.network_step = wait;
         self
     }
     /// Sets [`network_cap`](Self::network_cap).
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_network_cap(mut self, wait: Duration) -> Self {
         self.network_cap = wait;
         self
     }
     /// Sets [`max_attempts`](Self::max_attempts); 0 counts as 1 (the request is always sent
     /// once), and 1 turns retries off.
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
     /// Sets [`max_single_wait`](Self::max_single_wait).
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_max_single_wait(mut self, wait: Duration) -> Self {
         self.max_single_wait = wait;
         self
     }
     /// Sets [`max_total_wait`](Self::max_total_wait).
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_max_total_wait(mut self, wait: Duration) -> Self {
         self.max_total_wait = wait;
         self
     }
     /// Sets [`max_jitter`](Self::max_jitter); zero turns jitter off.
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_max_jitter(mut self, jitter: Duration) -> Self {
         self.max_jitter = jitter;
         self
     }
     /// Sets [`usage_cap_memory`](Self::usage_cap_memory); zero forgets caps at once.
+    #[must_use = "returns a changed copy; the original is unchanged"]
     pub fn with_usage_cap_memory(mut self, memory: Duration) -> Self {
         self.usage_cap_memory = memory;
         self

@@ -7,26 +7,38 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::SystemTime;
 
-use super::{BookKey, Observation, UsageCap};
+use super::{Block, BookKey, Observation};
 
 /// The future a store operation returns: boxed and `Send`, so the trait stays object-safe and
 /// a store works behind `Arc<dyn RateLimitStore>` on any executor.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// A store of rate-limit windows and usage caps: the rate-limit book, shared.
+/// A store of rate-limit windows and blocks: the rate-limit book, shared.
 ///
-/// Every operation takes `now` from the caller, and none of them sleeps: when a window is
-/// exhausted, [`acquire`](Self::acquire) says until when, and the caller decides whether to
-/// wait. Implementations keep [`RateLimitBook`](crate::RateLimitBook)'s counting exactly; the
-/// conformance suite (feature `store-conformance`) checks that they do.
+/// Every operation takes `now` from the caller **on the server's clock** (the local time
+/// corrected by the caller's [`ClockSkew`](crate::ClockSkew)), and none of them sleeps: when a
+/// window is exhausted, [`acquire`](Self::acquire) says until when, and the caller decides
+/// whether to wait. Implementations keep [`RateLimitBook`](crate::RateLimitBook)'s counting
+/// exactly; the conformance suite (feature `store-conformance`) checks that they do.
 ///
 /// Each [`Permit`] that [`acquire`](Self::acquire) hands out must end in exactly one
-/// [`record`](Self::record) (a response arrived) or [`release`](Self::release) (none did).
+/// [`record`](Self::record) (a response arrived) or [`release`](Self::release) (none did); a
+/// store should also let a permit nobody ends expire on its own.
+///
+/// # Growing the trait
+///
+/// The trait gains methods in minor releases (blocks to list and lift, stream leases). Each
+/// new method comes with a default implementation that answers
+/// [`StoreError::unsupported`], never a silent success, so a store written for an older
+/// version keeps compiling; a caller that gets `unsupported` falls back to a per-process
+/// version of the feature and says so once (`twerr-reqwest` logs one warning per middleware).
+/// Changing or removing a method is a breaking release.
 pub trait RateLimitStore: Send + Sync + 'static {
-    /// Asks to send a request under `key` at `now`.
+    /// Asks to send a request under `key` at `now` (server clock).
     fn acquire<'a>(&'a self, key: &'a BookKey, now: SystemTime) -> StoreFuture<'a, Acquire>;
 
-    /// A response arrived for `permit` at `now`: count its window and remember its usage cap.
+    /// A response arrived for `permit` at `now` (server clock): count its windows and
+    /// remember its block.
     fn record<'a>(
         &'a self,
         permit: Permit,
@@ -42,57 +54,116 @@ pub trait RateLimitStore: Send + Sync + 'static {
 /// The answer to [`RateLimitStore::acquire`].
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a permit must be recorded or released"]
+#[non_exhaustive]
 pub enum Acquire {
     /// Send the request; end the permit with `record` or `release`.
     Go(Permit),
-    /// The window is exhausted until `until` (local time): wait, or fail fast.
+    /// A rate-limit window is exhausted until `until` (server clock): wait, or fail fast.
     Wait {
         /// When the window resets.
         until: SystemTime,
     },
-    /// The credential is usage-capped: fail without sending until the cap's `until`.
-    Exhausted(UsageCap),
+    /// A failure that reaches this request holds (a usage cap, no credits, a revoked
+    /// credential): fail without sending.
+    Blocked(Block),
 }
 
 /// Leave to send one request under a key; it is in flight until recorded or released.
+///
+/// Dropping a permit without ending it leaves its request counted in flight until the store
+/// expires it: end every permit.
 #[derive(Debug, PartialEq, Eq)]
+#[must_use = "a permit must be recorded or released, or its slot stays in flight"]
 pub struct Permit {
     key: BookKey,
+    id: u64,
+    probe: bool,
 }
 
 impl Permit {
     /// A permit for `key`. Stores create permits in `acquire`; nothing else should.
     pub fn new(key: BookKey) -> Self {
-        Permit { key }
+        Permit {
+            key,
+            id: 0,
+            probe: false,
+        }
+    }
+
+    /// The same permit with the store's own token for it (e.g. the id of its entry in a
+    /// shared store, which expires on its own). Opaque to callers.
+    #[must_use = "returns a changed copy"]
+    pub fn with_id(mut self, id: u64) -> Self {
+        self.id = id;
+        self
+    }
+
+    /// The same permit, marked as the one request a block lets through to test whether its
+    /// cause was fixed.
+    #[must_use = "returns a changed copy"]
+    pub fn with_probe(mut self, probe: bool) -> Self {
+        self.probe = probe;
+        self
     }
 
     /// The key it was acquired under.
     pub fn key(&self) -> &BookKey {
         &self.key
     }
+
+    /// The store's token for it.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Whether it is a block's probe.
+    pub fn is_probe(&self) -> bool {
+        self.probe
+    }
 }
 
-/// A store that could not answer (a lost connection, a script error).
+/// A store that could not answer (a lost connection, a script error), or does not support
+/// an operation.
 ///
 /// The message must not contain credentials or a store URL with a password: it is logged.
 #[derive(Debug)]
-pub struct StoreError(Box<dyn Error + Send + Sync>);
+pub struct StoreError {
+    inner: Box<dyn Error + Send + Sync>,
+    unsupported: bool,
+}
 
 impl StoreError {
     /// Wraps the underlying error.
     pub fn new(error: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
-        StoreError(error.into())
+        StoreError {
+            inner: error.into(),
+            unsupported: false,
+        }
+    }
+
+    /// The store does not implement `operation` (the default of a method added to
+    /// [`RateLimitStore`] after the store was written).
+    pub fn unsupported(operation: &'static str) -> Self {
+        StoreError {
+            inner: format!("{operation} is not supported by this store").into(),
+            unsupported: true,
+        }
+    }
+
+    /// Whether the operation is not supported (rather than failed).
+    pub fn is_unsupported(&self) -> bool {
+        self.unsupported
     }
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rate-limit store failed: {}", self.0)
+        write!(f, "rate-limit store failed: {}", self.inner)
     }
 }
 
 impl Error for StoreError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
-        Some(&*self.0)
+        Some(&*self.inner)
     }
 }

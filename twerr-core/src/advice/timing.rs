@@ -21,10 +21,13 @@ pub(crate) const BACKOFF_CAP: Duration = Duration::from_secs(320);
 /// (<https://docs.x.com/x-api/fundamentals/handling-disconnections>).
 pub(crate) const CONNECTIONS_FIRST: Duration = Duration::from_secs(60);
 
+/// The length of X's per-endpoint rate-limit windows: "Rate limits are ... per 15-minute
+/// window" (<https://docs.x.com/x-api/fundamentals/rate-limits>).
+pub(crate) const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
+
 /// The wait of [`Retry::AfterReset`](crate::Retry::AfterReset) when no header says when the
-/// limit resets: one rate-limit window, 15 minutes, the window length X documents for its
-/// per-endpoint limits (<https://docs.x.com/x-api/fundamentals/rate-limits>).
-pub(crate) const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(15 * 60);
+/// limit resets: one rate-limit window, [`FIFTEEN_MINUTES`].
+pub(crate) const UNKNOWN_RESET_WAIT: Duration = FIFTEEN_MINUTES;
 
 /// Added after a reset so the retry lands in the new window: the reset header has one-second
 /// resolution, and the server's window may roll over a moment after the instant it named.
