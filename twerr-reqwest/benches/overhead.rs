@@ -142,6 +142,7 @@ mod parts {
         use twerr_core::{Acquire, BookKey, CredentialId, MemoryStore, Observation, RateLimit};
         let store = MemoryStore::new();
         let key = BookKey::new(
+            CredentialId::from_bytes([2; 16]),
             CredentialId::from_bytes([1; 16]),
             "GET api.x.com /2/users/:id",
         );

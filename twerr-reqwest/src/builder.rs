@@ -1,11 +1,11 @@
 //! Building a [`TwerrMiddleware`]: the defaults and every setting.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use twerr_core::{Jitter, MemoryStore, RandomJitter, RateLimitStore, RetryPolicy};
+use twerr_core::{ClockSkew, Jitter, MemoryStore, RandomJitter, RateLimitStore, RetryPolicy};
 
 use crate::key::{self, Hasher};
-use crate::middleware::{DEFAULT_MAX_ERROR_BODY, HasherDebug, Inner, TwerrMiddleware};
+use crate::middleware::{DEFAULT_MAX_ERROR_BODY, HasherDebug, Inner, TwerrMiddleware, Warned};
 use crate::{Clock, Sleeper, SystemClock, TokioSleeper};
 
 impl Default for TwerrMiddleware {
@@ -29,6 +29,7 @@ impl TwerrMiddleware {
             max_error_body: DEFAULT_MAX_ERROR_BODY,
             wait_for_window: true,
             hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
+            app: None,
         }
     }
 
@@ -49,6 +50,7 @@ pub struct TwerrMiddlewareBuilder {
     max_error_body: usize,
     wait_for_window: bool,
     hashing_key: Vec<u8>,
+    app: Option<Arc<str>>,
 }
 
 impl TwerrMiddlewareBuilder {
@@ -95,6 +97,17 @@ impl TwerrMiddlewareBuilder {
         self.hashing_key = key.into();
         self
     }
+    /// The app the requests are made for (its name, or its client id: anything stable).
+    /// Needed with OAuth 2 user tokens, which do not name their app: without it each user's
+    /// requests count the app's 24-hour windows as the user's own, and a block of the app
+    /// (no credits, a spend cap) is learnt per user. Processes that share a store must give
+    /// the same name. App-only Bearer tokens and OAuth 1.0a requests name their app
+    /// themselves; [`RequestOptions::app`](crate::RequestOptions::app) overrides it per
+    /// request. Hashed; never logged or stored in clear.
+    pub fn app(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.app = Some(name.into());
+        self
+    }
     /// The middleware.
     pub fn build(self) -> TwerrMiddleware {
         TwerrMiddleware {
@@ -107,6 +120,9 @@ impl TwerrMiddlewareBuilder {
                 max_error_body: self.max_error_body,
                 wait_for_window: self.wait_for_window,
                 hasher: HasherDebug(Hasher::new(&self.hashing_key)),
+                app: self.app,
+                skew: Mutex::new(ClockSkew::NONE),
+                warned: Warned::default(),
             }),
         }
     }

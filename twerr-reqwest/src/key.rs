@@ -3,10 +3,9 @@
 //! different derivation would count in different lines.
 
 use hmac::{Hmac, Mac};
-use http::HeaderMap;
 use reqwest::{Method, Url};
 use sha2::Sha256;
-use twerr_core::{BookKey, CredentialId};
+use twerr_core::CredentialId;
 
 /// The default key of the credential hash: a published constant, so that without
 /// configuration every process derives the same ids. It hides tokens from a casual reader of
@@ -18,6 +17,9 @@ pub const DEFAULT_HASHING_KEY: &[u8] = b"twerr-reqwest default credential hashin
 /// Separates credential hashes from any other use of the same hashing key, and names the
 /// derivation's version.
 const CREDENTIAL_DOMAIN: &[u8] = b"twerr-credential-v1\0";
+
+/// The same for app ids derived from a consumer key or an app's name.
+const APP_DOMAIN: &[u8] = b"twerr-app-v1\0";
 
 /// A prepared HMAC-SHA-256 keyed with the hashing key: each derivation clones it rather than
 /// expanding the key again.
@@ -33,9 +35,18 @@ impl Hasher {
     }
 
     pub(crate) fn credential(&self, token: &[u8]) -> CredentialId {
+        self.derive(CREDENTIAL_DOMAIN, token)
+    }
+
+    /// The id of an app named by its consumer key or a name of the caller's.
+    pub(crate) fn app(&self, name: &[u8]) -> CredentialId {
+        self.derive(APP_DOMAIN, name)
+    }
+
+    fn derive(&self, domain: &[u8], secret: &[u8]) -> CredentialId {
         let mut mac = self.0.clone();
-        mac.update(CREDENTIAL_DOMAIN);
-        mac.update(token);
+        mac.update(domain);
+        mac.update(secret);
         let digest = mac.finalize().into_bytes();
         let mut id = [0u8; 16];
         id.copy_from_slice(&digest[..16]);
@@ -131,57 +142,6 @@ fn is_id(segment: &str) -> bool {
     !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// How a request authenticates, as far as its headers show.
-pub(crate) enum Auth<'a> {
-    /// `Authorization: Bearer TOKEN`.
-    Bearer(&'a str),
-    /// `Authorization: OAuth ...` signed before the middleware saw it; the `oauth_token`
-    /// parameter, when present.
-    OAuth1(Option<&'a str>),
-    /// Anything else, or nothing.
-    Other,
-}
-
-pub(crate) fn auth(headers: &HeaderMap) -> Auth<'_> {
-    let Some(value) = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Auth::Other;
-    };
-    let value = value.trim_start();
-    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
-    if scheme.eq_ignore_ascii_case("bearer") {
-        Auth::Bearer(rest.trim())
-    } else if scheme.eq_ignore_ascii_case("oauth") {
-        let token = rest.split(',').find_map(|param| {
-            let (name, value) = param.trim().split_once('=')?;
-            (name.trim() == "oauth_token").then(|| value.trim().trim_matches('"'))
-        });
-        Auth::OAuth1(token)
-    } else {
-        Auth::Other
-    }
-}
-
-/// The key of a request: the credential (from the extension's key, else the Bearer token or
-/// the `oauth_token`, else none) and the endpoint.
-pub(crate) fn book_key(
-    hasher: &Hasher,
-    explicit: Option<&str>,
-    auth: &Auth<'_>,
-    method: &Method,
-    url: &Url,
-) -> BookKey {
-    let token = explicit.or(match auth {
-        Auth::Bearer(token) => Some(*token),
-        Auth::OAuth1(token) => *token,
-        Auth::Other => None,
-    });
-    let credential = hasher.credential(token.unwrap_or_default().as_bytes());
-    BookKey::new(credential, endpoint_key_v1(method, url))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,32 +184,6 @@ mod tests {
         assert_ne!(
             endpoint(Method::GET, "https://api.x.com/2/users/me"),
             endpoint(Method::DELETE, "https://api.x.com/2/users/me")
-        );
-    }
-
-    #[test]
-    fn credentials_come_from_the_authorization_header() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "authorization",
-            http::HeaderValue::from_static("Bearer AAAA"),
-        );
-        assert!(matches!(auth(&headers), Auth::Bearer("AAAA")));
-        headers.insert(
-            "authorization",
-            http::HeaderValue::from_static(
-                r#"OAuth oauth_consumer_key="ck", oauth_token="123-abc", oauth_nonce="n""#,
-            ),
-        );
-        assert!(matches!(auth(&headers), Auth::OAuth1(Some("123-abc"))));
-        let hasher = Hasher::new(DEFAULT_HASHING_KEY);
-        let url = Url::parse("https://api.x.com/2/users/me").unwrap_or_else(|e| panic!("{e}"));
-        let from_header = book_key(&hasher, None, &auth(&headers), &Method::GET, &url);
-        let from_extension = book_key(&hasher, Some("123-abc"), &Auth::Other, &Method::GET, &url);
-        assert_eq!(from_header, from_extension);
-        assert_eq!(
-            from_header.credential(),
-            credential_key_v1(DEFAULT_HASHING_KEY, "123-abc")
         );
     }
 }

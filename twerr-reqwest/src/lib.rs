@@ -90,14 +90,21 @@
 mod body;
 mod builder;
 mod error;
+mod identity;
 mod key;
 mod middleware;
 mod options;
+mod outcome;
 mod time;
 
+/// The twerr-core this crate is built on, so the types in responses' extensions and errors
+/// are the ones you name (no second copy of twerr-core in your dependency tree).
+pub use twerr_core;
+
 pub use builder::TwerrMiddlewareBuilder;
-pub use error::{RateLimitReason, RateLimited};
+pub use error::{NotSent, NotSentReason};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
 pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
-pub use options::{Attempts, RequestOptions};
+pub use options::RequestOptions;
+pub use outcome::{Attempts, TwerrResponseExt};
 pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};

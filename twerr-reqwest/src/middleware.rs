@@ -1,7 +1,8 @@
 //! The middleware: ask the book, send, record, read error bodies, follow the retry state.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Waker};
 use std::time::{Duration, SystemTime};
 
@@ -10,12 +11,13 @@ use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 use tracing::{info, warn};
 use twerr_core::{
-    Acquire, BookKey, Decision, ErrorResponse, GiveUp, Jitter, Observation, Outcome, Permit,
-    RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
+    Acquire, BookKey, ClockSkew, Decision, ErrorResponse, GiveUp, Jitter, Observation, Outcome,
+    Permit, RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
 };
 
-use crate::key::{self, Auth, Hasher};
-use crate::{Attempts, Clock, RateLimitReason, RateLimited, RequestOptions, Sleeper, body};
+use crate::identity::{self, Auth, Names};
+use crate::key::Hasher;
+use crate::{Attempts, Clock, NotSent, NotSentReason, RequestOptions, Sleeper, body};
 
 /// The default largest error body read: 64 KiB. Every error body Twitter is known to send is
 /// under 4 KiB; an HTML error page of a proxy can be larger, and its status says enough.
@@ -39,6 +41,28 @@ pub(crate) struct Inner {
     pub(crate) max_error_body: usize,
     pub(crate) wait_for_window: bool,
     pub(crate) hasher: HasherDebug,
+    /// The app every request is made for, unless a request names its own.
+    pub(crate) app: Option<Arc<str>>,
+    /// How far this process's clock is from the server's, from the last trusted `Date`.
+    pub(crate) skew: Mutex<ClockSkew>,
+    /// Warnings given once per middleware, not per request.
+    pub(crate) warned: Warned,
+}
+
+/// Mistakes of setup a request reveals, each warned about once per middleware instance.
+#[derive(Debug, Default)]
+pub(crate) struct Warned {
+    /// A request with no credential: every such request shares one window.
+    unidentified: AtomicBool,
+    /// A request signed before this middleware: it is never resent.
+    signed: AtomicBool,
+}
+
+impl Warned {
+    /// True the first time `flag` is raised.
+    fn first(flag: &AtomicBool) -> bool {
+        !flag.swap(true, Ordering::Relaxed)
+    }
 }
 
 /// The hasher, without its key in `Debug` output.
@@ -61,6 +85,7 @@ impl std::fmt::Debug for Inner {
             .field("jitter", &self.jitter)
             .field("max_error_body", &self.max_error_body)
             .field("wait_for_window", &self.wait_for_window)
+            .field("app", &self.app.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -88,16 +113,41 @@ impl Inner {
             .get::<RequestOptions>()
             .cloned()
             .unwrap_or_else(RequestOptions::new);
-        let auth = key::auth(request.headers());
+        let auth = identity::auth(request.headers());
         // Signed before this middleware: a resend would repeat the nonce and timestamp.
-        let signed = matches!(auth, Auth::OAuth1(_));
-        let key = key::book_key(
+        let signed = matches!(auth, Auth::OAuth1 { .. });
+        let names = Names {
+            credential_key: options.key.as_deref(),
+            app: options.app.as_deref().or(self.app.as_deref()),
+            signer: None,
+        };
+        let identity = identity::identify(
             &self.hasher.0,
-            options.key.as_deref(),
+            &names,
             &auth,
             request.method(),
             request.url(),
         );
+        let key = identity.key;
+        if !identity.identified && Warned::first(&self.warned.unidentified) {
+            warn!(
+                endpoint = key.endpoint(),
+                "twerr: a request carries no credential the middleware can see (no Bearer \
+                 token, no OAuth 1.0a header, no RequestOptions::credential_key): such \
+                 requests all share one rate-limit window; pass \
+                 RequestOptions::credential_key (a stable user id) with each request \
+                 (warned once per middleware)"
+            );
+        }
+        if signed && Warned::first(&self.warned.signed) {
+            warn!(
+                endpoint = key.endpoint(),
+                "twerr: a request reached TwerrMiddleware already signed (OAuth 1.0a): it is \
+                 never resent, since a resend would repeat its nonce; add the signing \
+                 middleware after TwerrMiddleware so every attempt is signed afresh \
+                 (warned once per middleware)"
+            );
+        }
         let idempotent = options
             .idempotent
             .unwrap_or_else(|| is_idempotent_method(request.method().as_str()));
@@ -125,7 +175,10 @@ impl Inner {
             let result = match result {
                 Ok(response) if response.status().as_u16() < 400 => {
                     let seen = RateLimit::from_headers(response.headers())
-                        .map(|limits| Observation::from_rate_limit(&limits, now))
+                        .map(|limits| {
+                            self.learn_skew(&limits, now);
+                            Observation::from_rate_limit(&limits, now)
+                        })
                         .unwrap_or_default();
                     self.record(permit.take(), seen, now).await;
                     let mut response = response;
@@ -163,6 +216,9 @@ impl Inner {
                     response.headers(),
                     read.complete.as_deref().unwrap_or_default(),
                 );
+                if let Some(limits) = parsed.rate_limit() {
+                    self.learn_skew(limits, now);
+                }
                 let seen = Observation::from_response(&parsed, now, state.policy());
                 self.record(permit.take(), seen, now).await;
                 let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
@@ -181,8 +237,10 @@ impl Inner {
                 (decision, Err(error))
             }
         };
+        // The status, codes and problem types only: a body's free text may echo a token or
+        // a query (the caller has the body).
         let reason = match &outcome {
-            Ok((_, parsed)) => parsed.to_string(),
+            Ok((_, parsed)) => summary(parsed),
             Err(_) => "network error".to_owned(),
         };
         let decision = match (decision, &spare) {
@@ -217,6 +275,9 @@ impl Inner {
                 Step::Return(outcome.map(|(mut response, parsed)| {
                     self.attach(&mut response, state.attempts(), state);
                     response.extensions_mut().insert(parsed);
+                    if let Decision::GiveUp(why) = decision {
+                        response.extensions_mut().insert(why);
+                    }
                     response
                 }))
             }
@@ -230,7 +291,7 @@ impl Inner {
         state: &mut RetryState,
     ) -> reqwest_middleware::Result<Option<Permit>> {
         let now = self.clock.now();
-        match self.store.acquire(key, now).await {
+        match self.store.acquire(key, self.server_now(now)).await {
             Ok(Acquire::Go(permit)) => Ok(Some(permit)),
             answer => Box::pin(self.acquire_slowly(key, state, answer, now)).await,
         }
@@ -246,18 +307,24 @@ impl Inner {
         mut now: SystemTime,
     ) -> reqwest_middleware::Result<Option<Permit>> {
         loop {
+            let skew = self.skew();
             let until = match answer {
                 Ok(Acquire::Go(permit)) => return Ok(Some(permit)),
-                Ok(Acquire::Wait { until }) => until,
-                Ok(Acquire::Exhausted(cap)) => {
-                    let limited = RateLimited {
-                        until: cap.until,
-                        reason: RateLimitReason::UsageCapped {
-                            period: cap.period,
-                            scope: cap.scope,
-                        },
-                    };
-                    return Err(self.not_sent(key, limited, None));
+                Ok(Acquire::Wait { until }) => skew.to_local(until),
+                Ok(Acquire::Blocked(block)) => {
+                    let until = block.until().map(|until| skew.to_local(until));
+                    let not_sent = NotSent::new(until, NotSentReason::Blocked(block), None);
+                    return Err(self.not_sent(key, not_sent));
+                }
+                Ok(other) => {
+                    // An answer this version does not know: send as if the store failed.
+                    warn!(
+                        credential = %key.credential(),
+                        endpoint = key.endpoint(),
+                        answer = ?other,
+                        "twerr: rate-limit store answered something unknown; sending without it"
+                    );
+                    return Ok(None);
                 }
                 Err(error) => {
                     warn!(
@@ -269,12 +336,9 @@ impl Inner {
                     return Ok(None);
                 }
             };
-            let limited = RateLimited {
-                until,
-                reason: RateLimitReason::Window,
-            };
             if !self.wait_for_window {
-                return Err(self.not_sent(key, limited, None));
+                let not_sent = NotSent::new(Some(until), NotSentReason::Window, None);
+                return Err(self.not_sent(key, not_sent));
             }
             match state.wait_until(until, now, &*self.jitter) {
                 Ok(wait) => {
@@ -287,48 +351,64 @@ impl Inner {
                     );
                     self.sleeper.sleep(wait).await;
                 }
-                Err(why) => return Err(self.not_sent(key, limited, Some(why))),
+                Err(why) => {
+                    let not_sent = NotSent::new(Some(until), NotSentReason::Window, Some(why));
+                    return Err(self.not_sent(key, not_sent));
+                }
             }
             now = self.clock.now();
-            answer = self.store.acquire(key, now).await;
+            answer = self.store.acquire(key, self.server_now(now)).await;
         }
     }
 
-    fn not_sent(
-        &self,
-        key: &BookKey,
-        limited: RateLimited,
-        why: Option<GiveUp>,
-    ) -> reqwest_middleware::Error {
+    fn not_sent(&self, key: &BookKey, not_sent: NotSent) -> reqwest_middleware::Error {
         warn!(
             credential = %key.credential(),
             endpoint = key.endpoint(),
-            until_unix = unix(limited.until),
-            reason = %limited.reason,
-            give_up = why.map(|w| w.to_string()),
+            until_unix = not_sent.until().map(unix),
+            reason = %not_sent.reason(),
+            give_up = not_sent.give_up().map(|w| w.to_string()),
             "twerr: not sending"
         );
-        reqwest_middleware::Error::middleware(limited)
+        reqwest_middleware::Error::middleware(not_sent)
+    }
+
+    /// The skew this process last measured.
+    fn skew(&self) -> ClockSkew {
+        *self.skew.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `now` on the server's clock, as the store keeps every instant.
+    fn server_now(&self, now: SystemTime) -> SystemTime {
+        self.skew().server_now(now)
+    }
+
+    /// A response whose `Date` is trusted tells how far this clock is from the server's.
+    fn learn_skew(&self, limits: &RateLimit, now: SystemTime) {
+        if limits.ignored_date().is_none() && limits.date().is_some() {
+            *self.skew.lock().unwrap_or_else(|p| p.into_inner()) = ClockSkew::of(limits, now);
+        }
     }
 
     async fn record(&self, permit: Option<Permit>, seen: Observation, now: SystemTime) {
         let Some(permit) = permit else { return };
+        let now = self.server_now(now);
         if let Err(error) = self.store.record(permit, seen, now).await {
             warn!(error = %error, "twerr: rate-limit store failed to record a response");
         }
     }
 
     async fn release(&self, permit: Permit, now: SystemTime) {
+        let now = self.server_now(now);
         if let Err(error) = self.store.release(permit, now).await {
             warn!(error = %error, "twerr: rate-limit store failed to release a permit");
         }
     }
 
     fn attach(&self, response: &mut Response, sent: u32, state: &RetryState) {
-        response.extensions_mut().insert(Attempts {
-            sent,
-            waited: state.waited(),
-        });
+        response
+            .extensions_mut()
+            .insert(Attempts::new(sent, state.waited()));
     }
 }
 
@@ -352,7 +432,7 @@ impl Drop for PermitGuard<'_> {
             return;
         };
         let store = Arc::clone(&self.inner.store);
-        let now = self.inner.clock.now();
+        let now = self.inner.server_now(self.inner.clock.now());
         let mut release = Box::pin(async move {
             if let Err(error) = store.release(permit, now).await {
                 warn!(error = %error, "twerr: rate-limit store failed to release a permit");
@@ -374,6 +454,22 @@ enum Step {
     Resend(Request),
     /// Hand this to the caller.
     Return(reqwest_middleware::Result<Response>),
+}
+
+/// A failure for a log line: its status, codes and problem types, never a body's text.
+fn summary(parsed: &ErrorResponse) -> String {
+    use std::fmt::Write;
+
+    let mut out = parsed.status().as_u16().to_string();
+    for error in parsed.all_errors().take(8) {
+        if let Some(code) = error.code() {
+            let _ = write!(out, "; code {}", code.as_u16());
+        }
+        if let Some(slug) = error.problem().and_then(|problem| problem.slug()) {
+            let _ = write!(out, "; problem {slug}");
+        }
+    }
+    out
 }
 
 fn millis(wait: Duration) -> u64 {

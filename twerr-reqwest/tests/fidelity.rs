@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use reqwest_middleware::ClientBuilder;
-use twerr_core::{ErrorResponse, NoJitter};
-use twerr_reqwest::{Attempts, TwerrMiddleware};
+use twerr_core::NoJitter;
+use twerr_reqwest::{TwerrMiddleware, TwerrResponseExt};
 
 struct Seen {
     status: reqwest::StatusCode,
@@ -47,14 +47,10 @@ async fn compare(capture: &str, path: &str, added: usize) {
         .with(middleware)
         .build();
     let response = client.get(&url).send().await.expect("with middleware");
-    assert_eq!(
-        response.extensions().get::<Attempts>().map(|a| a.sent),
-        Some(1)
-    );
-    assert_eq!(
-        response.extensions().get::<ErrorResponse>().is_some(),
-        added == 2
-    );
+    assert_eq!(response.twerr_attempts().map(|a| a.sent()), Some(1));
+    // A failure adds the parsed error and why the middleware stopped beside the attempts.
+    assert_eq!(response.twerr_error().is_some(), added == 3);
+    assert_eq!(response.twerr_give_up().is_some(), added == 3);
     let ours = seen(response).await;
     assert_eq!(ours.status, bare.status, "{capture}");
     assert_eq!(ours.version, bare.version, "{capture}");
@@ -82,12 +78,12 @@ async fn a_success_is_returned_as_the_bare_client_returns_it() {
 
 #[tokio::test]
 async fn an_error_whose_body_was_read_is_returned_as_the_bare_client_returns_it() {
-    compare("problem-json-403-duplicate.crlf.txt", "/2/tweets?x=1", 2).await;
-    compare("oauth-text-401.crlf.txt", "/oauth/request_token", 2).await;
+    compare("problem-json-403-duplicate.crlf.txt", "/2/tweets?x=1", 3).await;
+    compare("oauth-text-401.crlf.txt", "/oauth/request_token", 3).await;
     compare(
         "banner-422-headers-only.crlf.txt",
         "/1.1/account/update_profile_banner.json",
-        2,
+        3,
     )
     .await;
 }

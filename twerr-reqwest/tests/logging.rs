@@ -54,6 +54,12 @@ async fn waits_and_give_ups_are_logged_without_secrets() {
         capture_reply("rate-limit-88-date.crlf.txt"),
         ok(),
         capture_reply("problem-json-403-duplicate.crlf.txt"),
+        // A proxy that echoes the token and the query in its 401 page.
+        reply(
+            401,
+            &[("content-type", "text/plain")],
+            b"Unauthorized: Bearer AAAA-SECRET-BEARER is not valid for /2/tweets?hidden-query=1",
+        ),
     ])
     .await;
     let clock = FakeClock::new(at(1_705_420_000));
@@ -78,12 +84,19 @@ async fn waits_and_give_ups_are_logged_without_secrets() {
         .send()
         .await
         .expect("response");
+    let echoed = client
+        .get(server.url("/2/users/me"))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(echoed.status(), 401);
 
     let lines = capture.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let ours: Vec<_> = lines.iter().filter(|l| l.contains("twerr:")).collect();
     let credential =
         twerr_reqwest::credential_key_v1(twerr_reqwest::DEFAULT_HASHING_KEY, secret).to_string();
-    assert_eq!(ours.len(), 2, "{lines:#?}");
+    assert_eq!(ours.len(), 3, "{lines:#?}");
     assert!(
         ours[0].contains("waiting before resending") && ours[0].contains("wait_ms=801000"),
         "{}",
@@ -95,14 +108,19 @@ async fn waits_and_give_ups_are_logged_without_secrets() {
         ours[0]
     );
     assert!(
-        ours[0].contains("88 Rate limit exceeded"),
-        "the reason: {}",
+        ours[0].contains("reason=429; code 88"),
+        "the reason is the status and codes: {}",
         ours[0]
     );
     assert!(
         ours[1].contains("giving up") && ours[1].contains("not retryable"),
         "{}",
         ours[1]
+    );
+    assert!(
+        ours[2].contains("giving up") && ours[2].contains("reason=401"),
+        "{}",
+        ours[2]
     );
     for line in &lines {
         assert!(!line.contains("SECRET"), "a token in {line}");
@@ -112,4 +130,87 @@ async fn waits_and_give_ups_are_logged_without_secrets() {
             "a header in {line}"
         );
     }
+}
+
+/// The events of `body` run against a fresh middleware, `twerr:` ones only.
+async fn events_of(
+    run: impl AsyncFnOnce(reqwest_middleware::ClientWithMiddleware, &Server),
+) -> Vec<String> {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = Server::start([]).await;
+    server.fallback(ok());
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(
+            TwerrMiddleware::builder()
+                .jitter(Arc::new(NoJitter))
+                .build(),
+        )
+        .build();
+    run(client, &server).await;
+    let lines = capture.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    lines.into_iter().filter(|l| l.contains("twerr:")).collect()
+}
+
+#[tokio::test]
+async fn a_request_without_a_credential_is_warned_about_once_per_middleware() {
+    let lines = events_of(async |client, server| {
+        for _ in 0..3 {
+            client
+                .get(server.url("/2/users/me"))
+                .send()
+                .await
+                .expect("sent");
+        }
+        let keyed = twerr_reqwest::RequestOptions::new().credential_key("user-1");
+        client
+            .get(server.url("/2/users/me"))
+            .with_extension(keyed)
+            .send()
+            .await
+            .expect("sent");
+    })
+    .await;
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains("RequestOptions::credential_key") && lines[0].contains("WARN"),
+        "{}",
+        lines[0]
+    );
+    // Another middleware warns again: the warning is per instance, not per process.
+    let again = events_of(async |client, server| {
+        client
+            .get(server.url("/2/users/me"))
+            .send()
+            .await
+            .expect("sent");
+    })
+    .await;
+    assert_eq!(again.len(), 1, "{again:#?}");
+}
+
+#[tokio::test]
+async fn a_request_signed_before_the_middleware_is_warned_about_once() {
+    let lines = events_of(async |client, server| {
+        for nonce in ["a", "b"] {
+            client
+                .get(server.url("/2/users/me"))
+                .header(
+                    "authorization",
+                    format!(
+                        r#"OAuth oauth_consumer_key="ck", oauth_token="1-t", oauth_nonce="{nonce}""#
+                    ),
+                )
+                .send()
+                .await
+                .expect("sent");
+        }
+    })
+    .await;
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains("already signed") && lines[0].contains("after TwerrMiddleware"),
+        "{}",
+        lines[0]
+    );
 }

@@ -11,7 +11,7 @@ use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{ClientBuilder, Middleware, Next};
 use twerr_core::NoJitter;
-use twerr_reqwest::{Attempts, RequestOptions, TwerrMiddleware};
+use twerr_reqwest::{RequestOptions, TwerrMiddleware, TwerrResponseExt};
 
 /// Stands in for an OAuth 1.0a signer: a new nonce, timestamp and signature on every call.
 /// (Computing a real HMAC-SHA1 signature would not change what is tested: that each attempt
@@ -70,10 +70,7 @@ async fn signing_after_the_middleware_signs_every_attempt_afresh() {
         .await
         .expect("response");
     assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.extensions().get::<Attempts>().map(|a| a.sent),
-        Some(2)
-    );
+    assert_eq!(response.twerr_attempts().map(|a| a.sent()), Some(2));
     let nonces: Vec<_> = server.received().iter().map(nonce).collect();
     assert_eq!(
         nonces,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use common::*;
 use twerr_core::ErrorResponse;
-use twerr_reqwest::{Attempts, RateLimitReason, RateLimited};
+use twerr_reqwest::{NotSent, NotSentReason};
 
 #[tokio::test]
 async fn rate_limited_waits_until_the_reset_measured_from_date_then_succeeds() {
@@ -24,13 +24,7 @@ async fn rate_limited_waits_until_the_reset_measured_from_date_then_succeeds() {
         .expect("response");
     assert_eq!(response.status(), 200);
     assert_eq!(h.sleeper.slept(), [secs(801)], "reset - Date + 1 s margin");
-    assert_eq!(
-        attempts(&response),
-        Attempts {
-            sent: 2,
-            waited: secs(801)
-        }
-    );
+    assert_eq!(attempts(&response), (2, secs(801)));
     assert_eq!(server.received().len(), 2);
     assert!(
         response.extensions().get::<ErrorResponse>().is_none(),
@@ -73,14 +67,14 @@ async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
         .send()
         .await
         .expect_err("fails fast");
-    let limited = RateLimited::find(&error).expect("RateLimited");
-    assert_eq!(limited.until, at(CAPTURE_DATE + 15 * 60));
+    let limited = NotSent::find(&error).expect("NotSent");
+    assert_eq!(limited.until(), Some(at(CAPTURE_DATE + 15 * 60)));
+    let NotSentReason::Blocked(block) = limited.reason() else {
+        panic!("a usage cap blocks: {limited}");
+    };
     assert_eq!(
-        limited.reason,
-        RateLimitReason::UsageCapped {
-            period: Some("Monthly".into()),
-            scope: Some("Product".into())
-        }
+        (block.period(), block.scope()),
+        (Some("Monthly"), Some("Product"))
     );
     assert_eq!(server.received().len(), 1);
     // Another credential is not capped.
@@ -135,10 +129,10 @@ async fn a_daily_limit_hours_away_is_not_waited_for() {
         .send()
         .await
         .expect_err("not sent");
-    let limited = RateLimited::find(&error).expect("RateLimited");
+    let limited = NotSent::find(&error).expect("NotSent");
     assert_eq!(
-        (limited.until, &limited.reason),
-        (at(CAPTURE_DATE + 5 * 3600), &RateLimitReason::Window)
+        (limited.until(), limited.reason()),
+        (Some(at(CAPTURE_DATE + 5 * 3600)), &NotSentReason::Window)
     );
     assert_eq!(server.received().len(), 1);
 }
@@ -188,13 +182,7 @@ async fn a_success_with_nothing_left_holds_back_only_its_own_key() {
         .await
         .expect("after the reset");
     assert_eq!(h.sleeper.slept(), [secs(60)]);
-    assert_eq!(
-        attempts(&response),
-        Attempts {
-            sent: 1,
-            waited: secs(60)
-        }
-    );
+    assert_eq!(attempts(&response), (1, secs(60)));
     assert_eq!(server.received().len(), 4);
 }
 
@@ -234,7 +222,7 @@ async fn twenty_concurrent_requests_against_a_window_of_five_send_five() {
     for task in tasks {
         match task.await.expect("task") {
             Ok(response) if response.status() == 200 => sent += 1,
-            Err(error) if RateLimited::find(&error).is_some() => limited += 1,
+            Err(error) if NotSent::find(&error).is_some() => limited += 1,
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -284,8 +272,11 @@ async fn a_cancelled_request_is_no_longer_in_flight_but_keeps_its_slot() {
     );
     task.abort();
     assert!(task.await.is_err(), "cancelled");
+    // An app-only Bearer token is its own app.
+    let token = twerr_reqwest::credential_key_v1(twerr_reqwest::DEFAULT_HASHING_KEY, "t");
     let key = twerr_core::BookKey::new(
-        twerr_reqwest::credential_key_v1(twerr_reqwest::DEFAULT_HASHING_KEY, "t"),
+        token,
+        token,
         twerr_reqwest::endpoint_key_v1(
             &reqwest::Method::GET,
             &reqwest::Url::parse(&url).expect("url"),
@@ -298,7 +289,7 @@ async fn a_cancelled_request_is_no_longer_in_flight_but_keeps_its_slot() {
         "the cancelled request is no longer in flight"
     );
     assert_eq!(
-        book.window(&key).map(|w| w.remaining),
+        book.windows(&key).first().map(|w| w.remaining()),
         Some(2),
         "its slot stays used"
     );

@@ -56,7 +56,8 @@ pub enum GiveUp {
     /// The advice is [`Retry::Never`] (a usage cap among them): the same request fails again.
     NotRetryable,
     /// A backoff or network-error retry of a request that is not safe to repeat: it may have
-    /// been processed already.
+    /// been processed already. A rate-limited answer allows a resend of any method only as an
+    /// HTTP 429, which proves the request was rejected unprocessed.
     NotIdempotent,
     /// The caller said the request cannot be sent again (a streaming body, an OAuth 1.0a
     /// signature that would be repeated).
@@ -252,6 +253,14 @@ impl RetryState {
                     let floor = crate::advice::backoff_floor(response, self.backoffs, now);
                     self.backoffs = self.backoffs.saturating_add(1);
                     wait.max(floor)
+                }
+                // Rate limited: a 429 proves the request was rejected unprocessed, so any
+                // method may be resent. A rate-limit code on any other status (a 5xx whose
+                // body says 88) proves nothing: the server may have acted on it.
+                Some(Retry::AfterReset)
+                    if !self.idempotent && response.status().as_u16() != 429 =>
+                {
+                    return Decision::GiveUp(GiveUp::NotIdempotent);
                 }
                 Some(Retry::AfterReset) => after_reset_wait(response, self.attempts - 1, now),
             },

@@ -10,7 +10,7 @@ use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use twerr_core::NoJitter;
-use twerr_reqwest::{Attempts, Clock, Sleeper, TwerrMiddleware, TwerrMiddlewareBuilder};
+use twerr_reqwest::{Clock, Sleeper, TwerrMiddleware, TwerrMiddlewareBuilder, TwerrResponseExt};
 
 /// What the server does with the next request.
 #[derive(Clone, Debug)]
@@ -329,11 +329,10 @@ pub fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-pub fn attempts(response: &reqwest::Response) -> Attempts {
-    *response
-        .extensions()
-        .get::<Attempts>()
-        .expect("Attempts extension")
+/// The response's attempts as (sent, waited), read through the extension trait.
+pub fn attempts(response: &reqwest::Response) -> (u32, Duration) {
+    let attempts = response.twerr_attempts().expect("Attempts extension");
+    (attempts.sent(), attempts.waited())
 }
 
 /// code 130, in the v1.1 shape of dev-07 with the documented text of error-table.toml.
