@@ -18,8 +18,14 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Explain a v1.1 error code (88), an HTTP status (http:429) or a v2 problem type
-    /// (usage-capped or its type URI).
+    /// Explain a v1.1 error code (88), an HTTP status (http:429), a v2 problem type
+    /// (usage-capped or its type URI), a variant name (RateLimitExceeded) or a message.
+    #[command(
+        after_help = "A bare number is a code, else an HTTP status of that number \
+                            (429: there is no code 429). Exit status: 0 explained; 1 not in \
+                            the table, or several rows match (they are listed); 2 unusable \
+                            value."
+    )]
     Explain(ExplainArgs),
     /// Classify a saved error response: a body, or `curl -i` output with status and headers.
     Classify(ClassifyArgs),
@@ -80,8 +86,10 @@ pub struct DiffArgs {
 /// `twerr explain`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// `88` or `code:88`, `http:429`, `usage-capped` or
-    /// `https://api.twitter.com/2/problems/usage-capped`.
+    /// `88` (a code, else the HTTP status of that number) or `code:88` (a code only), `http:429`,
+    /// `usage-capped` or `https://api.twitter.com/2/problems/usage-capped`, a variant name as
+    /// printed (`RateLimitExceeded`, `twerr_core::Code::RateLimitExceeded`), or a message
+    /// (`"Rate limit exceeded."`: case, spacing and a final period do not matter).
     #[arg(value_name = "VALUE", allow_hyphen_values = true)]
     pub value: String,
 }

@@ -10,6 +10,7 @@ mod cli;
 mod entry;
 mod error;
 mod explain;
+mod find;
 mod input;
 mod list;
 mod output;
