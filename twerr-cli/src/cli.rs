@@ -27,7 +27,8 @@ pub enum Command {
                             value."
     )]
     Explain(ExplainArgs),
-    /// Classify a saved error response: a body, or `curl -i` output with status and headers.
+    /// Classify a saved error response: a body (its status unknown unless --status says it),
+    /// or `curl -i` or `curl -v` output with status and headers.
     Classify(ClassifyArgs),
     /// Print the compiled-in tables.
     List(ListArgs),
@@ -112,7 +113,8 @@ pub struct ClassifyArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-    /// The saved response: a body, or the output of `curl -i`. `-` or absent: standard input.
+    /// The saved response: a body, or the output of `curl -i` or of `curl -v URL 2>&1`. `-` or
+    /// absent: standard input.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
 }

@@ -17,6 +17,7 @@ mod output;
 mod rows;
 mod table;
 mod value;
+mod verbose;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
