@@ -62,8 +62,8 @@ pub struct CheckArgs {
 /// `twerr table diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The docs page: Markdown/MDX with pipe tables (the X docs' response-codes page, any
-    /// revision) or the 2014 plain-text page.
+    /// The docs page: Markdown/MDX with pipe tables and `<Accordion title="Code N - ...">`
+    /// sections (the X docs' response-codes page, any revision) or the 2014 plain-text page.
     #[arg(value_name = "PAGE")]
     pub page: PathBuf,
     /// The table to compare with (default: the table twerr was compiled from).
