@@ -128,6 +128,11 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// With the table format: every cell whole, however wide the lines get. Otherwise the
+    /// lines fit the width of $COLUMNS, else of the terminal, else 100 columns, messages cut
+    /// with `…` (Markdown and JSON are never cut).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The three tables of `error-table.toml`.
