@@ -382,13 +382,8 @@ fn provenance(out: &mut Lines, row: &Row) {
         if let Some(http) = seen.http() {
             parts.push(format!("with HTTP {}", http.as_u16()));
         }
-        parts.push(format!("({})", cited(seen.source())));
-        let line = parts.join(" ");
-        if i == 0 {
-            out.field("Observed", &line);
-        } else {
-            out.more(&line);
-        }
+        let label = (i == 0).then_some("Observed");
+        entry(out, label, &format!("{} ", parts.join(" ")), seen.source());
     }
     for (i, old) in row.history().iter().enumerate() {
         let mut parts = Vec::new();
@@ -398,25 +393,47 @@ fn provenance(out: &mut Lines, row: &Row) {
         if let Some(description) = old.description() {
             parts.push(format!("description \"{}\"", clean(description, MAX_TEXT)));
         }
-        let mut line = parts.join("; ");
-        if !line.is_empty() {
-            line.push(' ');
+        let mut text = parts.join("; ");
+        if !text.is_empty() {
+            text.push(' ');
         }
-        line.push_str(&format!("({})", cited(old.source())));
-        if i == 0 {
-            out.field("History", &line);
-        } else {
-            out.more(&line);
-        }
+        entry(out, (i == 0).then_some("History"), &text, old.source());
     }
-    out.field("Source", &cited(row.source()));
+    let mut documents = cited(row.source()).into_iter();
+    out.field("Source", &documents.next().unwrap_or_default());
+    for more in documents {
+        out.more(&more);
+    }
 }
 
-/// A source as `explain` shows it; one no maintainer can re-check says so.
-fn cited(source: &twerr_core::table::Source) -> String {
-    let text = clean(&source.to_string(), MAX_TEXT);
-    match source.unidentified() {
-        Some(why) => format!("{text}; cannot be re-checked: {}", clean(why, MAX_TEXT)),
-        None => text,
+/// An observed or history entry: `text (source)`, a source of several documents one per
+/// line, the later ones indented under the first.
+fn entry(out: &mut Lines, label: Option<&str>, text: &str, source: &twerr_core::table::Source) {
+    let documents = cited(source);
+    let last = documents.len().saturating_sub(1);
+    for (i, document) in documents.iter().enumerate() {
+        let close = if i == last { ")" } else { ";" };
+        let line = if i == 0 {
+            format!("{text}({document}{close}")
+        } else {
+            format!(" {document}{close}")
+        };
+        match (i, label) {
+            (0, Some(label)) => out.field(label, &line),
+            _ => out.more(&line),
+        }
     }
+}
+
+/// A source as `explain` shows it, one document a line ([`crate::sources::lines`]); one no
+/// maintainer can re-check says so.
+fn cited(source: &twerr_core::table::Source) -> Vec<String> {
+    let mut lines: Vec<String> = crate::sources::lines(source)
+        .iter()
+        .map(|line| clean(line, MAX_TEXT))
+        .collect();
+    if let (Some(why), Some(last)) = (source.unidentified(), lines.last_mut()) {
+        last.push_str(&format!("; cannot be re-checked: {}", clean(why, MAX_TEXT)));
+    }
+    lines
 }

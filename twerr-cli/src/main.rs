@@ -15,6 +15,7 @@ mod input;
 mod list;
 mod output;
 mod rows;
+mod sources;
 mod table;
 mod value;
 mod verbose;

@@ -31,12 +31,28 @@ fn check_provenance(
     retired: Option<&twerr_core::table::Retired>,
     source: Option<&twerr_core::table::Source>,
 ) {
-    // A source no maintainer can re-check says so after its text.
-    let source = source.map(|s| match s.unidentified() {
-        Some(why) => format!("{s}; cannot be re-checked: {why}"),
-        None => s.to_string(),
-    });
-    assert_eq!(field(out, "Source"), source.as_deref(), "{out}");
+    // A title naming two documents is printed one a line, the date and link with the first.
+    let two_documents = source
+        .is_some_and(|s| s.title().contains("\"; ") || s.title().contains("); "))
+        && source.is_some_and(|s| s.url().is_some() || s.date().is_some());
+    if two_documents {
+        let s = source.unwrap();
+        let first = field(out, "Source").unwrap();
+        assert!(!s.title().starts_with(first), "{out}");
+        if let Some(url) = s.url() {
+            assert!(first.ends_with(&format!(" <{url}>")), "{out}");
+        }
+        if let Some(date) = s.date() {
+            assert!(first.contains(&format!(", {date}")), "{out}");
+        }
+    } else {
+        // A source no maintainer can re-check says so after its text.
+        let source = source.map(|s| match s.unidentified() {
+            Some(why) => format!("{s}; cannot be re-checked: {why}"),
+            None => s.to_string(),
+        });
+        assert_eq!(field(out, "Source"), source.as_deref(), "{out}");
+    }
     assert_eq!(field(out, "Observed").is_some(), observed > 0, "{out}");
     assert_eq!(field(out, "History").is_some(), history > 0, "{out}");
     match retired {
@@ -491,5 +507,28 @@ fn message_texts() {
     assert_eq!(
         run.stdout.lines().next(),
         Some("No row of the table has the message \"no row says this\".")
+    );
+}
+
+#[test]
+fn a_history_of_two_documents_prints_each_with_its_own_date_and_link() {
+    let run = twerr(&["explain", "88"], b"");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("History "))
+        .unwrap();
+    let (first, second) = (lines[at], lines[at + 1]);
+    // The 2025 docs page, its date and its link, then the 2021 copy with its own.
+    assert!(first.ends_with("2025-06-24 <https://github.com/xdevplatform/docs/blob/d1139bf61bb3393c1c606ddd9ec80a6184f71537/x-api/fundamentals/response-codes-and-errors.mdx>;"), "{first}");
+    assert!(
+        second
+            .trim_start()
+            .starts_with("developer.twitter.com, \"Twitter API error codes\", October 2021"),
+        "{second}"
+    );
+    assert!(
+        second.ends_with(", 2021-10 <https://github.com/michimani/gotwi>)"),
+        "{second}"
     );
 }
