@@ -1,4 +1,5 @@
 //! Splitting `curl -i` output into status, headers and body, and parsing `--header` arguments.
+//! (`curl -v` output reaches it rewritten by `crate::verbose`.)
 //!
 //! Pure functions over bytes: header values keep their raw bytes (Twitter's are ASCII, but a
 //! capture may hold anything), and nothing here allocates more than the headers themselves.

@@ -13,6 +13,7 @@ use crate::cli::ClassifyArgs;
 use crate::error::{Failure, Outcome, Output};
 use crate::input;
 use crate::output::{Lines, clean, duration, retry_words};
+use crate::verbose;
 
 /// The version of the `--json` object's shape. Bump it when a key changes meaning or goes
 /// away; adding keys keeps it. 2: an extra value that strict JSON readers refuse is a string
@@ -52,6 +53,15 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         _ => "standard input".to_owned(),
     };
     let mut notes = Vec::new();
+    // `curl -v` output is read as the `curl -i` capture its `< ` lines make.
+    let rebuilt = verbose::to_capture(&bytes);
+    if rebuilt.is_some() {
+        notes.push(format!(
+            "{source} is `curl -v` output: read its `< ` lines as the response, skipped \
+             curl's `> ` and `* ` lines"
+        ));
+    }
+    let bytes = rebuilt.unwrap_or(bytes);
     let (status, headers, body, skipped) = match capture::parse(&bytes) {
         Ok(Some(c)) => {
             // A line the reader could not use is reported, and the rest of the capture read.
@@ -89,15 +99,19 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
             )));
         }
     };
-    let Some(status) = status else {
-        return Err(Failure(format!(
-            "{source} has no HTTP status: it does not start with a status line; pass \
-             --status N, or save the response with `curl -i` so the status line comes with it"
-        )));
-    };
+    // A bare body: read as if it came with a success status, so that only what the body
+    // says decides (a body of nothing but errors is a failure, and its codes name the status
+    // they correspond with); the output says the status is unknown.
+    let status_known = status.is_some();
+    if !status_known {
+        notes.push(format!(
+            "{source} has no status line: classified the body alone (pass --status N, or \
+             save the response with `curl -i`, for the status's advice)"
+        ));
+    }
     notes.extend(encoding_hint(body));
     let response = ErrorResponse::from_parts(
-        status,
+        status.unwrap_or(UNKNOWN_STAND_IN),
         headers.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
         body,
     );
@@ -109,7 +123,7 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
         // Round up: waiting a fraction less than advised is waiting too little.
         d.as_secs() + u64::from(d.subsec_nanos() > 0)
     });
-    let status_text = known_text(response.status());
+    let status_text = known_text(response.status()).filter(|_| status_known);
     let json = args.json;
     // Written as it is made: the response holds at most 10,000 errors, but their report is
     // never built whole in memory.
@@ -121,10 +135,19 @@ pub fn run(args: &ClassifyArgs) -> Result<Outcome, Failure> {
                 wait_seconds,
                 response: &response,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
+            if status_known {
+                serde_json::to_writer_pretty(&mut *out, &report)?;
+            } else {
+                serde_json::to_writer_pretty(&mut *out, &without_status(&report, &response)?)?;
+            }
             out.write_all(b"\n")
         } else {
-            describe(out, &response, wait_seconds, now, skipped)
+            let status = if status_known {
+                Known::Yes
+            } else {
+                Known::BodyAlone
+            };
+            describe(out, &response, status, wait_seconds, now, skipped)
         }
     };
     Ok(Outcome {
@@ -164,10 +187,40 @@ fn known_text(status: Status) -> Option<&'static str> {
     status.message()
 }
 
+/// The status a bare body is read with: a success, so that the body alone decides whether
+/// and how it failed. Never printed as the status.
+const UNKNOWN_STAND_IN: u16 = 200;
+
+/// Whether the input named the status.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Yes,
+    /// A bare body: [`UNKNOWN_STAND_IN`] is not what the server sent.
+    BodyAlone,
+}
+
+/// The `--json` report of a bare body: `status` is null, and so are the keys only the
+/// status could decide when the body reports no failure of its own (`is_error`, `retry`,
+/// `effective_status`); `status_known` says so.
+fn without_status(report: &Report<'_>, response: &ErrorResponse) -> io::Result<serde_json::Value> {
+    let mut value = serde_json::to_value(report)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("status".to_owned(), serde_json::Value::Null);
+        object.insert("status_known".to_owned(), false.into());
+        if !response.is_error() {
+            for key in ["is_error", "retry", "effective_status"] {
+                object.insert(key.to_owned(), serde_json::Value::Null);
+            }
+        }
+    }
+    Ok(value)
+}
+
 /// The text report, written to `sink` a section at a time.
 fn describe(
     sink: &mut dyn Write,
     response: &ErrorResponse,
+    known: Known,
     wait: Option<u64>,
     now: SystemTime,
     skipped: usize,
@@ -175,21 +228,37 @@ fn describe(
     let mut out = Lines::default();
     let status = response.status();
     let effective = response.effective_status();
-    let mut line = status_words(status);
-    if effective != status {
-        line.push_str(&format!(", treated as {}", status_words(effective)));
-    }
     // A media upload's STATUS request answers 200 while reporting that the media failed:
     // the request is fine, the upload is not.
     let media_failed = !response.is_error() && response.media_error().is_some();
-    line.push_str(if response.is_error() {
-        ": the request failed"
-    } else if media_failed {
-        ": the request succeeded, but the media processing failed"
+    if known == Known::BodyAlone {
+        let mut line = "unknown (a bare body)".to_owned();
+        if effective != status {
+            line.push_str(&format!(
+                "; its errors correspond with {}",
+                status_words(effective)
+            ));
+        }
+        line.push_str(if response.is_error() {
+            ": the body reports a failure"
+        } else {
+            ": the body reports no failure; the status decides"
+        });
+        out.field("Status", &line);
     } else {
-        ": not an error"
-    });
-    out.field("Status", &line);
+        let mut line = status_words(status);
+        if effective != status {
+            line.push_str(&format!(", treated as {}", status_words(effective)));
+        }
+        line.push_str(if response.is_error() {
+            ": the request failed"
+        } else if media_failed {
+            ": the request succeeded, but the media processing failed"
+        } else {
+            ": not an error"
+        });
+        out.field("Status", &line);
+    }
     if skipped > 0 {
         out.more(&format!(
             "(the last of {} responses in the capture)",
@@ -236,6 +305,8 @@ fn describe(
     }
     let unset = if response.is_error() {
         "no advice"
+    } else if known == Known::BodyAlone {
+        "unknown: the body names no failure, so the status decides; pass --status N"
     } else if media_failed {
         "no: the media was rejected and asking again will not change that; upload it again \
          as a supported file (a new INIT, APPEND and FINALIZE)"

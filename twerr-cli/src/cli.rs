@@ -18,10 +18,17 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Explain a v1.1 error code (88), an HTTP status (http:429) or a v2 problem type
-    /// (usage-capped or its type URI).
+    /// Explain a v1.1 error code (88), an HTTP status (http:429), a v2 problem type
+    /// (usage-capped or its type URI), a variant name (RateLimitExceeded) or a message.
+    #[command(
+        after_help = "A bare number is a code, else an HTTP status of that number \
+                            (429: there is no code 429). Exit status: 0 explained; 1 not in \
+                            the table, or several rows match (they are listed); 2 unusable \
+                            value."
+    )]
     Explain(ExplainArgs),
-    /// Classify a saved error response: a body, or `curl -i` output with status and headers.
+    /// Classify a saved error response: a body (its status unknown unless --status says it),
+    /// or `curl -i` or `curl -v` output with status and headers.
     Classify(ClassifyArgs),
     /// Print the compiled-in tables.
     List(ListArgs),
@@ -55,8 +62,8 @@ pub struct CheckArgs {
 /// `twerr table diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The docs page: Markdown/MDX with pipe tables (the X docs' response-codes page, any
-    /// revision) or the 2014 plain-text page.
+    /// The docs page: Markdown/MDX with pipe tables and `<Accordion title="Code N - ...">`
+    /// sections (the X docs' response-codes page, any revision) or the 2014 plain-text page.
     #[arg(value_name = "PAGE")]
     pub page: PathBuf,
     /// The table to compare with (default: the table twerr was compiled from).
@@ -80,8 +87,10 @@ pub struct DiffArgs {
 /// `twerr explain`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// `88` or `code:88`, `http:429`, `usage-capped` or
-    /// `https://api.twitter.com/2/problems/usage-capped`.
+    /// `88` (a code, else the HTTP status of that number) or `code:88` (a code only), `http:429`,
+    /// `usage-capped` or `https://api.twitter.com/2/problems/usage-capped`, a variant name as
+    /// printed (`RateLimitExceeded`, `twerr_core::Code::RateLimitExceeded`), or a message
+    /// (`"Rate limit exceeded."`: case, spacing and a final period do not matter).
     #[arg(value_name = "VALUE", allow_hyphen_values = true)]
     pub value: String,
 }
@@ -104,7 +113,8 @@ pub struct ClassifyArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-    /// The saved response: a body, or the output of `curl -i`. `-` or absent: standard input.
+    /// The saved response: a body, or the output of `curl -i` or of `curl -v URL 2>&1`. `-` or
+    /// absent: standard input.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
 }
@@ -118,6 +128,11 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// With the table format: every cell whole, however wide the lines get. Otherwise the
+    /// lines fit the width of $COLUMNS, else of the terminal, else 100 columns, messages cut
+    /// with `…` (Markdown and JSON are never cut).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The three tables of `error-table.toml`.

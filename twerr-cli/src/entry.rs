@@ -74,6 +74,16 @@ impl Entry {
         self.row.retry()
     }
 
+    /// What to pass to `twerr explain` for this value alone: `http:429`, `88`,
+    /// `usage-capped`.
+    pub fn query(&self) -> String {
+        match (self.table, self.key) {
+            (TableName::Status, Key::Number(n)) => format!("http:{n}"),
+            (_, Key::Number(n)) => n.to_string(),
+            (_, Key::Slug(slug)) => slug.to_owned(),
+        }
+    }
+
     /// The Rust path of the value's variant.
     pub fn variant_path(&self) -> String {
         let ty = match self.table {

@@ -5,6 +5,7 @@ use twerr_core::{Code, Problem, Retry, Status};
 
 use crate::cli::TableName;
 use crate::entry::{Entry, Key};
+use crate::find;
 
 use crate::error::{Failure, NOT_IN_TABLE, Outcome};
 use crate::output::{Lines, clean, retry_words};
@@ -17,30 +18,80 @@ const MAX_TEXT: usize = 2000;
 pub fn run(text: &str) -> Result<Outcome, Failure> {
     let query = value::parse(text).map_err(|e| Failure(e.to_string()))?;
     Ok(match query {
-        Query::Code(n) => code(Code::from_u16(n)),
+        Query::Number(n) => number(n),
+        Query::Code(n) => code(n),
         Query::Status(n) => status(Status::from_u16(n)),
         Query::Problem(text) => problem(text),
+        Query::Variant { table, name } => variant(Some(table), name),
+        Query::Text(text) => message(text),
     })
 }
 
-fn code(code: Code) -> Outcome {
-    let Some(entry) = Entry::code(code) else {
-        let mut out = Lines::default();
-        out.plain(&format!("Code {} is not in the table.", code.as_u16()));
-        fallback_to_status(&mut out);
-        return not_in_table(out);
-    };
-    explain(
-        &entry,
-        "not documented; the status the response came with applies",
-        "see the HTTP status",
-    )
+/// A bare number: the code when the table lists it (pointing at the status of the same
+/// number, if listed), else the status, saying so.
+fn number(n: u16) -> Outcome {
+    let as_status = (100..=999)
+        .contains(&n)
+        .then(|| Entry::status(Status::from_u16(n)))
+        .flatten();
+    let mut out = Lines::default();
+    match (Entry::code(Code::from_u16(n)), as_status) {
+        (Some(code), as_status) => {
+            explain(&mut out, &code);
+            if let Some(status) = as_status {
+                out.field(
+                    "Also",
+                    &format!(
+                        "HTTP {n} {}: twerr explain {}",
+                        status.row.message(),
+                        status.query()
+                    ),
+                );
+            }
+            Outcome::ok(out.finish())
+        }
+        (None, Some(status)) => {
+            out.plain(&format!(
+                "Code {n} is not in the table; showing HTTP {n} (twerr explain {}).",
+                status.query()
+            ));
+            explain(&mut out, &status);
+            Outcome::ok(out.finish())
+        }
+        (None, None) => code(n),
+    }
+}
+
+/// `code:N`: the code only; a status of that number is pointed at, not shown.
+fn code(n: u16) -> Outcome {
+    let mut out = Lines::default();
+    if let Some(entry) = Entry::code(Code::from_u16(n)) {
+        explain(&mut out, &entry);
+        return Outcome::ok(out.finish());
+    }
+    out.plain(&format!("Code {n} is not in the table."));
+    fallback_to_status(&mut out);
+    let as_status = (100..=999)
+        .contains(&n)
+        .then(|| Entry::status(Status::from_u16(n)))
+        .flatten();
+    if let Some(status) = as_status {
+        out.field(
+            "Also",
+            &format!(
+                "HTTP {n} {} is in the table: twerr explain {}",
+                status.row.message(),
+                status.query()
+            ),
+        );
+    }
+    not_in_table(out)
 }
 
 fn status(status: Status) -> Outcome {
     let n = status.as_u16();
+    let mut out = Lines::default();
     let Some(entry) = Entry::status(status) else {
-        let mut out = Lines::default();
         out.plain(&format!("HTTP {n} is not in the table."));
         out.field(
             "Fallback",
@@ -52,9 +103,11 @@ fn status(status: Status) -> Outcome {
         );
         return not_in_table(out);
     };
-    explain(&entry, "", "no: not an error")
+    explain(&mut out, &entry);
+    Outcome::ok(out.finish())
 }
 
+/// A problem type; a word that is none may be a variant name or a message (`Forbidden`).
 fn problem(text: &str) -> Outcome {
     // Typed by a person, so case does not matter (`USAGE-CAPPED`); the table's slugs are all
     // lower case. The library matches a body's `type` exactly, as the API sends it.
@@ -62,38 +115,156 @@ fn problem(text: &str) -> Outcome {
         Problem::Unknown => Problem::from_type(&text.to_ascii_lowercase()),
         known => known,
     };
-    let Some(entry) = Entry::problem(problem) else {
-        let mut out = Lines::default();
-        out.plain(&format!(
-            "Problem type \"{}\" is not in the table.",
-            clean(text, 200)
-        ));
-        fallback_to_status(&mut out);
-        let known: Vec<&str> = Problem::ALL.iter().filter_map(|p| p.slug()).collect();
-        if !known.is_empty() {
-            out.field("Known", &known.join(", "));
+    let mut out = Lines::default();
+    if let Some(entry) = Entry::problem(problem) {
+        explain(&mut out, &entry);
+        return Outcome::ok(out.finish());
+    }
+    let is_uri = text.contains(':');
+    if !is_uri {
+        let named = find::by_name(None, text);
+        if !named.is_empty() {
+            return variant(None, text);
         }
-        return not_in_table(out);
-    };
-    explain(
-        &entry,
-        "any; the status the response came with applies",
-        "see the HTTP status: this type adds nothing to it",
-    )
+        if !find::by_message(text).is_empty() {
+            return message(text);
+        }
+    }
+    out.plain(&format!(
+        "Problem type \"{}\" is not in the table.",
+        clean(text, 200)
+    ));
+    if !is_uri {
+        out.field("Also", "no variant is named so, and no message says so");
+    }
+    fallback_to_status(&mut out);
+    let known: Vec<&str> = Problem::ALL.iter().filter_map(|p| p.slug()).collect();
+    if !known.is_empty() {
+        out.field("Known", &known.join(", "));
+    }
+    not_in_table(out)
 }
 
-/// Everything the table says about a listed value. `no_http` and `no_retry` say what an
-/// absent `http` or `retry` means for this kind of value.
-fn explain(entry: &Entry, no_http: &str, no_retry: &'static str) -> Outcome {
-    let row = entry.row;
+/// A variant name, in one table or any.
+fn variant(table: Option<TableName>, name: &str) -> Outcome {
+    let found = find::by_name(table, name);
+    let shown = clean(name, 200);
     let mut out = Lines::default();
-    let heading = match (entry.table, entry.key) {
+    match found.as_slice() {
+        [] => {
+            let within = table.map_or(String::new(), |t| format!(" of {}", type_name(t)));
+            out.plain(&format!("No variant{within} is named {shown}."));
+            out.field("Names", "twerr list shows every variant's name");
+            not_in_table(out)
+        }
+        [entry] => {
+            out.plain(&format!(
+                "{shown} is {} (twerr explain {}).",
+                entry.variant_path(),
+                entry.query()
+            ));
+            explain(&mut out, entry);
+            Outcome::ok(out.finish())
+        }
+        several => {
+            out.plain(&format!(
+                "{shown} names {} variants; explain one of them:",
+                several.len()
+            ));
+            for entry in several {
+                candidate(&mut out, entry, None);
+            }
+            not_in_table(out)
+        }
+    }
+}
+
+/// A message text, matched against every row's messages.
+fn message(text: &str) -> Outcome {
+    let found = find::by_message(text);
+    let shown = format!("\"{}\"", clean(text.trim(), 200));
+    let mut out = Lines::default();
+    match found.as_slice() {
+        [] => {
+            out.plain(&format!("No row of the table has the message {shown}."));
+            out.field(
+                "Compared",
+                "ignoring case, spacing and a final period, with every row's message, the \
+                 messages real responses carried and earlier docs' messages",
+            );
+            not_in_table(out)
+        }
+        [(entry, matched)] => {
+            out.plain(&format!(
+                "{shown} is {} of {} (twerr explain {}).",
+                matched.words(),
+                heading(entry),
+                entry.query()
+            ));
+            explain(&mut out, entry);
+            Outcome::ok(out.finish())
+        }
+        several => {
+            out.plain(&format!(
+                "{shown} is a message of {} rows; explain one of them:",
+                several.len()
+            ));
+            for (entry, matched) in several {
+                candidate(&mut out, entry, Some(*matched));
+            }
+            not_in_table(out)
+        }
+    }
+}
+
+/// One candidate of an ambiguous name or message: how to explain it, and what it is.
+fn candidate(out: &mut Lines, entry: &Entry, matched: Option<find::Matched>) {
+    let how = match matched {
+        Some(find::Matched::Message) | None => String::new(),
+        Some(other) => format!(" ({})", other.words()),
+    };
+    out.more(&format!(
+        "twerr explain {:<22} {}: {}{how}",
+        entry.query(),
+        heading(entry),
+        clean(entry.row.message(), 80)
+    ));
+}
+
+fn type_name(table: TableName) -> &'static str {
+    match table {
+        TableName::Status => "Status",
+        TableName::Code => "Code",
+        TableName::Problem => "Problem",
+    }
+}
+
+/// `HTTP 429`, `Code 88`, `Problem usage-capped`.
+fn heading(entry: &Entry) -> String {
+    match (entry.table, entry.key) {
         (TableName::Status, Key::Number(n)) => format!("HTTP {n}"),
         (_, Key::Number(n)) => format!("Code {n}"),
         (_, Key::Slug(slug)) => format!("Problem {slug}"),
+    }
+}
+
+/// Everything the table says about a listed value.
+fn explain(out: &mut Lines, entry: &Entry) {
+    let row = entry.row;
+    // What an absent `http` or `retry` means for this kind of value.
+    let (no_http, no_retry) = match entry.table {
+        TableName::Status => ("", "no: not an error"),
+        TableName::Code => (
+            "not documented; the status the response came with applies",
+            "see the HTTP status",
+        ),
+        TableName::Problem => (
+            "any; the status the response came with applies",
+            "see the HTTP status: this type adds nothing to it",
+        ),
     };
-    out.plain(&format!("{heading}: {}", row.message()));
-    description(&mut out, row.description());
+    out.plain(&format!("{}: {}", heading(entry), row.message()));
+    description(out, row.description());
     if entry.table != TableName::Status {
         match row.http() {
             Some(status) => out.field("HTTP", &status.to_string()),
@@ -105,11 +276,10 @@ fn explain(entry: &Entry, no_http: &str, no_retry: &'static str) -> Outcome {
         out.field("Documented", "no: seen only in real traffic");
     }
     if let (TableName::Status, Key::Number(n)) = (entry.table, entry.key) {
-        corresponding(&mut out, Status::from_u16(n));
+        corresponding(out, Status::from_u16(n));
     }
-    provenance(&mut out, row);
+    provenance(out, row);
     out.field("Variant", &entry.variant_path());
-    Outcome::ok(out.finish())
 }
 
 /// The codes and problem types the docs say come with `status`.
@@ -212,13 +382,8 @@ fn provenance(out: &mut Lines, row: &Row) {
         if let Some(http) = seen.http() {
             parts.push(format!("with HTTP {}", http.as_u16()));
         }
-        parts.push(format!("({})", cited(seen.source())));
-        let line = parts.join(" ");
-        if i == 0 {
-            out.field("Observed", &line);
-        } else {
-            out.more(&line);
-        }
+        let label = (i == 0).then_some("Observed");
+        entry(out, label, &format!("{} ", parts.join(" ")), seen.source());
     }
     for (i, old) in row.history().iter().enumerate() {
         let mut parts = Vec::new();
@@ -228,25 +393,47 @@ fn provenance(out: &mut Lines, row: &Row) {
         if let Some(description) = old.description() {
             parts.push(format!("description \"{}\"", clean(description, MAX_TEXT)));
         }
-        let mut line = parts.join("; ");
-        if !line.is_empty() {
-            line.push(' ');
+        let mut text = parts.join("; ");
+        if !text.is_empty() {
+            text.push(' ');
         }
-        line.push_str(&format!("({})", cited(old.source())));
-        if i == 0 {
-            out.field("History", &line);
-        } else {
-            out.more(&line);
-        }
+        entry(out, (i == 0).then_some("History"), &text, old.source());
     }
-    out.field("Source", &cited(row.source()));
+    let mut documents = cited(row.source()).into_iter();
+    out.field("Source", &documents.next().unwrap_or_default());
+    for more in documents {
+        out.more(&more);
+    }
 }
 
-/// A source as `explain` shows it; one no maintainer can re-check says so.
-fn cited(source: &twerr_core::table::Source) -> String {
-    let text = clean(&source.to_string(), MAX_TEXT);
-    match source.unidentified() {
-        Some(why) => format!("{text}; cannot be re-checked: {}", clean(why, MAX_TEXT)),
-        None => text,
+/// An observed or history entry: `text (source)`, a source of several documents one per
+/// line, the later ones indented under the first.
+fn entry(out: &mut Lines, label: Option<&str>, text: &str, source: &twerr_core::table::Source) {
+    let documents = cited(source);
+    let last = documents.len().saturating_sub(1);
+    for (i, document) in documents.iter().enumerate() {
+        let close = if i == last { ")" } else { ";" };
+        let line = if i == 0 {
+            format!("{text}({document}{close}")
+        } else {
+            format!(" {document}{close}")
+        };
+        match (i, label) {
+            (0, Some(label)) => out.field(label, &line),
+            _ => out.more(&line),
+        }
     }
+}
+
+/// A source as `explain` shows it, one document a line ([`crate::sources::lines`]); one no
+/// maintainer can re-check says so.
+fn cited(source: &twerr_core::table::Source) -> Vec<String> {
+    let mut lines: Vec<String> = crate::sources::lines(source)
+        .iter()
+        .map(|line| clean(line, MAX_TEXT))
+        .collect();
+    if let (Some(why), Some(last)) = (source.unidentified(), lines.last_mut()) {
+        last.push_str(&format!("; cannot be re-checked: {}", clean(why, MAX_TEXT)));
+    }
+    lines
 }

@@ -144,8 +144,17 @@ fn cells(row: &Row, with_description: bool) -> Vec<String> {
     cells
 }
 
-/// Aligned columns for a terminal; sections separated by an empty line.
-pub fn render_table(sections: &[Section<'_>]) -> String {
+/// The columns cut to fit a width, in the order they give up room, each with the narrowest
+/// it is cut to however narrow the terminal: the message (the only long one; below 16
+/// characters it says too little), then the variant name (`twerr explain KEY` prints it
+/// whole), then the notes. Keys, statuses and retry classes are never cut: a key is what a
+/// reader passes to `twerr explain`.
+const SHRINKABLE: [(&str, usize); 3] = [("Message", 16), ("Name", 16), ("Notes", 12)];
+
+/// Aligned columns for a terminal; sections separated by an empty line. With a `width`,
+/// each line fits in it where it can: the [`SHRINKABLE`] columns are cut to the room the
+/// others leave, and a cut cell ends with `…`. `None` prints every cell whole.
+pub fn render_table(sections: &[Section<'_>], width: Option<usize>) -> String {
     let mut out = String::new();
     for (i, section) in sections.iter().enumerate() {
         if i > 0 {
@@ -157,20 +166,51 @@ pub fn render_table(sections: &[Section<'_>]) -> String {
         let body: Vec<Vec<String>> = section.rows.iter().map(|r| cells(r, false)).collect();
         let mut widths: Vec<usize> = header.iter().map(|c| c.chars().count()).collect();
         for row in &body {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
             }
+        }
+        if let Some(width) = width {
+            fit(&columns(table), &mut widths, width);
         }
         for line in std::iter::once(&header).chain(&body) {
             let mut text = String::new();
-            for (cell, width) in line.iter().zip(&widths) {
-                text.push_str(cell);
-                text.extend(std::iter::repeat_n(' ', width + 2 - cell.chars().count()));
+            for (cell, &w) in line.iter().zip(&widths) {
+                let cell = cut(cell, w);
+                let used = cell.chars().count();
+                text.push_str(&cell);
+                text.extend(std::iter::repeat_n(' ', w + 2 - used));
             }
             out.push_str(text.trim_end());
             out.push('\n');
         }
     }
+    out
+}
+
+/// Narrows the [`SHRINKABLE`] columns, in order, so the line (two spaces between columns)
+/// fits in `width` when it can.
+fn fit(names: &[&str], widths: &mut [usize], width: usize) {
+    for (name, min) in SHRINKABLE {
+        let total: usize = widths.iter().map(|w| w + 2).sum::<usize>() - 2;
+        if total <= width {
+            return;
+        }
+        let Some(i) = names.iter().position(|n| *n == name) else {
+            continue;
+        };
+        let over = total - width;
+        widths[i] = widths[i].saturating_sub(over).max(min).min(widths[i]);
+    }
+}
+
+/// `text` in at most `width` characters, its end replaced by `…` when it is cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
     out
 }
 

@@ -127,7 +127,31 @@ fn markdown() {
 #[test]
 fn table() {
     let (s, c, p) = fixture();
-    insta::assert_snapshot!(render_table(&sections(&s, &c, &p)));
+    insta::assert_snapshot!(render_table(&sections(&s, &c, &p), None));
+}
+
+#[test]
+fn table_fit_to_a_width() {
+    let (s, c, p) = fixture();
+    let text = render_table(&sections(&s, &c, &p), Some(70));
+    insta::assert_snapshot!(text);
+    // The code table's lines are the widest: each fits in 70, messages cut with `…`.
+    assert!(text.lines().all(|l| l.chars().count() <= 70), "{text}");
+    assert!(text.contains('…'), "{text}");
+    // Wide enough for every line: the same as whole.
+    assert_eq!(
+        render_table(&sections(&s, &c, &p), Some(200)),
+        render_table(&sections(&s, &c, &p), None)
+    );
+}
+
+#[test]
+fn a_narrow_width_keeps_a_readable_message() {
+    let (s, c, p) = fixture();
+    let text = render_table(&sections(&s, &c, &p), Some(10));
+    let row = text.lines().find(|l| l.starts_with("68 ")).unwrap();
+    // 15 characters of the message and the ellipsis.
+    assert!(row.contains("The Twitter RES… "), "{row}");
 }
 
 #[test]

@@ -10,12 +10,15 @@ mod cli;
 mod entry;
 mod error;
 mod explain;
+mod find;
 mod input;
 mod list;
 mod output;
 mod rows;
+mod sources;
 mod table;
 mod value;
+mod verbose;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -77,8 +77,25 @@ pub fn run(args: &ListArgs) -> Outcome {
         })
         .collect();
     Outcome::ok(match args.format {
-        Format::Table => list::render_table(&sections),
+        Format::Table => list::render_table(&sections, (!args.wide).then(width)),
         Format::Markdown => list::render_markdown(&sections),
         Format::Json => list::render_json(&sections),
     })
+}
+
+/// The width `list` fits its table to when stdout is not a terminal and `COLUMNS` is unset:
+/// a wide terminal's, and room for a message of 40-odd characters beside the other columns.
+const DEFAULT_WIDTH: usize = 100;
+
+/// The width to fit: `COLUMNS` when it is a positive number (shells set it, and it lets a
+/// script choose), else the terminal's, else [`DEFAULT_WIDTH`].
+fn width() -> usize {
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(n) = columns.and_then(|c| c.trim().parse::<usize>().ok()) {
+        if n > 0 {
+            return n;
+        }
+    }
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map_or(DEFAULT_WIDTH, |(terminal_size::Width(w), _)| usize::from(w))
 }

@@ -1,16 +1,33 @@
-//! What `twerr explain` was asked about: a code, an HTTP status or a problem type.
+//! What `twerr explain` was asked about: a code, an HTTP status, a problem type, a variant
+//! name or a message text.
 
 use std::fmt;
+
+use crate::cli::TableName;
 
 /// A parsed `explain` argument. Whether the table knows it is decided later.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Query<'a> {
-    /// A v1.1 error code: `88` or `code:88`.
+    /// A bare number, `88` or `429`: a v1.1 error code, or else an HTTP status.
+    Number(u16),
+    /// A v1.1 error code and nothing else: `code:88`.
     Code(u16),
     /// An HTTP status: `http:429` or `status:429`.
     Status(u16),
-    /// A v2 problem type: a slug (`usage-capped`), `about:blank` or a type URI.
+    /// A v2 problem type: a slug (`usage-capped`), `about:blank` or a type URI. A word that
+    /// is no problem type may still be a variant name or a message (`RateLimitExceeded`,
+    /// `Forbidden`).
     Problem(&'a str),
+    /// A variant's path as `explain` prints it: `twerr_core::Code::RateLimitExceeded` or
+    /// `Code::RateLimitExceeded`; `table` is the type named.
+    Variant {
+        /// `Status`, `Code` or `Problem`.
+        table: TableName,
+        /// The variant's name.
+        name: &'a str,
+    },
+    /// Any other text: a message as a response or the table says it (`Rate limit exceeded`).
+    Text(&'a str),
 }
 
 /// Why an `explain` argument is not a code, a status or a problem type.
@@ -23,8 +40,9 @@ impl fmt::Display for ValueError {
     }
 }
 
-const EXPECTED: &str = "expected a code (88), an HTTP status (http:429) or a problem type \
-                        (usage-capped, or its type URI)";
+const EXPECTED: &str = "expected a code (88), an HTTP status (http:429), a problem type \
+                        (usage-capped, or its type URI), a variant name (RateLimitExceeded) or \
+                        a message (\"Rate limit exceeded\")";
 
 /// Parses an `explain` argument.
 pub fn parse(text: &str) -> Result<Query<'_>, ValueError> {
@@ -33,7 +51,11 @@ pub fn parse(text: &str) -> Result<Query<'_>, ValueError> {
         return Err(ValueError(format!("the value is empty; {EXPECTED}")));
     }
     // A URI first: `http://...` must not be read as the `http:` prefix of a status.
-    if value.contains("://") || starts_with_ignore_case(value, "about:") {
+    // Only at the start: a message may quote a URI ("... Please migrate to https://...").
+    let scheme = value.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphabetic())
+    });
+    if scheme || starts_with_ignore_case(value, "about:") {
         if value.contains(char::is_whitespace) {
             return Err(ValueError(format!(
                 "{} is not a problem type URI: it contains white space",
@@ -41,6 +63,9 @@ pub fn parse(text: &str) -> Result<Query<'_>, ValueError> {
             )));
         }
         return Ok(Query::Problem(value));
+    }
+    if let Some(variant) = variant_path(value)? {
+        return Ok(variant);
     }
     for prefix in ["http:", "status:"] {
         if starts_with_ignore_case(value, prefix) {
@@ -53,7 +78,7 @@ pub fn parse(text: &str) -> Result<Query<'_>, ValueError> {
         return parse_code(number).map(Query::Code);
     }
     if value.starts_with(|c: char| c.is_ascii_digit()) {
-        return parse_code(value).map(Query::Code);
+        return parse_code(value).map(Query::Number);
     }
     let slug_like = value.starts_with(|c: char| c.is_ascii_alphabetic())
         && value
@@ -62,10 +87,50 @@ pub fn parse(text: &str) -> Result<Query<'_>, ValueError> {
     if slug_like {
         return Ok(Query::Problem(value));
     }
+    // A message has words: at least one letter, and nothing a terminal would act on.
+    let text_like = value.chars().any(char::is_alphabetic)
+        && !value.chars().any(twerr_core::escape::is_escaped);
+    if text_like {
+        return Ok(Query::Text(value));
+    }
     Err(ValueError(format!(
         "{} is not understood; {EXPECTED}",
         quote(value)
     )))
+}
+
+/// `twerr_core::Code::RateLimitExceeded`, `Code::RateLimitExceeded`: `None` when `value` has
+/// no `::`, an error when it has one but names no table type.
+fn variant_path(value: &str) -> Result<Option<Query<'_>>, ValueError> {
+    let Some((path, name)) = value.rsplit_once("::") else {
+        return Ok(None);
+    };
+    let ty = path.strip_prefix("twerr_core::").unwrap_or(path);
+    let table = match ty {
+        "Status" => TableName::Status,
+        "Code" => TableName::Code,
+        "Problem" => TableName::Problem,
+        _ => {
+            return Err(ValueError(format!(
+                "{} is not a variant path: expected twerr_core::Status::NAME, \
+                 twerr_core::Code::NAME or twerr_core::Problem::NAME",
+                quote(value)
+            )));
+        }
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(ValueError(format!(
+            "{} is not a variant path: a variant name follows `{ty}::`, like \
+             {ty}::{}",
+            quote(value),
+            match table {
+                TableName::Status => "TooManyRequests",
+                TableName::Code => "RateLimitExceeded",
+                TableName::Problem => "UsageCapped",
+            }
+        )));
+    }
+    Ok(Some(Query::Variant { table, name }))
 }
 
 /// A v1.1 code: a decimal number from 0 to 65535.
@@ -145,12 +210,52 @@ mod tests {
 
     #[test]
     fn codes() {
-        assert_eq!(parse("88"), Ok(Query::Code(88)));
-        assert_eq!(parse(" 0 "), Ok(Query::Code(0)));
-        assert_eq!(parse("65535"), Ok(Query::Code(65535)));
+        assert_eq!(parse("88"), Ok(Query::Number(88)));
+        assert_eq!(parse(" 0 "), Ok(Query::Number(0)));
+        assert_eq!(parse("65535"), Ok(Query::Number(65535)));
         assert_eq!(parse("code:326"), Ok(Query::Code(326)));
         assert_eq!(parse("CODE: 326"), Ok(Query::Code(326)));
-        assert_eq!(parse("007"), Ok(Query::Code(7)));
+        assert_eq!(parse("007"), Ok(Query::Number(7)));
+    }
+
+    #[test]
+    fn variant_paths_and_texts() {
+        let code = |name| Query::Variant {
+            table: TableName::Code,
+            name,
+        };
+        assert_eq!(
+            parse("twerr_core::Code::RateLimitExceeded"),
+            Ok(code("RateLimitExceeded"))
+        );
+        assert_eq!(
+            parse("Code::RateLimitExceeded"),
+            Ok(code("RateLimitExceeded"))
+        );
+        assert_eq!(
+            parse("Problem::UsageCapped"),
+            Ok(Query::Variant {
+                table: TableName::Problem,
+                name: "UsageCapped"
+            })
+        );
+        assert_eq!(
+            parse("Rate limit exceeded."),
+            Ok(Query::Text("Rate limit exceeded."))
+        );
+        assert_eq!(parse("rate limit"), Ok(Query::Text("rate limit")));
+        assert!(
+            parse("Foo::Bar")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a variant path")
+        );
+        assert!(
+            parse("Code::")
+                .unwrap_err()
+                .to_string()
+                .contains("a variant name follows `Code::`")
+        );
     }
 
     #[test]
@@ -208,7 +313,6 @@ mod tests {
         assert!(message("88a").starts_with("\"88a\" is not a code: codes are decimal numbers"));
         assert!(message("-5").starts_with("\"-5\" is not understood; expected a code"));
         assert!(message("code:").starts_with("`code:` needs a number after it"));
-        assert!(message("rate limit").starts_with("\"rate limit\" is not understood"));
         assert!(message("https://x y").contains("contains white space"));
         assert!(message("\u{1b}[2J").starts_with("\"\\u{1b}[2J\" is not understood"));
     }

@@ -140,12 +140,118 @@ fn every_real_body_as_text() {
 }
 
 #[test]
-fn a_body_without_a_status_is_refused() {
+fn a_body_without_a_status_is_classified_by_what_it_says() {
     for entry in real_bodies() {
-        let run = twerr(&["classify"], entry.body.as_bytes());
-        assert_refused(&run, "standard input has no HTTP status");
-        assert!(run.stderr.contains("--status"), "{run:#?}");
+        let Some(status) = entry.http_status else {
+            continue;
+        };
+        let run = twerr(&["classify", "--now", NOW_ARG], entry.body.as_bytes());
+        assert_eq!(run.code, 0, "{}: {run:#?}", entry.id);
+        assert!(
+            run.stderr
+                .contains("has no status line: classified the body alone"),
+            "{}: {run:#?}",
+            entry.id
+        );
+        let status_line = run.stdout.lines().next().unwrap();
+        assert!(
+            status_line.starts_with("Status     unknown (a bare body)"),
+            "{}: {status_line}",
+            entry.id
+        );
+        // The body's errors are the same whatever the status.
+        let with = twerr(
+            &[
+                "classify",
+                "--now",
+                NOW_ARG,
+                "--status",
+                &status.to_string(),
+            ],
+            entry.body.as_bytes(),
+        );
+        let errors = |out: &str| -> Vec<String> {
+            out.lines()
+                .filter(|l| l.starts_with("Error ") || l.starts_with("Problem "))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(errors(&run.stdout), errors(&with.stdout), "{}", entry.id);
+        let value = json(&twerr(&["classify", "--json"], entry.body.as_bytes()));
+        assert_eq!(value["status"], Value::Null, "{}", entry.id);
+        assert_eq!(value["status_known"], Value::Bool(false), "{}", entry.id);
+        assert_eq!(value["status_text"], Value::Null, "{}", entry.id);
+        let with = json(&twerr(
+            &["classify", "--json", "--status", &status.to_string()],
+            entry.body.as_bytes(),
+        ));
+        assert_eq!(value["errors"], with["errors"], "{}", entry.id);
+        assert_eq!(value["problem"], with["problem"], "{}", entry.id);
     }
+}
+
+#[test]
+fn a_bare_code_88_body_is_a_rate_limit_of_unknown_status() {
+    let body = br#"{"errors":[{"message":"Rate limit exceeded","code":88}]}"#;
+    let run = twerr(&["classify", "--now", NOW_ARG], body);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let status = Status::from_u16(429);
+    assert_eq!(
+        run.stdout.lines().next(),
+        Some(
+            format!(
+                "Status     unknown (a bare body); its errors correspond with {status}: the body \
+                 reports a failure"
+            )
+            .as_str()
+        )
+    );
+    assert!(
+        run.stdout.contains("\nRetry      after the reset"),
+        "{}",
+        run.stdout
+    );
+    // A body that names no failure: the status would decide, and none is known.
+    let run = twerr(&["classify", "--json"], b"Rate limit exceeded");
+    let value = json(&run);
+    assert_eq!(
+        (&value["is_error"], &value["retry"]),
+        (&Value::Null, &Value::Null)
+    );
+}
+
+#[test]
+fn curl_verbose_output_reads_as_its_response() {
+    let (_, from_i) = classify_capture("rate-limit-88.crlf.txt");
+    let run = twerr(
+        &[
+            "classify",
+            "--json",
+            "--now",
+            NOW_ARG,
+            &capture("verbose-rate-limit-88.lf.txt"),
+        ],
+        b"",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.contains("is `curl -v` output"), "{run:#?}");
+    assert_eq!(json(&run), from_i);
+    let text = twerr(
+        &[
+            "classify",
+            "--now",
+            NOW_ARG,
+            &capture("verbose-rate-limit-88.lf.txt"),
+        ],
+        b"",
+    );
+    assert!(
+        text.stdout
+            .starts_with("Status     429 Too Many Requests: the request failed"),
+        "{text:#?}"
+    );
+    // The request's credentials are not a response header.
+    assert!(!text.stdout.contains("redacted"), "{text:#?}");
 }
 
 fn classify_capture(name: &str) -> (Run, Value) {

@@ -79,7 +79,7 @@ fn all_tables_by_default() {
 
 #[test]
 fn table_format_has_a_line_per_row() {
-    let run = twerr(&["list", "code"], b"");
+    let run = twerr(&["list", "code", "--wide"], b"");
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout.lines().count(), Code::ALL.len() + 2);
     let mut lines = run.stdout.lines();
@@ -200,4 +200,44 @@ fn a_reader_that_leaves_early_is_no_failure() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+/// The longest message of any row, in characters.
+fn longest_message() -> usize {
+    let messages = Status::ALL
+        .iter()
+        .filter_map(|s| s.message())
+        .chain(Code::ALL.iter().filter_map(|c| c.message()))
+        .chain(Problem::ALL.iter().filter_map(|p| p.message()));
+    messages.map(|m| m.chars().count()).max().unwrap()
+}
+
+#[test]
+fn table_format_fits_the_width_and_wide_prints_everything() {
+    let widest = |out: &str| out.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(
+        longest_message() > 100,
+        "a message longer than any default width"
+    );
+    // Not a terminal and no COLUMNS: 100 columns.
+    let run = twerr(&["list"], b"");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(widest(&run.stdout) <= 100, "{}", run.stdout);
+    assert!(run.stdout.contains('…'), "{}", run.stdout);
+    // COLUMNS decides when set.
+    let args = ["list", "code"].map(std::ffi::OsStr::new);
+    let run = common::twerr_env(args, &[("COLUMNS", "80")], b"");
+    assert!(widest(&run.stdout) <= 80, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), Code::ALL.len() + 2);
+    // --wide: every message whole.
+    let run = twerr(&["list", "--wide"], b"");
+    assert!(widest(&run.stdout) > longest_message(), "{}", run.stdout);
+    assert!(!run.stdout.contains('…'), "{}", run.stdout);
+    // Markdown and JSON are never cut, whatever the width.
+    for format in ["markdown", "json"] {
+        let args = ["list", "--format", format].map(std::ffi::OsStr::new);
+        let run = common::twerr_env(args, &[("COLUMNS", "40")], b"");
+        assert!(!run.stdout.contains('…'), "{format}");
+        assert!(widest(&run.stdout) > longest_message(), "{format}");
+    }
 }

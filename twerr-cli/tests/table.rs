@@ -392,3 +392,40 @@ fn longest_string(line: &str) -> usize {
     }
     longest
 }
+
+/// The codes a page documents in `<Accordion title="Code N - ...">` sections, read with a
+/// plain string search.
+fn accordion_codes(page: &str) -> Vec<u64> {
+    let text = std::fs::read_to_string(page).unwrap();
+    text.split("<Accordion title=\"Code ")
+        .skip(1)
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn codes_documented_in_accordion_sections_are_not_absent() {
+    let codes = accordion_codes(D1139);
+    assert!(codes.contains(&200), "{codes:?}");
+    let absent_codes = |changes: &[Value]| -> Vec<u64> {
+        changes
+            .iter()
+            .filter(|c| c["table"] == "code" && c["change"] == "absent")
+            .filter_map(|c| c["key"].as_u64())
+            .collect()
+    };
+    let (_, changes) = diff_json(D1139, None);
+    let absent = absent_codes(&changes);
+    for code in &codes {
+        assert!(
+            !absent.contains(code),
+            "code {code} is documented: {changes:#?}"
+        );
+    }
+    // The same page without its accordion sections lists 200 nowhere else.
+    let text = std::fs::read_to_string(D1139).unwrap();
+    let stripped = text.replace("<Accordion title=\"Code ", "<Accordion title=\"Case ");
+    let page = temp("no-accordions.mdx", stripped.as_bytes());
+    let (_, changes) = diff_json(path_str(&page), None);
+    assert!(absent_codes(&changes).contains(&200), "{changes:#?}");
+}

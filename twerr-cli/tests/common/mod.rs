@@ -20,8 +20,20 @@ pub fn twerr(args: &[&str], stdin: &[u8]) -> Run {
 
 /// [`twerr`] with arguments that need not be UTF-8.
 pub fn twerr_os<'a>(args: impl IntoIterator<Item = &'a std::ffi::OsStr>, stdin: &[u8]) -> Run {
+    twerr_env(args, &[], stdin)
+}
+
+/// [`twerr_os`] with environment variables set. `COLUMNS` is unset unless given, so the
+/// width of the terminal the tests run in never changes an answer.
+pub fn twerr_env<'a>(
+    args: impl IntoIterator<Item = &'a std::ffi::OsStr>,
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_twerr"))
         .args(args)
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

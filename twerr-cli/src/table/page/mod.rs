@@ -1,10 +1,13 @@
 //! A docs page -> the rows its tables state, whatever the revision.
 //!
-//! Two structures are read: Markdown/MDX pipe tables, whose columns are found by their header
-//! names (`markdown`), and the 2014 plain-text page, whose column separators are lost (`text`).
+//! Three structures are read: Markdown/MDX pipe tables, whose columns are found by their
+//! header names (`markdown`); the 2025 pages' `<Accordion title="Code N - Title">` sections,
+//! each one code (`accordion`); and the 2014 plain-text page, whose column separators are lost
+//! (`text`).
 //! Which table (status, code, problem) a table is comes from its columns, its headings and its
 //! numbers (`kind_of`), never from a revision's exact wording.
 
+mod accordion;
 mod markdown;
 mod text;
 
@@ -54,7 +57,8 @@ pub struct PageTable {
 
 /// Every recognisable table of a page; empty when the page has none.
 pub fn read(text: &str) -> Vec<PageTable> {
-    let tables = markdown::tables(text);
+    let mut tables = markdown::tables(text);
+    tables.extend(accordion::table(text));
     if tables.is_empty() {
         text::tables(text)
     } else {
