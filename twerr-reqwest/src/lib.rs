@@ -92,6 +92,8 @@ mod builder;
 mod error;
 mod key;
 mod middleware;
+#[cfg(feature = "oauth1")]
+mod oauth1;
 mod options;
 mod time;
 
@@ -99,5 +101,7 @@ pub use builder::TwerrMiddlewareBuilder;
 pub use error::{RateLimitReason, RateLimited};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
 pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
+#[cfg(feature = "oauth1")]
+pub use oauth1::{NonceSource, OAuth1Error, OAuth1Signer, OAuth1Token};
 pub use options::{Attempts, RequestOptions};
 pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};
