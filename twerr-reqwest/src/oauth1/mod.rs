@@ -30,21 +30,24 @@ use signature::Protocol;
 /// the request before it is signed.
 ///
 /// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// # async fn post(
+/// #     consumer_key: &str, consumer_secret: &str, access_token: &str, access_token_secret: &str,
+/// # ) -> reqwest_middleware::Result<()> {
 /// use twerr_reqwest::{OAuth1Signer, OAuth1Token, RequestOptions, TwerrMiddleware};
 ///
-/// let signer = OAuth1Signer::new("consumer-key", "consumer-secret");
 /// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
 ///     .with(TwerrMiddleware::default())
-///     .with(signer) // signs each attempt
+///     .with(OAuth1Signer::new(consumer_key, consumer_secret)) // signs each attempt
 ///     .build();
-/// let request = client
+/// let response = client
 ///     .post("https://api.x.com/2/tweets")
 ///     .header("content-type", "application/json")
 ///     .body(r#"{"text":"hello"}"#)
-///     .with_extension(OAuth1Token::new("123-user-token", "user-token-secret"))
-///     .with_extension(RequestOptions::new().credential_key("123-user-token"));
-/// # let _ = request; }
+///     .with_extension(OAuth1Token::new(access_token, access_token_secret))
+///     .with_extension(RequestOptions::new().credential_key(access_token))
+///     .send()
+///     .await?;
+/// # let _ = response; Ok(()) }
 /// ```
 ///
 /// What is signed (RFC 5849 §3.4.1): the method, the URL without its query (scheme and host in
@@ -55,10 +58,12 @@ use signature::Protocol;
 ///
 /// A request without an [`OAuth1Token`] is signed with the consumer credentials alone (no
 /// `oauth_token`, an empty token secret), as RFC 5849 allows for requests on the app's behalf;
-/// X's user-context endpoints answer it with 401.
+/// an endpoint that needs a user refuses it.
 ///
 /// The consumer key and secret never appear in `Debug` output. The header is marked
 /// [sensitive](HeaderValue::set_sensitive).
+///
+/// Available with the `oauth1` feature.
 ///
 /// [RFC 5849]: https://www.rfc-editor.org/rfc/rfc5849
 #[derive(Clone)]
