@@ -93,6 +93,8 @@ mod error;
 mod identity;
 mod key;
 mod middleware;
+#[cfg(feature = "oauth1")]
+mod oauth1;
 mod options;
 mod outcome;
 mod time;
@@ -105,6 +107,8 @@ pub use builder::TwerrMiddlewareBuilder;
 pub use error::{NotSent, NotSentReason};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
 pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
+#[cfg(feature = "oauth1")]
+pub use oauth1::{NonceSource, OAuth1Error, OAuth1Signer, OAuth1Token};
 pub use options::RequestOptions;
 pub use outcome::{Attempts, TwerrResponseExt};
 pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};

@@ -31,6 +31,7 @@ pub struct Received {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Received {
@@ -42,8 +43,13 @@ impl Received {
     }
 }
 
+/// Computes the reply to a request (a server that checks what it receives).
+pub type Answer = Arc<dyn Fn(&Received) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct Script {
+    /// Answers every request when set; the scripted replies are not used.
+    answer: Option<Answer>,
     replies: VecDeque<Reply>,
     /// Answered when the script is used up.
     fallback: Option<Reply>,
@@ -79,6 +85,13 @@ impl Server {
         }
     }
 
+    /// A server that answers each request with what `answer` makes of it.
+    pub async fn answering(answer: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> Server {
+        let server = Server::start([]).await;
+        server.lock().answer = Some(Arc::new(answer));
+        server
+    }
+
     /// Answers `reply` once the scripted replies are used up.
     pub fn fallback(&self, reply: Reply) {
         self.lock().fallback = Some(reply);
@@ -110,8 +123,9 @@ async fn serve(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
         buffer.drain(..used);
         let reply = {
             let mut script = script.lock().unwrap_or_else(|p| p.into_inner());
+            let answered = script.answer.as_ref().map(|answer| answer(&request));
             script.received.push(request);
-            let next = script.replies.pop_front();
+            let next = answered.or_else(|| script.replies.pop_front());
             next.or_else(|| script.fallback.clone())
                 .unwrap_or(Reply::Drop)
         };
@@ -161,11 +175,13 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<(R
                 }
                 buffer.extend_from_slice(&chunk[..n]);
             }
+            let body = buffer[end + 4..total].to_vec();
             return Some((
                 Received {
                     method,
                     target,
                     headers,
+                    body,
                 },
                 total,
             ));
