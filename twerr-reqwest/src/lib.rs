@@ -97,7 +97,7 @@ mod time;
 
 pub use builder::TwerrMiddlewareBuilder;
 pub use error::{RateLimitReason, RateLimited};
-pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
+pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1, endpoint_key_v2};
 pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
 pub use options::{Attempts, RequestOptions};
 pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};
