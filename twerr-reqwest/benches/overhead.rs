@@ -117,13 +117,22 @@ mod parts {
         )
     }
 
-    #[divan::bench]
-    fn endpoint_key(bencher: Bencher) {
-        let url = reqwest::Url::parse("https://api.x.com/2/users/2244994945?user.fields=id")
-            .expect("url");
-        bencher.bench(|| {
-            twerr_reqwest::endpoint_key_v1(&reqwest::Method::GET, divan::black_box(&url))
-        });
+    /// The endpoint key of each version, for a path of X's spec and for one outside it
+    /// (version 2's fallback rules).
+    #[divan::bench(
+        args = [
+            "https://api.x.com/2/users/2244994945?user.fields=id",
+            "https://api.x.com/1.1/statuses/show/1460323737035677698.json",
+        ],
+        consts = [1, 2],
+    )]
+    fn endpoint_key<const VERSION: u8>(bencher: Bencher, url: &str) {
+        let url = reqwest::Url::parse(url).expect("url");
+        let key = match VERSION {
+            1 => twerr_reqwest::endpoint_key_v1,
+            _ => twerr_reqwest::endpoint_key_v2,
+        };
+        bencher.bench(|| key(&reqwest::Method::GET, divan::black_box(&url)));
     }
 
     #[divan::bench]

@@ -13,7 +13,7 @@ use twerr_core::BookKey;
 #[cfg(test)]
 use twerr_core::CredentialId;
 
-use crate::key::{Hasher, endpoint_key_v1};
+use crate::key::{Hasher, endpoint_v2};
 
 /// How a request authenticates, as far as its headers show.
 pub(crate) enum Auth<'a> {
@@ -104,7 +104,7 @@ pub(crate) fn identify(
         _ => credential,
     };
     Identity {
-        key: BookKey::new(app, credential, endpoint_key_v1(method, url)),
+        key: BookKey::new(app, credential, endpoint_v2(method, url).key),
         identified: credential_name.is_some_and(|name| !name.is_empty()),
     }
 }

@@ -19,8 +19,10 @@
 //!
 //! Every request is counted under a key: its credential (the Bearer token, the `oauth_token`
 //! of an OAuth 1.0a header, or [`RequestOptions::credential_key`]) and its endpoint (method,
-//! host and path template, see [`endpoint_key_v1`]). Credentials are kept and logged only as
-//! keyed hashes ([`credential_key_v1`]).
+//! host and path template, see [`endpoint_key_v2`]: for API v2, the template of X's OpenAPI
+//! spec, as in `GET api.x.com /2/users/{id}/tweets`). Credentials are kept and logged only as
+//! keyed hashes ([`credential_key_v1`]). Both derivations are versioned: processes sharing a
+//! store count together only when they derive the same versions.
 //!
 //! - **Before sending**, it asks the [store](twerr_core::RateLimitStore). When the endpoint's
 //!   window is exhausted it waits for the reset (within the policy's
@@ -105,7 +107,7 @@ pub use twerr_core;
 
 pub use builder::TwerrMiddlewareBuilder;
 pub use error::{NotSent, NotSentReason};
-pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1};
+pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1, endpoint_key_v2};
 pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
 #[cfg(feature = "oauth1")]
 pub use oauth1::{NonceSource, OAuth1Error, OAuth1Signer, OAuth1Token};

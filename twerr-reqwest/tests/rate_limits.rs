@@ -277,7 +277,7 @@ async fn a_cancelled_request_is_no_longer_in_flight_but_keeps_its_slot() {
     let key = twerr_core::BookKey::new(
         token,
         token,
-        twerr_reqwest::endpoint_key_v1(
+        twerr_reqwest::endpoint_key_v2(
             &reqwest::Method::GET,
             &reqwest::Url::parse(&url).expect("url"),
         ),
