@@ -30,6 +30,8 @@ impl TwerrMiddleware {
             wait_for_window: true,
             hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
             app: None,
+            #[cfg(feature = "oauth1")]
+            signer: None,
         }
     }
 
@@ -51,6 +53,8 @@ pub struct TwerrMiddlewareBuilder {
     wait_for_window: bool,
     hashing_key: Vec<u8>,
     app: Option<Arc<str>>,
+    #[cfg(feature = "oauth1")]
+    signer: Option<crate::OAuth1Signer>,
 }
 
 impl TwerrMiddlewareBuilder {
@@ -87,7 +91,7 @@ impl TwerrMiddlewareBuilder {
         self
     }
     /// Whether a request whose window is exhausted waits for the reset (default, within the
-    /// policy's single and total waits) or fails at once with [`RateLimited`](crate::RateLimited).
+    /// policy's single and total waits) or fails at once with [`NotSent`](crate::NotSent).
     pub fn wait_for_window(mut self, wait: bool) -> Self {
         self.wait_for_window = wait;
         self
@@ -108,6 +112,38 @@ impl TwerrMiddlewareBuilder {
         self.app = Some(name.into());
         self
     }
+    /// Signs every attempt with OAuth 1.0a (feature `oauth1`): the middleware signs each
+    /// request afresh just before sending it, resends included, so retries work, and it
+    /// counts the request under the user's token (the request's
+    /// [`OAuth1Token`](crate::OAuth1Token) extension) and the app's consumer key without
+    /// being told. Use it instead of an [`OAuth1Signer`](crate::OAuth1Signer) in the chain.
+    ///
+    /// ```
+    /// use twerr_reqwest::{OAuth1Signer, OAuth1Token, TwerrMiddleware};
+    ///
+    /// # async fn run() -> reqwest_middleware::Result<()> {
+    /// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+    ///     .with(
+    ///         TwerrMiddleware::builder()
+    ///             .oauth1(OAuth1Signer::new("consumer-key", "consumer-secret"))
+    ///             .build(),
+    ///     )
+    ///     .build();
+    /// let response = client
+    ///     .post("https://api.x.com/2/tweets")
+    ///     .header("content-type", "application/json")
+    ///     .body(r#"{"text":"hello"}"#)
+    ///     .with_extension(OAuth1Token::new("user-token", "user-secret"))
+    ///     .send()
+    ///     .await?;
+    /// # let _ = response; Ok(()) }
+    /// ```
+    #[cfg(feature = "oauth1")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "oauth1")))]
+    pub fn oauth1(mut self, signer: crate::OAuth1Signer) -> Self {
+        self.signer = Some(signer);
+        self
+    }
     /// The middleware.
     pub fn build(self) -> TwerrMiddleware {
         TwerrMiddleware {
@@ -123,6 +159,8 @@ impl TwerrMiddlewareBuilder {
                 app: self.app,
                 skew: Mutex::new(ClockSkew::NONE),
                 warned: Warned::default(),
+                #[cfg(feature = "oauth1")]
+                signer: self.signer,
             }),
         }
     }

@@ -29,8 +29,8 @@
 //!   [single](twerr_core::RetryPolicy::max_single_wait) and
 //!   [total](twerr_core::RetryPolicy::max_total_wait) waits), or, with
 //!   [`wait_for_window(false)`](TwerrMiddlewareBuilder::wait_for_window) or a reset further
-//!   away, fails with [`RateLimited`]; a usage-capped credential fails with [`RateLimited`]
-//!   too. Nothing is sent then.
+//!   away, fails with [`NotSent`]; a request a block reaches (a usage cap of its credential)
+//!   fails with [`NotSent`] too. Nothing is sent then.
 //! - **After every response**, success included, it records the rate-limit headers. A
 //!   success body is never read.
 //! - **A status from 400 up**: it reads the body (up to
@@ -64,22 +64,17 @@
 //! # OAuth 1.0a
 //!
 //! A resent copy of a signed request repeats its `oauth_nonce` and `oauth_timestamp`, which X
-//! rejects. Sign in a middleware added **after** `TwerrMiddleware`, so every attempt is signed
-//! afresh, and give the credential as [`RequestOptions::credential_key`] (the middleware sees
-//! the request before it is signed):
-//!
-//! ```
-//! # use reqwest_middleware::Middleware;
-//! # fn build(signer: impl Middleware) {
-//! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-//!     .with(twerr_reqwest::TwerrMiddleware::default())
-//!     .with(signer) // signs each attempt
-//!     .build();
-//! # let _ = client; }
-//! ```
+//! rejects. With the `oauth1` feature, give the middleware the signer
+//! (`TwerrMiddlewareBuilder::oauth1`): it signs every attempt afresh just before sending,
+//! and counts each request under the user's token (`OAuth1Token` extension) and the app's
+//! consumer key without being told. An `OAuth1Signer` can also be added to the chain
+//! **after** `TwerrMiddleware`; the middleware then sees the request unsigned, so pass the
+//! user's token as [`RequestOptions::credential_key`] too.
 //!
 //! A request that arrives already signed (`Authorization: OAuth ...`) is sent once and never
-//! resent with its old signature.
+//! resent with its old signature; the first one is warned about (once per middleware), with
+//! the fix. So is the first request whose credential the middleware cannot see: such
+//! requests would all share one rate-limit window.
 //!
 //! # Configuration
 //!

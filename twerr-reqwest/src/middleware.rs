@@ -47,6 +47,9 @@ pub(crate) struct Inner {
     pub(crate) skew: Mutex<ClockSkew>,
     /// Warnings given once per middleware, not per request.
     pub(crate) warned: Warned,
+    /// Signs every attempt afresh, when the middleware was built with a signer.
+    #[cfg(feature = "oauth1")]
+    pub(crate) signer: Option<crate::OAuth1Signer>,
 }
 
 /// Mistakes of setup a request reveals, each warned about once per middleware instance.
@@ -116,9 +119,17 @@ impl Inner {
         let auth = identity::auth(request.headers());
         // Signed before this middleware: a resend would repeat the nonce and timestamp.
         let signed = matches!(auth, Auth::OAuth1 { .. });
+        #[cfg(feature = "oauth1")]
+        let signing = self
+            .signer
+            .as_ref()
+            .map(|signer| signer.identity(extensions));
         let names = Names {
             credential_key: options.key.as_deref(),
             app: options.app.as_deref().or(self.app.as_deref()),
+            #[cfg(feature = "oauth1")]
+            signer: signing.map(|s| (s.consumer_key, s.token)),
+            #[cfg(not(feature = "oauth1"))]
             signer: None,
         };
         let identity = identity::identify(
@@ -170,7 +181,19 @@ impl Inner {
             let spare = (state.attempts() + 1 < policy.max_attempts() && !signed)
                 .then(|| request.try_clone())
                 .flatten();
-            let result = next.clone().run(request, extensions).await;
+            #[cfg(feature = "oauth1")]
+            let to_send = match self.sign(request, extensions) {
+                Ok(signed) => signed,
+                Err(error) => {
+                    if let Some(permit) = permit.take() {
+                        self.release(permit, self.clock.now()).await;
+                    }
+                    return Err(error);
+                }
+            };
+            #[cfg(not(feature = "oauth1"))]
+            let to_send = request;
+            let result = next.clone().run(to_send, extensions).await;
             let now = self.clock.now();
             let result = match result {
                 Ok(response) if response.status().as_u16() < 400 => {
@@ -371,6 +394,22 @@ impl Inner {
             "twerr: not sending"
         );
         reqwest_middleware::Error::middleware(not_sent)
+    }
+
+    /// Signs an attempt with the middleware's own signer, if it has one: every attempt gets
+    /// its own nonce and timestamp.
+    #[cfg(feature = "oauth1")]
+    fn sign(
+        &self,
+        mut request: Request,
+        extensions: &Extensions,
+    ) -> reqwest_middleware::Result<Request> {
+        if let Some(signer) = &self.signer {
+            signer
+                .sign_attempt(&mut request, extensions)
+                .map_err(reqwest_middleware::Error::middleware)?;
+        }
+        Ok(request)
     }
 
     /// The skew this process last measured.

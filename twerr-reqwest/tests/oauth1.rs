@@ -496,3 +496,75 @@ impl http_body::Body for Streamed {
         std::task::Poll::Ready(self.0.take().map(|chunk| Ok(http_body::Frame::data(chunk))))
     }
 }
+
+/// With the signer on the builder, the middleware signs every attempt itself and counts each
+/// request under its user's token without being told: one user's exhausted window holds back
+/// that user alone, and the resend after the reset verifies with a nonce of its own.
+#[tokio::test]
+async fn the_built_in_signer_signs_every_attempt_and_keeps_users_apart() {
+    let (server, log) = verifying_server(&["/1.1/limited.json"]).await;
+    let clock = FakeClock::new(at(CAPTURE_DATE));
+    let sleeper = FakeSleeper::new(Arc::clone(&clock));
+    let signer = OAuth1Signer::new(CONSUMER_KEY, CONSUMER_SECRET).with_clock(clock.clone());
+    let middleware = TwerrMiddleware::builder()
+        .clock(clock.clone())
+        .sleeper(sleeper.clone())
+        .jitter(Arc::new(twerr_core::NoJitter))
+        .oauth1(signer)
+        .build();
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(middleware)
+        .build();
+    let limited = client
+        .post(server.url("/1.1/limited.json"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("x=1")
+        .with_extension(user(0))
+        .send()
+        .await
+        .expect("resent after the reset");
+    assert_eq!(limited.status(), 200);
+    assert_eq!(sleeper.slept().len(), 1, "one wait for the reset");
+    let (verified, refused) = log_of(&log);
+    assert_eq!(refused, Vec::<String>::new());
+    assert_eq!(verified.len(), 2);
+    assert_ne!(verified[0].nonce, verified[1].nonce);
+
+    // Without waiting: the window user 0 was told about holds back user 0 alone, although
+    // no request named its credential.
+    let (server, log) = verifying_server(&["/1.1/limited.json"]).await;
+    let middleware = TwerrMiddleware::builder()
+        .clock(clock.clone())
+        .jitter(Arc::new(twerr_core::NoJitter))
+        .policy(twerr_core::RetryPolicy::default().with_max_attempts(1))
+        .wait_for_window(false)
+        .oauth1(OAuth1Signer::new(CONSUMER_KEY, CONSUMER_SECRET).with_clock(clock.clone()))
+        .build();
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(middleware)
+        .build();
+    let send = |token: OAuth1Token| {
+        client
+            .post(server.url("/1.1/limited.json"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("x=1")
+            .with_extension(token)
+            .send()
+    };
+    assert_eq!(send(user(0)).await.expect("sent").status(), 429);
+    let error = send(user(0))
+        .await
+        .expect_err("user 0's window is exhausted");
+    assert!(twerr_reqwest::NotSent::find(&error).is_some(), "{error}");
+    assert_eq!(
+        send(user(1))
+            .await
+            .expect("user 1 is not held back")
+            .status(),
+        200
+    );
+    let (verified, refused) = log_of(&log);
+    assert_eq!(refused, Vec::<String>::new());
+    let tokens: Vec<_> = verified.iter().map(|v| v.token.as_deref()).collect();
+    assert_eq!(tokens, [Some(USERS[0].0), Some(USERS[1].0)]);
+}

@@ -229,8 +229,6 @@ impl OAuth1Signer {
 
     /// Who a request with these extensions is signed as: the app's consumer key and the
     /// user's token, if any. Borrowed, to be hashed at once and never kept in clear.
-    // Read by the rate-limit middleware when it signs itself; for now by tests only.
-    #[allow(dead_code)]
     pub(crate) fn identity<'a>(&'a self, extensions: &'a Extensions) -> SigningIdentity<'a> {
         SigningIdentity {
             consumer_key: &self.consumer_key,
@@ -241,7 +239,6 @@ impl OAuth1Signer {
 
 /// The credentials a request is signed with, as [`OAuth1Signer::identity`] reads them.
 /// Not `Debug`: it holds the token in clear.
-#[allow(dead_code)] // see `OAuth1Signer::identity`
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SigningIdentity<'a> {
     /// The app's consumer key (`oauth_consumer_key`).
