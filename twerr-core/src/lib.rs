@@ -39,10 +39,10 @@ mod serde_impls;
 pub use acting::conformance;
 #[cfg(feature = "std")]
 pub use acting::{
-    Acquire, Block, BookKey, Cause, ClockSkew, CredentialId, Decision, FixedJitter, GiveUp, Jitter,
-    MemoryStore, NoJitter, Observation, Outcome, Permit, RandomJitter, RateLimitBook,
-    RateLimitStore, RetryPolicy, RetryState, StoreError, StoreFuture, WindowKind, WindowReport,
-    is_idempotent_method,
+    Acquire, Block, BlockEntry, BookKey, Cause, ClockSkew, CredentialId, Decision, FixedJitter,
+    GiveUp, Jitter, MemoryStore, NoJitter, Observation, Outcome, Permit, RandomJitter,
+    RateLimitBook, RateLimitStore, RetryPolicy, RetryState, StoreError, StoreFuture, WindowKind,
+    WindowReport, is_idempotent_method,
 };
 #[cfg(feature = "std")]
 pub use advice::{RateLimit, RetryAfter, Window};

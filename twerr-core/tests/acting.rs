@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use twerr_core::{
     Acquire, BookKey, ClockSkew, CredentialId, Decision, ErrorResponse, FixedJitter, GiveUp,
-    NoJitter, Observation, Outcome, RateLimitBook, RetryPolicy, RetryState,
+    NoJitter, Observation, Outcome, RateLimitBook, Reach, RetryPolicy, RetryState,
 };
 
 #[path = "../../tests/support/fixtures.rs"]
@@ -168,7 +168,7 @@ fn the_single_wait_is_compared_before_jitter_and_the_total_after() {
 }
 
 #[test]
-fn a_usage_cap_is_not_retried_and_is_remembered_for_the_credential() {
+fn a_usage_cap_is_not_retried_and_blocks_the_app_until_a_probe_succeeds() {
     let capped = response("proxy-usage-capped.crlf.txt");
     let now = at(CAPTURE_DATE);
     let policy = RetryPolicy::default();
@@ -183,13 +183,11 @@ fn a_usage_cap_is_not_retried_and_is_remembered_for_the_credential() {
         .cloned()
         .unwrap_or_else(|| panic!("no cap in {seen:?}"));
     assert_eq!(
-        (cap.period(), cap.scope()),
-        (Some("Monthly"), Some("Product"))
+        (cap.period(), cap.scope(), cap.reach(), cap.until()),
+        (Some("Monthly"), Some("Product"), Reach::App, None),
+        "a cap reaches the app; nothing announces its end"
     );
-    let server_now = capped
-        .rate_limit()
-        .map_or(now, |limits| ClockSkew::of(limits, now).server_now(now));
-    assert_eq!(cap.until(), Some(server_now + Duration::from_secs(15 * 60)));
+    assert_eq!(cap.probe_first(), policy.probe_first_app());
 
     let mut book = RateLimitBook::default();
     let credential = CredentialId::from_bytes([7; 16]);
@@ -199,14 +197,31 @@ fn a_usage_cap_is_not_retried_and_is_remembered_for_the_credential() {
         panic!("an empty book lets requests go")
     };
     book.record(permit, seen, now);
-    let lookup = BookKey::new(app, credential, "GET api.x.com /2/users/:id");
-    assert_eq!(book.acquire(&lookup, now), Acquire::Blocked(cap.clone()));
-    let other = BookKey::new(
+    let lookup = BookKey::new(
         app,
         CredentialId::from_bytes([8; 16]),
-        "GET api.x.com /2/users/:id",
+        "GET api.x.com /2/users/{id}",
     );
-    assert!(matches!(book.acquire(&other, now), Acquire::Go(_)));
+    assert_eq!(book.acquire(&lookup, now), Acquire::Blocked(cap.clone()));
+    let other_app = BookKey::new(
+        CredentialId::from_bytes([10; 16]),
+        credential,
+        "GET api.x.com /2/users/{id}",
+    );
+    assert!(matches!(book.acquire(&other_app, now), Acquire::Go(_)));
+    // After X's auto-recharge interval, one probe; its success lifts the cap.
+    let later = now + policy.probe_first_app();
+    let Acquire::Go(probe) = book.acquire(&lookup, later) else {
+        panic!("the probe goes")
+    };
+    assert!(probe.is_probe());
+    let ok = ErrorResponse::parse(200, b"{}");
+    book.record(
+        probe,
+        Observation::from_response(&ok, later, &policy),
+        later,
+    );
+    assert!(matches!(book.acquire(&search, later), Acquire::Go(p) if !p.is_probe()));
 }
 
 #[test]

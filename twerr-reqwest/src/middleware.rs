@@ -202,7 +202,8 @@ impl Inner {
                             self.learn_skew(&limits, now);
                             Observation::from_rate_limit(&limits, now)
                         })
-                        .unwrap_or_default();
+                        .unwrap_or_default()
+                        .with_success(true);
                     self.record(permit.take(), seen, now).await;
                     let mut response = response;
                     self.attach(&mut response, state.attempts() + 1, &state);

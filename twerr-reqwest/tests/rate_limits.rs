@@ -59,7 +59,8 @@ async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
     );
     assert!(h.sleeper.slept().is_empty());
 
-    // Later requests of the same credential, any endpoint, are not sent.
+    // Later requests of the same app (an app-only token is its app), any endpoint, are not
+    // sent.
     let error = h
         .client
         .get(server.url("/2/users/me"))
@@ -68,7 +69,7 @@ async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
         .await
         .expect_err("fails fast");
     let limited = NotSent::find(&error).expect("NotSent");
-    assert_eq!(limited.until(), Some(at(CAPTURE_DATE + 15 * 60)));
+    assert_eq!(limited.until(), None, "nothing announces when a cap ends");
     let NotSentReason::Blocked(block) = limited.reason() else {
         panic!("a usage cap blocks: {limited}");
     };
@@ -77,7 +78,7 @@ async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
         (Some("Monthly"), Some("Product"))
     );
     assert_eq!(server.received().len(), 1);
-    // Another credential is not capped.
+    // Another app is not capped.
     let other = h
         .client
         .get(server.url("/2/users/me"))
@@ -86,18 +87,21 @@ async fn a_usage_cap_is_sent_once_kept_intact_and_then_fails_fast() {
         .await
         .expect("response");
     assert_eq!(other.status(), 200);
-    // After the remembered time, the capped credential is tried again.
-    h.clock.advance(secs(15 * 60));
+    // After the first probe interval, one request probes; its success lifts the cap.
+    h.clock.advance(secs(5 * 60));
     server.push(ok());
-    let again = h
-        .client
-        .get(server.url("/2/users/me"))
-        .bearer_auth("capped")
-        .send()
-        .await
-        .expect("response");
-    assert_eq!(again.status(), 200);
-    assert_eq!(server.received().len(), 3);
+    server.push(ok());
+    for _ in 0..2 {
+        let again = h
+            .client
+            .get(server.url("/2/users/me"))
+            .bearer_auth("capped")
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(again.status(), 200);
+    }
+    assert_eq!(server.received().len(), 4);
 }
 
 #[tokio::test]
@@ -226,11 +230,16 @@ async fn twenty_concurrent_requests_against_a_window_of_five_send_five() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!((sent, limited), (5, 15));
+    // Never more than the window: the book counts every request in flight against what a
+    // response reports. When a response overtakes an earlier request's on the way back, the
+    // earlier one is counted twice (the server counted it, and it is still in flight), so one
+    // request fewer may go in that window: the safe side.
+    assert_eq!(sent + limited, 20);
+    assert!((4..=5).contains(&sent), "{sent} sent of a window of 5");
     assert_eq!(
         server.received().len(),
-        6,
-        "the priming request and exactly five more"
+        1 + sent,
+        "the priming request and the ones that went"
     );
 }
 

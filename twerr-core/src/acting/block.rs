@@ -2,8 +2,9 @@
 //! requests they reach fail without being sent.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
+use super::CredentialId;
 use crate::{Code, Problem, Reach, Status};
 
 /// The table row a failure was recognised by.
@@ -46,7 +47,13 @@ pub struct Block {
     until: Option<SystemTime>,
     period: Option<Box<str>>,
     scope: Option<Box<str>>,
+    probe_first: Duration,
+    probe_max: Duration,
 }
+
+/// The probe schedule of a block that was not given one: a minute, doubling to an hour.
+const DEFAULT_PROBE_FIRST: Duration = Duration::from_secs(60);
+const DEFAULT_PROBE_MAX: Duration = Duration::from_secs(60 * 60);
 
 impl Block {
     /// A block of `reach` (a credential or an app) for `cause`, with no known end.
@@ -58,7 +65,50 @@ impl Block {
             until: None,
             period: None,
             scope: None,
+            probe_first: DEFAULT_PROBE_FIRST,
+            probe_max: DEFAULT_PROBE_MAX,
         }
+    }
+
+    /// The same block with its probe schedule: the first probe after `first`, each failing
+    /// probe doubling the wait up to `max` (a block with a known end waits `max` from the
+    /// start). [`Observation::from_response`](crate::Observation::from_response) takes both
+    /// from the [`RetryPolicy`](crate::RetryPolicy).
+    #[must_use = "returns a changed copy"]
+    pub fn with_probing(mut self, first: Duration, max: Duration) -> Self {
+        self.probe_first = first;
+        self.probe_max = max.max(first);
+        self
+    }
+
+    /// The wait before the first probe.
+    pub fn probe_first(&self) -> Duration {
+        self.probe_first
+    }
+
+    /// The longest wait between two probes.
+    pub fn probe_max(&self) -> Duration {
+        self.probe_max
+    }
+
+    /// The wait before the probe after `failed` failed probes: doubling from
+    /// [`probe_first`](Self::probe_first) up to [`probe_max`](Self::probe_max); always the
+    /// maximum when the end is announced ([`until`](Self::until)).
+    pub fn probe_wait(&self, failed: u32) -> Duration {
+        if self.until.is_some() {
+            return self.probe_max;
+        }
+        let factor = 1u32.checked_shl(failed).unwrap_or(u32::MAX);
+        self.probe_first.saturating_mul(factor).min(self.probe_max)
+    }
+
+    /// Whether the block reaches a request with this method (a writes-only block lets GET,
+    /// HEAD and OPTIONS through).
+    pub fn reaches_method(&self, method: &str) -> bool {
+        !self.writes_only
+            || !["GET", "HEAD", "OPTIONS"]
+                .iter()
+                .any(|read| read.eq_ignore_ascii_case(method))
     }
 
     /// The same block, reaching only writing requests (POST, PUT, DELETE, PATCH): reads
@@ -132,5 +182,55 @@ impl fmt::Display for Block {
             write!(f, " until {at}")?;
         }
         Ok(())
+    }
+}
+
+/// A block as a store holds it, for a person to see ([`RateLimitStore::blocks`]).
+///
+/// [`RateLimitStore::blocks`]: crate::RateLimitStore::blocks
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BlockEntry {
+    holder: CredentialId,
+    block: Block,
+    next_probe: SystemTime,
+    failed_probes: u32,
+}
+
+impl BlockEntry {
+    /// A block of `holder` (the credential or app its [`Block::reach`] names), whose next
+    /// probe goes at `next_probe` (server clock) after `failed_probes` failed ones.
+    pub fn new(
+        holder: CredentialId,
+        block: Block,
+        next_probe: SystemTime,
+        failed_probes: u32,
+    ) -> Self {
+        BlockEntry {
+            holder,
+            block,
+            next_probe,
+            failed_probes,
+        }
+    }
+
+    /// The credential or app blocked (as its hash), by [`Block::reach`].
+    pub fn holder(&self) -> CredentialId {
+        self.holder
+    }
+
+    /// The block.
+    pub fn block(&self) -> &Block {
+        &self.block
+    }
+
+    /// When the next probe may go (server clock).
+    pub fn next_probe(&self) -> SystemTime {
+        self.next_probe
+    }
+
+    /// Probes that failed since the block was set.
+    pub fn failed_probes(&self) -> u32 {
+        self.failed_probes
     }
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::{Acquire, Block, BookKey, CredentialId, Observation, Permit, WindowKind, WindowReport};
+use super::{
+    Acquire, Block, BlockEntry, BookKey, CredentialId, Observation, Permit, WindowKind,
+    WindowReport,
+};
 use crate::Reach;
 
 /// Every this many operations, lines with nothing in flight whose windows are over are
@@ -34,7 +37,13 @@ const SWEEP_EVERY: u32 = 1024;
 ///   length (plus 15 minutes) is malformed and ignored.
 /// - [`release`](Self::release) (a cancelled request, a network error) ends the permit
 ///   without giving its slot back: the server may have counted it.
-/// - A block makes every request it reaches answer [`Acquire::Blocked`] until it ends.
+/// - A block (a failure that reaches a credential or a whole app) makes every request it
+///   reaches answer [`Acquire::Blocked`], except one probe per interval: after the block's
+///   first wait ([`Block::probe_first`]), exactly one request goes (its permit
+///   [`is_probe`](Permit::is_probe)); a failing probe doubles the wait up to
+///   [`Block::probe_max`]; a success lifts the block at once, but only the success of a
+///   request granted after the block was set (a request in flight when the failure arrived
+///   proves nothing). A probe released without a response frees its slot at once.
 ///
 /// The book is plain data: [`MemoryStore`](crate::MemoryStore) shares one behind a mutex.
 ///
@@ -61,8 +70,28 @@ const SWEEP_EVERY: u32 = 1024;
 #[derive(Debug, Default)]
 pub struct RateLimitBook {
     lines: HashMap<LineKey, Line>,
-    blocks: HashMap<(Reach, CredentialId), Block>,
+    blocks: HashMap<(Reach, CredentialId), BlockState>,
+    /// Counts blocks set; a permit carries the count at its grant, so a success can tell
+    /// whether its request was granted after a block was set.
+    epoch: u64,
     operations: u32,
+}
+
+#[derive(Debug)]
+struct BlockState {
+    block: Block,
+    /// The book's epoch when the block was set.
+    epoch: u64,
+    failed_probes: u32,
+    next_probe: SystemTime,
+    /// A probe is out: no other goes until it ends.
+    probing: bool,
+}
+
+impl BlockState {
+    fn reaches(&self, key: &BookKey) -> bool {
+        self.block.reaches_method(key.method())
+    }
 }
 
 /// A credential's line (its 15-minute and user 24-hour windows of an endpoint) or an app's
@@ -87,6 +116,18 @@ fn slot(kind: WindowKind) -> usize {
         WindowKind::User24Hour => 1,
         _ => 0,
     }
+}
+
+/// The blocks that may reach a key: its credential's and its app's.
+fn owners(key: &BookKey) -> [(Reach, CredentialId); 2] {
+    [
+        (Reach::Credential, key.credential()),
+        (Reach::App, key.app()),
+    ]
+}
+
+fn later(now: SystemTime, wait: std::time::Duration) -> SystemTime {
+    now.checked_add(wait).unwrap_or(now)
 }
 
 fn line_keys(key: &BookKey) -> [LineKey; 2] {
@@ -137,15 +178,15 @@ impl RateLimitBook {
     /// Asks to send a request under `key` at `now` (server clock).
     pub fn acquire(&mut self, key: &BookKey, now: SystemTime) -> Acquire {
         self.tick(now);
-        for owner in [
-            (Reach::Credential, key.credential()),
-            (Reach::App, key.app()),
-        ] {
-            if let Some(block) = self.blocks.get(&owner) {
-                if block.until().is_none_or(|until| until > now) {
-                    return Acquire::Blocked(block.clone());
+        let owners = owners(key);
+        // Blocks first: a request a block reaches goes only as that block's probe.
+        let mut probe = false;
+        for owner in &owners {
+            if let Some(state) = self.blocks.get(owner).filter(|state| state.reaches(key)) {
+                if state.probing || now < state.next_probe {
+                    return Acquire::Blocked(state.block.clone());
                 }
-                self.blocks.remove(&owner);
+                probe = true;
             }
         }
         let [credential, app] = line_keys(key);
@@ -170,15 +211,24 @@ impl RateLimitBook {
             }
             line.in_flight = line.in_flight.saturating_add(1);
         }
-        Acquire::Go(Permit::new(key.clone()))
+        if probe {
+            for owner in &owners {
+                if let Some(state) = self.blocks.get_mut(owner).filter(|s| s.reaches(key)) {
+                    state.probing = true;
+                }
+            }
+        }
+        let permit = Permit::new(key.clone()).with_id(self.epoch);
+        Acquire::Go(permit.with_probe(probe))
     }
 
     /// A response arrived for `permit` at `now` (server clock).
     pub fn record(&mut self, permit: Permit, mut observation: Observation, now: SystemTime) {
         self.tick(now);
         let key = permit.key();
-        if let Some(block) = observation.take_block() {
-            self.block(key, block, now);
+        match observation.take_block() {
+            Some(block) => self.block(&permit, block, now),
+            None => self.unblock(&permit, observation.succeeded(), now),
         }
         let [credential, app] = line_keys(key);
         for line_key in [&credential, &app] {
@@ -210,6 +260,14 @@ impl RateLimitBook {
 
     /// No response arrived for `permit`.
     pub fn release(&mut self, permit: Permit) {
+        if permit.is_probe() {
+            // A dropped or cancelled probe frees its slot: the next request may probe.
+            for owner in owners(permit.key()) {
+                if let Some(state) = self.blocks.get_mut(&owner) {
+                    state.probing = false;
+                }
+            }
+        }
         for line_key in line_keys(permit.key()) {
             if let Some(line) = self.lines.get_mut(&line_key) {
                 line.in_flight = line.in_flight.saturating_sub(1);
@@ -233,25 +291,81 @@ impl RateLimitBook {
         self.lines.get(&credential).map_or(0, |line| line.in_flight)
     }
 
-    fn block(&mut self, key: &BookKey, block: Block, now: SystemTime) {
-        let owner = match block.reach() {
-            Reach::App => (Reach::App, key.app()),
-            Reach::Credential => (Reach::Credential, key.credential()),
+    /// The blocks held at `now`, for a person to see.
+    pub fn blocks(&self) -> Vec<BlockEntry> {
+        let mut entries: Vec<_> = self
+            .blocks
+            .iter()
+            .map(|((_, holder), state)| {
+                BlockEntry::new(
+                    *holder,
+                    state.block.clone(),
+                    state.next_probe,
+                    state.failed_probes,
+                )
+            })
+            .collect();
+        entries.sort_by_key(|entry| (entry.block().reach(), entry.holder()));
+        entries
+    }
+
+    /// Lifts the block of `holder` at `reach` (a person fixed its cause); whether there was
+    /// one.
+    pub fn lift(&mut self, reach: Reach, holder: CredentialId) -> bool {
+        self.blocks.remove(&(reach, holder)).is_some()
+    }
+
+    /// A response said `block`: set it, or count a failed probe.
+    fn block(&mut self, permit: &Permit, block: Block, now: SystemTime) {
+        let holder = match block.reach() {
+            Reach::App => permit.key().app(),
+            Reach::Credential => permit.key().credential(),
             _ => return,
         };
-        if block.until().is_some_and(|until| until <= now) {
-            return;
+        let owner = (block.reach(), holder);
+        match self.blocks.get_mut(&owner) {
+            Some(state) => {
+                if permit.is_probe() {
+                    state.failed_probes = state.failed_probes.saturating_add(1);
+                    state.probing = false;
+                }
+                state.next_probe = later(now, block.probe_wait(state.failed_probes));
+                state.block = block;
+            }
+            None => {
+                self.epoch = self.epoch.saturating_add(1);
+                let next_probe = later(now, block.probe_wait(0));
+                self.blocks.insert(
+                    owner,
+                    BlockState {
+                        block,
+                        epoch: self.epoch,
+                        failed_probes: 0,
+                        next_probe,
+                        probing: false,
+                    },
+                );
+            }
         }
-        let later =
-            self.blocks
-                .get(&owner)
-                .is_none_or(|known| match (known.until(), block.until()) {
-                    (Some(known), Some(new)) => known < new,
-                    (_, None) => true,
-                    (None, Some(_)) => false,
-                });
-        if later {
-            self.blocks.insert(owner, block);
+    }
+
+    /// A response without a block: a success of a request granted after a block was set
+    /// lifts it; a probe that neither failed nor succeeded (a rate limit, a bad request)
+    /// frees its slot for the next interval.
+    fn unblock(&mut self, permit: &Permit, succeeded: bool, now: SystemTime) {
+        for owner in owners(permit.key()) {
+            let Some(state) = self.blocks.get_mut(&owner) else {
+                continue;
+            };
+            if !state.reaches(permit.key()) {
+                continue;
+            }
+            if succeeded && permit.id() >= state.epoch {
+                self.blocks.remove(&owner);
+            } else if permit.is_probe() {
+                state.probing = false;
+                state.next_probe = later(now, state.block.probe_wait(state.failed_probes));
+            }
         }
     }
 
@@ -259,8 +373,6 @@ impl RateLimitBook {
         self.operations = self.operations.wrapping_add(1);
         if self.operations % SWEEP_EVERY == 0 {
             self.lines.retain(|_, line| line.live(now));
-            self.blocks
-                .retain(|_, block| block.until().is_none_or(|until| until > now));
         }
     }
 }

@@ -55,8 +55,11 @@ pub async fn run(store: &dyn RateLimitStore) {
     windows_are_kept_apart(store).await;
     app_window_is_shared_by_the_app(store).await;
     far_reset_is_ignored(store).await;
-    credential_block_fails_fast_for_that_credential(store).await;
-    app_block_fails_fast_for_the_whole_app(store).await;
+    credential_block_probes_once_per_interval(store).await;
+    a_success_granted_before_the_block_does_not_lift_it(store).await;
+    app_block_reaches_the_whole_app(store).await;
+    a_writes_only_block_lets_reads_go(store).await;
+    blocks_are_listed_and_lifted(store).await;
     keys_are_separate(store).await;
     concurrent_acquires_get_exactly_the_remaining_slots(store).await;
 }
@@ -370,59 +373,146 @@ pub async fn far_reset_is_ignored(store: &dyn RateLimitStore) {
     release(store, next, now).await;
 }
 
-fn usage_cap(reach: Reach, until: SystemTime) -> Block {
+fn usage_cap(reach: Reach) -> Block {
     Block::new(Cause::Problem(Problem::UsageCapped), reach)
-        .with_until(Some(until))
+        .with_probing(secs(60), secs(240))
         .with_period_scope(Some("Monthly".into()), Some("Product".into()))
 }
 
-/// A credential's block makes every endpoint of that credential Blocked until it ends; other
-/// credentials of the same app are not affected.
-pub async fn credential_block_fails_fast_for_that_credential(store: &dyn RateLimitStore) {
+fn blocked(block: Block) -> Observation {
+    Observation::new().with_block(Some(block))
+}
+
+async fn probe(store: &dyn RateLimitStore, key: &BookKey, now: SystemTime) -> Permit {
+    let permit = go(store, key, now).await;
+    assert!(permit.is_probe(), "{key:?}: expected the block's probe");
+    permit
+}
+
+/// A credential's block makes every endpoint of that credential Blocked, its details kept;
+/// other credentials of the app go. One probe goes per interval; a failing probe doubles the
+/// interval; a success of the probe lifts the block.
+pub async fn credential_block_probes_once_per_interval(store: &dyn RateLimitStore) {
     let now = base();
     let app = fresh_credential();
-    let (blocked, other) = (fresh_credential(), fresh_credential());
-    let block = usage_cap(Reach::Credential, now + secs(900));
-    let p = go(store, &app_key(app, blocked, "block-a"), now).await;
-    record(
-        store,
-        p,
-        Observation::new().with_block(Some(block.clone())),
-        now,
-    )
-    .await;
+    let (revoked, other) = (fresh_credential(), fresh_credential());
+    let block = usage_cap(Reach::Credential);
+    let p = go(store, &app_key(app, revoked, "block-a"), now).await;
+    record(store, p, blocked(block.clone()), now).await;
     assert_eq!(
-        acquire(store, &app_key(app, blocked, "block-b"), now + secs(1)).await,
-        Acquire::Blocked(block),
+        acquire(store, &app_key(app, revoked, "block-b"), now + secs(59)).await,
+        Acquire::Blocked(block.clone()),
         "the block holds for every endpoint of the credential, its details kept"
     );
     let free = go(store, &app_key(app, other, "block-a"), now).await;
+    assert!(!free.is_probe());
     release(store, free, now).await;
-    let after = now + secs(901);
-    let again = go(store, &app_key(app, blocked, "block-a"), after).await;
-    release(store, again, after).await;
+
+    let first = now + secs(60);
+    let p1 = probe(store, &app_key(app, revoked, "block-a"), first).await;
+    assert_eq!(
+        acquire(store, &app_key(app, revoked, "block-b"), first).await,
+        Acquire::Blocked(block.clone()),
+        "one probe per interval"
+    );
+    record(store, p1, blocked(block.clone()), first).await;
+    let second = first + secs(120);
+    assert_eq!(
+        acquire(store, &app_key(app, revoked, "block-a"), second - secs(1)).await,
+        Acquire::Blocked(block.clone()),
+        "a failing probe doubles the interval"
+    );
+    let p2 = probe(store, &app_key(app, revoked, "block-a"), second).await;
+    record(store, p2, Observation::new().with_success(true), second).await;
+    let lifted = go(store, &app_key(app, revoked, "block-b"), second).await;
+    assert!(!lifted.is_probe(), "a successful probe lifts the block");
+    release(store, lifted, second).await;
 }
 
-/// An app's block makes every credential of the app Blocked; another app's go.
-pub async fn app_block_fails_fast_for_the_whole_app(store: &dyn RateLimitStore) {
+/// A request in flight when the block arrived proves nothing by succeeding.
+pub async fn a_success_granted_before_the_block_does_not_lift_it(store: &dyn RateLimitStore) {
+    let now = base();
+    let app = fresh_credential();
+    let user = fresh_credential();
+    let key = app_key(app, user, "in-flight");
+    let early = go(store, &key, now).await;
+    let failed = go(store, &key, now).await;
+    record(store, failed, blocked(usage_cap(Reach::App)), now).await;
+    record(store, early, Observation::new().with_success(true), now).await;
+    assert!(
+        matches!(acquire(store, &key, now).await, Acquire::Blocked(_)),
+        "still blocked"
+    );
+}
+
+/// An app's block makes every credential of the app Blocked; another app's go. A probe
+/// released without a response frees its slot at once.
+pub async fn app_block_reaches_the_whole_app(store: &dyn RateLimitStore) {
     let now = base();
     let (app, other_app) = (fresh_credential(), fresh_credential());
     let (alice, bob) = (fresh_credential(), fresh_credential());
-    let block = usage_cap(Reach::App, now + secs(900));
+    let block = usage_cap(Reach::App);
     let p = go(store, &app_key(app, alice, "app-block"), now).await;
-    record(
-        store,
-        p,
-        Observation::new().with_block(Some(block.clone())),
-        now,
-    )
-    .await;
+    record(store, p, blocked(block.clone()), now).await;
     assert_eq!(
         acquire(store, &app_key(app, bob, "app-block-2"), now).await,
-        Acquire::Blocked(block)
+        Acquire::Blocked(block.clone())
     );
     let free = go(store, &app_key(other_app, bob, "app-block"), now).await;
     release(store, free, now).await;
+    let at = now + secs(60);
+    let dropped = probe(store, &app_key(app, bob, "app-block"), at).await;
+    release(store, dropped, at).await;
+    let again = probe(store, &app_key(app, alice, "app-block"), at).await;
+    release(store, again, at).await;
+}
+
+/// A block that reaches writes only lets reads go.
+pub async fn a_writes_only_block_lets_reads_go(store: &dyn RateLimitStore) {
+    let now = base();
+    let app = fresh_credential();
+    let user = fresh_credential();
+    let post = BookKey::new(app, user, "POST conformance.test /writes");
+    let get = BookKey::new(app, user, "GET conformance.test /writes");
+    let block = usage_cap(Reach::App).with_writes_only(true);
+    let p = go(store, &post, now).await;
+    record(store, p, blocked(block.clone()), now).await;
+    assert_eq!(acquire(store, &post, now).await, Acquire::Blocked(block));
+    let read = go(store, &get, now).await;
+    assert!(!read.is_probe());
+    record(store, read, Observation::new().with_success(true), now).await;
+    assert!(
+        matches!(acquire(store, &post, now).await, Acquire::Blocked(_)),
+        "a read's success does not lift a writes-only block"
+    );
+}
+
+/// A person sees the blocks and lifts one (where the store supports it).
+pub async fn blocks_are_listed_and_lifted(store: &dyn RateLimitStore) {
+    let now = base();
+    let app = fresh_credential();
+    let user = fresh_credential();
+    let key = app_key(app, user, "listed");
+    let block = usage_cap(Reach::App);
+    let p = go(store, &key, now).await;
+    record(store, p, blocked(block.clone()), now).await;
+    let listed = match store.blocks(now).await {
+        Ok(listed) => listed,
+        Err(error) if error.is_unsupported() => return,
+        Err(error) => panic!("blocks failed: {error}"),
+    };
+    let ours = listed.iter().find(|entry| entry.holder() == app);
+    let ours = ours.unwrap_or_else(|| panic!("the app's block is listed: {listed:?}"));
+    assert_eq!(ours.block(), &block);
+    assert_eq!(ours.next_probe(), now + secs(60));
+    match store.lift(Reach::App, app).await {
+        Ok(lifted) => assert!(lifted, "there was a block to lift"),
+        Err(error) => panic!("lift failed: {error}"),
+    }
+    let after = go(store, &key, now).await;
+    assert!(!after.is_probe());
+    release(store, after, now).await;
+    assert_eq!(store.lift(Reach::App, app).await.ok(), Some(false));
 }
 
 /// An exhausted window holds back only its own credential and endpoint.

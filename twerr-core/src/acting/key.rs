@@ -104,6 +104,11 @@ impl BookKey {
         &self.endpoint
     }
 
+    /// The endpoint's method: its first word (`GET` in `GET api.x.com /2/users/me`).
+    pub fn method(&self) -> &str {
+        self.endpoint.split(' ').next().unwrap_or_default()
+    }
+
     /// The endpoint, shared.
     pub fn endpoint_arc(&self) -> &Arc<str> {
         &self.endpoint

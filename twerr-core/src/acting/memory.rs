@@ -4,7 +4,11 @@ use std::future::ready;
 use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use super::{Acquire, BookKey, Observation, Permit, RateLimitBook, RateLimitStore, StoreFuture};
+use super::{
+    Acquire, BlockEntry, BookKey, CredentialId, Observation, Permit, RateLimitBook, RateLimitStore,
+    StoreFuture,
+};
+use crate::Reach;
 
 /// A [`RateLimitStore`] in this process's memory. Every operation finishes at once (the lock
 /// is held only to count), so the futures are ready when created.
@@ -48,5 +52,13 @@ impl RateLimitStore for MemoryStore {
     fn release<'a>(&'a self, permit: Permit, _now: SystemTime) -> StoreFuture<'a, ()> {
         self.book().release(permit);
         Box::pin(ready(Ok(())))
+    }
+
+    fn blocks<'a>(&'a self, _now: SystemTime) -> StoreFuture<'a, Vec<BlockEntry>> {
+        Box::pin(ready(Ok(self.book().blocks())))
+    }
+
+    fn lift<'a>(&'a self, reach: Reach, holder: CredentialId) -> StoreFuture<'a, bool> {
+        Box::pin(ready(Ok(self.book().lift(reach, holder))))
     }
 }

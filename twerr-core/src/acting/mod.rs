@@ -17,7 +17,7 @@ mod store;
 pub mod conformance;
 
 pub use attempt::{Decision, GiveUp, Outcome, RetryState, is_idempotent_method};
-pub use block::{Block, Cause};
+pub use block::{Block, BlockEntry, Cause};
 pub use book::RateLimitBook;
 pub use jitter::{FixedJitter, Jitter, NoJitter, RandomJitter};
 pub use key::{BookKey, CredentialId};

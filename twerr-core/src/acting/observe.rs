@@ -119,6 +119,7 @@ impl WindowReport {
 pub struct Observation {
     windows: Vec<WindowReport>,
     block: Option<Block>,
+    succeeded: bool,
 }
 
 impl Observation {
@@ -141,6 +142,19 @@ impl Observation {
         self
     }
 
+    /// The same observation, of a response that succeeded (or not). A success of a request
+    /// granted after a block was set lifts the block.
+    #[must_use = "returns a changed copy"]
+    pub fn with_success(mut self, succeeded: bool) -> Self {
+        self.succeeded = succeeded;
+        self
+    }
+
+    /// Whether the response succeeded.
+    pub fn succeeded(&self) -> bool {
+        self.succeeded
+    }
+
     /// The windows the response reported, each kind at most once.
     pub fn windows(&self) -> &[WindowReport] {
         &self.windows
@@ -161,7 +175,8 @@ impl Observation {
         let limits = response.rate_limit();
         let mut seen = limits.map_or_else(Self::new, |limits| Self::from_rate_limit(limits, now));
         let server_now = limits.map_or(now, |limits| ClockSkew::of(limits, now).server_now(now));
-        seen.block = block(response, server_now.checked_add(policy.usage_cap_memory()));
+        seen.block = block(response, server_now, policy);
+        seen.succeeded = !response.is_error();
         seen
     }
 
@@ -186,6 +201,7 @@ impl Observation {
         Observation {
             windows,
             block: None,
+            succeeded: false,
         }
     }
 }
@@ -274,7 +290,7 @@ pub(crate) fn facts(limits: &RateLimit) -> Facts {
     }
 }
 
-fn block(response: &ErrorResponse, until: Option<SystemTime>) -> Option<Block> {
+fn block(response: &ErrorResponse, _now: SystemTime, policy: &RetryPolicy) -> Option<Block> {
     let capped = response
         .all_errors()
         .find(|error| error.problem() == Some(Problem::UsageCapped))?;
@@ -284,8 +300,8 @@ fn block(response: &ErrorResponse, until: Option<SystemTime>) -> Option<Block> {
             .ok()
             .map(String::into_boxed_str)
     };
-    let block = Block::new(Cause::Problem(Problem::UsageCapped), Reach::Credential)
-        .with_until(until)
+    let block = Block::new(Cause::Problem(Problem::UsageCapped), Reach::App)
+        .with_probing(policy.probe_first_app(), policy.probe_max())
         .with_period_scope(member("period"), member("scope"));
     Some(block)
 }

@@ -24,12 +24,22 @@ const MAX_ATTEMPTS: u32 = 5;
 /// Spread of the random wait added to every wait, so clients that failed together do not
 /// retry together.
 const MAX_JITTER: Duration = Duration::from_secs(1);
-/// How long a usage cap (problem `usage-capped`) is remembered. Nothing announces when a daily
-/// or monthly cap ends; one window's time is short enough to notice a lifted cap soon and long
-/// enough that a capped credential does not spend a request per call.
-const USAGE_CAP_MEMORY: Duration = Duration::from_secs(15 * 60);
+/// The first wait before a block of a credential (a revoked or expired token, a suspended
+/// account) lets one request through to see whether it was fixed. twerr's choice: a person
+/// who fixes a token takes at least a minute, and a minute costs a broken bot one request.
+const PROBE_FIRST_CREDENTIAL: Duration = Duration::from_secs(60);
+/// The first wait before a block of an app (credits depleted, a spend cap, a usage cap) lets
+/// one request through. X's pricing page (xdevplatform/docs `x-api/getting-started/pricing.mdx`
+/// at 28623342, 2026-06-13): auto-recharge runs at most once every 5 minutes, so a probe
+/// sooner than that cannot see a recharge.
+const PROBE_FIRST_APP: Duration = Duration::from_secs(5 * 60);
+/// The longest wait between two probes of a block: each failing probe doubles the wait up to
+/// this. twerr's choice: an hour keeps a blocked app at 24 requests a day, and a fixed cause
+/// is noticed within the hour. A block whose end is announced (a spend cap's `reset_date`)
+/// is probed at this interval from the start, so a raised cap is noticed within the hour.
+const PROBE_MAX: Duration = Duration::from_secs(60 * 60);
 
-/// How a failed request is retried, and how long a usage cap is remembered.
+/// How a failed request is retried, and how often a block lets a probe through.
 ///
 /// The defaults are Twitter's published guidance, each constant with its source in this
 /// module's source. Every value is settable with a `with_*` method:
@@ -58,7 +68,9 @@ pub struct RetryPolicy {
     max_single_wait: Duration,
     max_total_wait: Duration,
     max_jitter: Duration,
-    usage_cap_memory: Duration,
+    probe_first_credential: Duration,
+    probe_first_app: Duration,
+    probe_max: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -72,7 +84,9 @@ impl Default for RetryPolicy {
             max_single_wait: MAX_SINGLE_WAIT,
             max_total_wait: MAX_TOTAL_WAIT,
             max_jitter: MAX_JITTER,
-            usage_cap_memory: USAGE_CAP_MEMORY,
+            probe_first_credential: PROBE_FIRST_CREDENTIAL,
+            probe_first_app: PROBE_FIRST_APP,
+            probe_max: PROBE_MAX,
         }
     }
 }
@@ -130,10 +144,19 @@ impl RetryPolicy {
     pub fn max_jitter(&self) -> Duration {
         self.max_jitter
     }
-    /// How long a usage cap makes later requests of the same credential fail without being
-    /// sent (default 15 min).
-    pub fn usage_cap_memory(&self) -> Duration {
-        self.usage_cap_memory
+    /// How long a block of a credential (a revoked token) waits before it lets the first
+    /// probe through (default 1 min).
+    pub fn probe_first_credential(&self) -> Duration {
+        self.probe_first_credential
+    }
+    /// How long a block of an app (no credits, a spend or usage cap) waits before it lets the
+    /// first probe through (default 5 min: X's auto-recharge interval).
+    pub fn probe_first_app(&self) -> Duration {
+        self.probe_first_app
+    }
+    /// The longest wait between two probes of a block (default 1 h).
+    pub fn probe_max(&self) -> Duration {
+        self.probe_max
     }
 
     /// Sets [`backoff_first`](Self::backoff_first).
@@ -185,10 +208,22 @@ impl RetryPolicy {
         self.max_jitter = jitter;
         self
     }
-    /// Sets [`usage_cap_memory`](Self::usage_cap_memory); zero forgets caps at once.
+    /// Sets [`probe_first_credential`](Self::probe_first_credential).
     #[must_use = "returns a changed copy; the original is unchanged"]
-    pub fn with_usage_cap_memory(mut self, memory: Duration) -> Self {
-        self.usage_cap_memory = memory;
+    pub fn with_probe_first_credential(mut self, wait: Duration) -> Self {
+        self.probe_first_credential = wait;
+        self
+    }
+    /// Sets [`probe_first_app`](Self::probe_first_app).
+    #[must_use = "returns a changed copy; the original is unchanged"]
+    pub fn with_probe_first_app(mut self, wait: Duration) -> Self {
+        self.probe_first_app = wait;
+        self
+    }
+    /// Sets [`probe_max`](Self::probe_max).
+    #[must_use = "returns a changed copy; the original is unchanged"]
+    pub fn with_probe_max(mut self, wait: Duration) -> Self {
+        self.probe_max = wait;
         self
     }
 }

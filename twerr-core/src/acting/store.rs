@@ -7,7 +7,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::SystemTime;
 
-use super::{Block, BookKey, Observation};
+use super::{Block, BlockEntry, BookKey, CredentialId, Observation};
+use crate::Reach;
 
 /// The future a store operation returns: boxed and `Send`, so the trait stays object-safe and
 /// a store works behind `Arc<dyn RateLimitStore>` on any executor.
@@ -49,6 +50,23 @@ pub trait RateLimitStore: Send + Sync + 'static {
     /// No response arrived for `permit` (cancelled, network error): it is no longer in
     /// flight. Its slot is not given back: the server may have counted the request.
     fn release<'a>(&'a self, permit: Permit, now: SystemTime) -> StoreFuture<'a, ()>;
+
+    /// The blocks the store holds, for a person to see. Default: unsupported.
+    fn blocks<'a>(&'a self, now: SystemTime) -> StoreFuture<'a, Vec<BlockEntry>> {
+        let _ = now;
+        Box::pin(std::future::ready(Err(StoreError::unsupported(
+            "listing blocks",
+        ))))
+    }
+
+    /// Lifts the block of `holder` at `reach` (a person fixed its cause, e.g. bought
+    /// credits); whether there was one. Default: unsupported.
+    fn lift<'a>(&'a self, reach: Reach, holder: CredentialId) -> StoreFuture<'a, bool> {
+        let _ = (reach, holder);
+        Box::pin(std::future::ready(Err(StoreError::unsupported(
+            "lifting blocks",
+        ))))
+    }
 }
 
 /// The answer to [`RateLimitStore::acquire`].
