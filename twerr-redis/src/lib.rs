@@ -39,13 +39,18 @@
 //! crate enables none, so its default build has no TLS stack. Neither the URL nor its password
 //! appears in errors or logs.
 
+mod builder;
+mod codec;
 mod error;
+mod keys;
 mod link;
 mod scripts;
 mod store;
 
-pub use error::ConnectError;
-pub use store::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_PREFIX, DEFAULT_RETRY_EVERY, DEFAULT_TIMEOUT,
-    MAX_EXPIRY_MARGIN, RedisStore, RedisStoreBuilder,
+pub use builder::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_PERMIT_LIFETIME, DEFAULT_PREFIX, DEFAULT_RETRY_EVERY,
+    DEFAULT_TIMEOUT, MAX_EXPIRY_MARGIN, RedisStoreBuilder,
 };
+pub use error::ConnectError;
+pub use keys::KeyNames;
+pub use store::RedisStore;
