@@ -3,8 +3,9 @@
 use std::error::Error;
 use std::fmt;
 
-/// [`RedisStore::connect`](crate::RedisStore::connect) failed: the URL is not a Redis URL,
-/// Redis is unreachable, did not answer in time, or refused the connection (AUTH).
+/// [`RedisStore::connect`](crate::RedisStore::connect) failed: the key prefix holds a brace,
+/// the URL is not a Redis URL, Redis is unreachable, did not answer in time, or refused the
+/// connection (AUTH).
 ///
 /// The message names the address (host and port, or socket path) and the reason, never the
 /// user name or password of the URL.
@@ -17,9 +18,24 @@ pub struct ConnectError {
 
 impl ConnectError {
     pub(crate) fn new(address: Option<String>, reason: String) -> Self {
+        let reason = match address {
+            Some(_) => reason,
+            None => format!("not a usable Redis URL: {reason}"),
+        };
         ConnectError {
             address,
             reason,
+            timed_out: false,
+        }
+    }
+
+    pub(crate) fn prefix(prefix: &str) -> Self {
+        ConnectError {
+            address: None,
+            reason: format!(
+                "the key prefix {prefix:?} contains '{{' or '}}': the app's Redis Cluster hash \
+                 tag must be the first braces of every key; choose a prefix without braces"
+            ),
             timed_out: false,
         }
     }
@@ -47,7 +63,7 @@ impl fmt::Display for ConnectError {
                 "could not connect to Redis at {address}: {}",
                 self.reason
             ),
-            None => write!(f, "not a usable Redis URL: {}", self.reason),
+            None => f.write_str(&self.reason),
         }
     }
 }

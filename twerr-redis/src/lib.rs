@@ -1,5 +1,5 @@
 //! A Redis [`RateLimitStore`](twerr_core::RateLimitStore) for twerr: every process of an app
-//! that points at the same Redis shares the rate-limit windows and usage caps any of them was
+//! that points at the same Redis shares the rate-limit windows and blocks any of them was
 //! told about, so workers, restarts and scaled-out copies wait for the same resets.
 //!
 //! ```no_run
@@ -11,18 +11,63 @@
 //! # let _ = client; Ok(()) }
 //! ```
 //!
-//! # What is kept in Redis
+//! # Design notes: key layout v2
 //!
-//! Per credential and endpoint, a hash `PREFIX:v1:{CREDENTIAL}:window:ENDPOINT` (requests in
-//! flight, remaining, the reset as sent and in local time, the limit); per credential, a hash
-//! `PREFIX:v1:{CREDENTIAL}:cap` for a usage cap. `CREDENTIAL` is the middleware's keyed
-//! hash of the token (32 hex digits), never the token; `ENDPOINT` is the method, host and
-//! path template, without the query. Every key expires at most a minute after the window or
-//! cap it holds ends.
+//! Every key is `PREFIX:v2:{APP}:...`: `PREFIX` is the [prefix](RedisStoreBuilder::prefix)
+//! (default `twerr`, no braces), `APP` the app's keyed hash in 32 hex digits, `CREDENTIAL`
+//! the credential's, `ENDPOINT` the method, host and path template without the query (as
+//! `twerr-reqwest` keys it). Credentials and apps appear only as these hashes, never as
+//! tokens or consumer keys.
 //!
-//! Each operation is one Lua script (one round trip, atomic across processes) that takes
-//! `now` from the caller and counts exactly as [`twerr_core::RateLimitBook`] does; stored
-//! values are validated before they are used, and a corrupt or foreign value is dropped.
+//! | key | type | holds | expires |
+//! |---|---|---|---|
+//! | `PREFIX:v2:{APP}:line:c:CREDENTIAL:ENDPOINT` | hash | the credential's 15-minute (`15m`) and user 24-hour (`user24h`) windows, each `remaining:reset:limit` | last reset (+ the window's length when the limit is known: the assumed next window) + margin |
+//! | `PREFIX:v2:{APP}:line:a:ENDPOINT` | hash | the app's 24-hour window (`app24h`), shared by every credential of the app | as above |
+//! | `PREFIX:v2:{APP}:flight:c:CREDENTIAL:ENDPOINT`, `...:flight:a:ENDPOINT` | sorted set | the permits in flight on each line: member = permit id, score = deadline (ms, Redis's clock) | latest deadline + margin |
+//! | `PREFIX:v2:{APP}:block:c:CREDENTIAL` | hash | the credential's block: `cause` (`s:429`, `c:89`, `p:usage-capped`), `writes` (0/1), `until` (µs), `period`, `scope` | `until` + margin; without `until`, 24 hours |
+//! | `PREFIX:v2:{APP}:block:a` | hash | the app's block, same fields | as above |
+//! | `PREFIX:v2:{APP}:lease:STREAM` | (reserved) | one stream connection per app and stream | not written yet |
+//!
+//! Instants in values are whole microseconds since the Unix epoch on the X server's clock
+//! (callers pass server-now); permit deadlines are on Redis's own clock.
+//!
+//! **The hash tag.** `{APP}` is the Redis Cluster hash tag: every key one script touches
+//! (the credential's and the app's lines, permit sets and blocks) hashes to the app's slot, so
+//! each operation stays one atomic script on one node. The price: all the keys of one app,
+//! however many users it serves, live on one shard. An app with a million users puts all its
+//! windows on one node (a few hundred bytes each, below), and all its traffic through it;
+//! separate apps spread over the cluster.
+//!
+//! **Permits.** Each [`acquire`](twerr_core::RateLimitStore::acquire) that goes adds its
+//! permit to both lines' sets with a deadline of Redis's `TIME` plus the
+//! [permit lifetime](RedisStoreBuilder::permit_lifetime) (5 minutes by default); `record`
+//! and `release` remove it, and every script first prunes the entries whose deadline passed.
+//! The in-flight count is the set's size. A permit nobody ends (a worker killed, a release
+//! lost in a Redis stall) therefore stops counting within the lifetime, and no caller's
+//! clock can end another's permits early.
+//!
+//! **Expiry from content.** Each key's expiry is computed from what it holds (a window's
+//! reset, the latest deadline, a block's end) plus the margin, so a call that changes
+//! nothing in a key does not move its expiry, and nothing lives on because traffic lasts.
+//!
+//! **Rolling upgrade from v1.** v1 keys (`PREFIX:v1:{CREDENTIAL}:window:...` and `:cap`) are
+//! neither read nor written by this version: during a rolling upgrade v1 and v2 workers count
+//! separately (each side may spend a whole window) and v1 keys expire on their own within
+//! their window plus a minute. Move every worker sharing a Redis at once, or give the new
+//! ones their own prefix until the old ones are gone.
+//!
+//! **Memory**, `MEMORY USAGE` on redis-server 7.0 for the endpoint
+//! `GET api.x.com /2/users/{id}/tweets` (`cargo bench -p twerr-redis --bench memory`):
+//! a credential line with both windows 248 bytes, an app line 184, a credential block (a
+//! usage cap with its period and scope) 232, a permit set with 1 permit in flight 200 and
+//! with 10 permits 488. Every key expires as above, so memory follows the credentials and
+//! endpoints active within the last day.
+//!
+//! Each operation is one Lua script (one round trip, atomic across processes) that counts
+//! exactly as [`twerr_core::RateLimitBook`] does (the conformance suite checks it); stored
+//! values are validated before they are used (numbers within 2^53, resets no further ahead
+//! than their window's length plus 15 minutes, keys of the expected type), and a corrupt or
+//! foreign value is dropped, never trusted.
 //!
 //! # When Redis is down
 //!
@@ -30,7 +75,9 @@
 //! default) is answered from a book in this process's memory, which has seen every response
 //! the process recorded. One `tracing` warning marks the outage; reconnection is tried in the
 //! background every [second](RedisStoreBuilder::retry_every), and an `info` event marks the
-//! return. No request fails because of Redis.
+//! return. No request fails because of Redis. During an outage each process counts on its
+//! own: its book knows the responses it recorded, not the permits Redis granted it or other
+//! processes' requests, so a fleet may together exceed a window while Redis is away.
 //!
 //! # TLS and AUTH
 //!
@@ -39,13 +86,18 @@
 //! crate enables none, so its default build has no TLS stack. Neither the URL nor its password
 //! appears in errors or logs.
 
+mod builder;
+mod codec;
 mod error;
+mod keys;
 mod link;
 mod scripts;
 mod store;
 
-pub use error::ConnectError;
-pub use store::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_PREFIX, DEFAULT_RETRY_EVERY, DEFAULT_TIMEOUT,
-    MAX_EXPIRY_MARGIN, RedisStore, RedisStoreBuilder,
+pub use builder::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_PERMIT_LIFETIME, DEFAULT_PREFIX, DEFAULT_RETRY_EVERY,
+    DEFAULT_TIMEOUT, MAX_EXPIRY_MARGIN, RedisStoreBuilder,
 };
+pub use error::ConnectError;
+pub use keys::KeyNames;
+pub use store::RedisStore;

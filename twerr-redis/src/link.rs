@@ -84,7 +84,11 @@ impl Link {
     /// The connection to use, or `None` while Redis is down (the caller uses its local
     /// book). While down, the first call after each pause starts one reconnection attempt in
     /// the background; calls never wait for it.
+    ///
+    /// Also `None` outside a tokio runtime (e.g. a permit released from a `Drop` on a plain
+    /// thread): nothing here may panic, and a permit not released expires on its own.
     pub(crate) fn handle(self: &Arc<Self>) -> Option<Handle> {
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
         let mut state = self.lock();
         if let Some((connection, generation)) = &state.up {
             return Some(Handle {
@@ -95,7 +99,7 @@ impl Link {
         if !state.reconnecting && Instant::now() >= state.retry_at {
             state.reconnecting = true;
             let link = Arc::clone(self);
-            tokio::spawn(async move { link.reconnect().await });
+            runtime.spawn(async move { link.reconnect().await });
         }
         None
     }

@@ -1,29 +1,41 @@
-//! The three Lua scripts (acquire, record, release) and the translation of their arguments
-//! and replies.
+//! The three Lua scripts: acquire, record, release.
 //!
 //! Each operation is one script, so it is one round trip and runs atomically in Redis: no
 //! other client's command can fall between reading a window and counting it down. The rules
 //! are [`RateLimitBook`](twerr_core::RateLimitBook)'s, line for line (the conformance suite
 //! checks them). Every script:
-//! - takes `now` from its arguments (the caller's clock), never from Redis's `TIME`, so an
-//!   injected clock works and Redis's clock does not matter;
-//! - sets a relative expiry (`PEXPIRE` = the window's or cap's end - now + the margin), so a
-//!   key disappears when what it says is over;
+//! - decides windows and blocks by the `now` its caller passes (the server's clock, as the
+//!   book does), and permit deadlines by Redis's own clock (`TIME`), so no caller's clock can
+//!   end another's permit;
+//! - sets each key's expiry from what the key itself holds: a line lives until its last
+//!   window (and the assumed next one) ends, a permit set until its last deadline, a block
+//!   until its end, each plus the margin; a call that changes nothing in a key moves nothing;
 //! - reads every stored value like a header: a number that is not plain decimal digits within
-//!   2^53, or a key of another type, is not trusted; it is dropped and rewritten.
+//!   2^53, a reset further ahead than its window can be, or a key of another type is not
+//!   trusted; it is dropped.
 //!
 //! Instants are whole microseconds since the Unix epoch (exact in Lua's doubles until the
 //! year 2255): `now` rounded down, the instants a client waits for rounded up, so rounding
-//! never lets a request go early.
+//! never lets a request go early. Permit deadlines are milliseconds of Redis's clock.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use redis::{Script, Value};
-use twerr_core::{Acquire, BookKey, Observation, Permit, UsageCap};
+use redis::Script;
+use twerr_core::WindowKind;
 
-/// Shared by the three scripts: validation, type checks and expiry.
+/// How far beyond its window's length a reset may lie and still be believed: the book's
+/// margin (one 15-minute window, for a `Date` cached or late).
+pub(crate) const RESET_SLACK: Duration = Duration::from_secs(15 * 60);
+
+/// How long a block with no known end is kept (a revoked credential, credits run out): a day,
+/// after which the next request finds out again.
+pub(crate) const UNENDED_BLOCK: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Shared by the three scripts: validation, type checks, loading, rolling and expiry.
+/// ARGV[1..4] of every script: now (µs, server clock), margin (ms), permit lifetime (ms),
+/// permit id.
 const PRELUDE: &str = r#"
-local now, margin = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now, margin, lifetime, permit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 -- A stored number is trusted only as plain decimal digits within 2^53.
 local function int(v)
   if type(v) ~= 'string' or #v == 0 or #v > 16 or not string.match(v, '^%d+$') then
@@ -35,120 +47,223 @@ local function int(v)
 end
 local function text(n) return string.format('%d', n) end
 -- A key of another type (not written by these scripts) is dropped, not trusted.
-local function own(key)
+local function own(key, kind)
   local t = redis.call('TYPE', key).ok
-  if t ~= 'hash' and t ~= 'none' then redis.call('DEL', key) end
+  if t ~= kind and t ~= 'none' then redis.call('DEL', key) end
 end
--- The window's stored state; `known` when all three of its numbers are valid.
-local function load(key)
-  own(key)
-  local v = redis.call('HMGET', key, 'in_flight', 'remaining', 'reset', 'resets_at')
-  local w = { in_flight = int(v[1]) or 0, remaining = int(v[2]), reset = int(v[3]),
-              resets_at = int(v[4]) }
-  w.known = w.remaining ~= nil and w.reset ~= nil and w.resets_at ~= nil
+-- Redis's clock in milliseconds: permit deadlines are on it.
+local function clock()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Permits in flight: a sorted set, member = permit id, score = deadline. Expired permits and
+-- deadlines no permit can have are pruned; the rest are counted.
+local function flight(key, at)
+  own(key, 'zset')
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', text(at))
+  redis.call('ZREMRANGEBYSCORE', key, '(' .. text(at + lifetime), '+inf')
+  return redis.call('ZCARD', key)
+end
+local function flight_expiry(key)
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if last[2] then
+    redis.call('PEXPIREAT', key, text(math.ceil(tonumber(last[2])) + margin))
+  end
+end
+
+-- A window as stored: 'remaining:reset:limit' (limit may be empty).
+local function window(v, kind)
+  if type(v) ~= 'string' or #v > 60 then return nil end
+  local r, t, l = string.match(v, '^(%d+):(%d+):(%d*)$')
+  local w = { rem = int(r), reset = int(t), limit = nil }
+  if w.rem == nil or w.reset == nil then return nil end
+  if l ~= '' then
+    w.limit = int(l)
+    if w.limit == nil then return nil end
+  end
+  if w.reset > now + LENGTH[kind] + SLACK then return nil end
   return w
 end
--- Relative expiry: the margin after `ends` (microseconds) or after now.
-local function expire(key, ends)
-  local ms = margin
-  if ends ~= nil and ends > now then ms = ms + math.ceil((ends - now) / 1000) end
-  if ms < 1 then ms = 1 end
-  redis.call('PEXPIRE', key, text(ms))
+local function load(key, kinds)
+  own(key, 'hash')
+  local v = redis.call('HMGET', key, unpack(kinds))
+  local line = {}
+  for i, kind in ipairs(kinds) do line[kind] = window(v[i], kind) end
+  return line
 end
--- Writes the in-flight count and the expiry, or deletes a key with nothing left to say.
-local function store(key, w)
-  if w.in_flight == 0 and not w.known then
-    redis.call('DEL', key)
-  else
-    redis.call('HSET', key, 'in_flight', text(w.in_flight))
-    expire(key, w.known and w.resets_at or nil)
+-- A window whose reset has come rolls into its assumed successor (limit known: the same
+-- limit, from the old reset for the window's length, less the permits in flight) or is
+-- forgotten.
+local function roll(line, kinds, in_flight)
+  for _, kind in ipairs(kinds) do
+    local w = line[kind]
+    if w ~= nil and w.reset <= now then
+      if w.limit == nil then
+        line[kind] = nil
+      else
+        local length = LENGTH[kind]
+        local periods = math.floor((now - w.reset) / length) + 1
+        local rem = w.limit - in_flight
+        if rem < 0 then rem = 0 end
+        line[kind] = { rem = rem, reset = w.reset + length * periods, limit = w.limit }
+      end
+    end
   end
+end
+-- Writes a line back; its expiry is its last window's end (with the assumed next window
+-- when the limit is known) plus the margin, from its own content.
+local function save(key, line, kinds)
+  local fields, gone, ends = {}, {}, nil
+  for _, kind in ipairs(kinds) do
+    local w = line[kind]
+    if w == nil then
+      table.insert(gone, kind)
+    else
+      local limit, e = '', w.reset
+      if w.limit ~= nil then limit, e = text(w.limit), w.reset + LENGTH[kind] end
+      table.insert(fields, kind)
+      table.insert(fields, text(w.rem) .. ':' .. text(w.reset) .. ':' .. limit)
+      if ends == nil or e > ends then ends = e end
+    end
+  end
+  if ends == nil or ends <= now then
+    redis.call('DEL', key)
+    return
+  end
+  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+  redis.call('HSET', key, unpack(fields))
+  redis.call('PEXPIRE', key, text(math.ceil((ends - now) / 1000) + margin))
+end
+
+-- A block as stored; one whose cause, reach or end is corrupt is dropped, a member that is
+-- not short printable text is left out.
+local function member(v)
+  if v == false or #v > 64 or not string.match(v, '^[!-~]+$') then return '' end
+  return v
+end
+local function block(key)
+  own(key, 'hash')
+  local v = redis.call('HMGET', key, 'cause', 'writes', 'until', 'period', 'scope')
+  if not v[1] and not v[2] and not v[3] and not v[4] and not v[5] then return nil end
+  local b = { cause = v[1], writes = v[2], ends = nil, period = member(v[4]),
+              scope = member(v[5]) }
+  local valid = type(b.cause) == 'string' and #b.cause <= 80
+    and string.match(b.cause, '^[scp]:[%w%-%._]*$') and (b.writes == '0' or b.writes == '1')
+  if valid and v[3] then
+    b.ends = int(v[3])
+    valid = b.ends ~= nil
+  end
+  if not valid then
+    redis.call('DEL', key)
+    return nil
+  end
+  return b
 end
 "#;
 
-/// KEYS: cap, window. ARGV: now, margin.
-/// Reply: `{0}` go, `{1, resets_at}` wait, `{2, until, period, scope}` usage-capped.
+/// KEYS: credential block, app block, credential line, app line, credential permits, app
+/// permits. Reply: `{0}` go, `{1, until}` wait, `{2, reach, cause, writes, until or '',
+/// period, scope}` blocked.
 const ACQUIRE: &str = r#"
-local cap = KEYS[1]
-own(cap)
-local c = redis.call('HMGET', cap, 'until', 'period', 'scope')
-local capped = int(c[1])
-if capped ~= nil and capped > now then return {2, capped, c[2], c[3]} end
-if c[1] then redis.call('DEL', cap) end
-
-local key = KEYS[2]
-local w = load(key)
-if w.known and w.resets_at <= now then w.known = false end
-if not w.known then
-  redis.call('HDEL', key, 'remaining', 'reset', 'resets_at', 'limit')
-elseif w.remaining == 0 then
-  return {1, w.resets_at}
-else
-  redis.call('HSET', key, 'remaining', text(w.remaining - 1))
+for i, reach in ipairs({'credential', 'app'}) do
+  local b = block(KEYS[i])
+  if b ~= nil then
+    if b.ends == nil or b.ends > now then
+      local ends = ''
+      if b.ends ~= nil then ends = text(b.ends) end
+      return {2, reach, b.cause, b.writes, ends, b.period, b.scope}
+    end
+    redis.call('DEL', KEYS[i])
+  end
 end
-w.in_flight = w.in_flight + 1
-store(key, w)
+local at = clock()
+local lines = { load(KEYS[3], CREDENTIAL), load(KEYS[4], APP) }
+local kinds = { CREDENTIAL, APP }
+local wait = nil
+for i = 1, 2 do
+  roll(lines[i], kinds[i], flight(KEYS[i + 4], at))
+  for _, w in pairs(lines[i]) do
+    if w.rem == 0 and (wait == nil or w.reset > wait) then wait = w.reset end
+  end
+end
+if wait ~= nil then
+  for i = 1, 2 do save(KEYS[i + 2], lines[i], kinds[i]) end
+  return {1, wait}
+end
+for i = 1, 2 do
+  for _, w in pairs(lines[i]) do w.rem = w.rem - 1 end
+  save(KEYS[i + 2], lines[i], kinds[i])
+  redis.call('ZADD', KEYS[i + 4], text(at + lifetime), permit)
+  flight_expiry(KEYS[i + 4])
+end
 return {0}
 "#;
 
-/// KEYS: cap, window. ARGV: now, margin, ended ('1': the permit is counted in flight here),
-/// remaining, reset, resets_at, limit (all '' without a window), cap until, period, scope
-/// ('' without a cap or member).
+/// KEYS: as acquire. ARGV after the four shared: per kind (15m, app24h, user24h) remaining,
+/// reset, limit (all '' when not reported), then the block: reach ('' for none, 'credential',
+/// 'app'), cause, writes, until, period, scope.
 const RECORD: &str = r#"
-local cap_until = int(ARGV[8])
-if cap_until ~= nil and cap_until > now then
-  local cap = KEYS[1]
-  own(cap)
-  local known = int(redis.call('HGET', cap, 'until'))
-  if known == nil or known < cap_until then
-    redis.call('DEL', cap)
-    redis.call('HSET', cap, 'until', ARGV[8])
-    if ARGV[9] ~= '' then redis.call('HSET', cap, 'period', ARGV[9]) end
-    if ARGV[10] ~= '' then redis.call('HSET', cap, 'scope', ARGV[10]) end
-    expire(cap, cap_until)
+local reach = ARGV[14]
+local ends = int(ARGV[17])
+if (reach == 'credential' or reach == 'app') and (ARGV[17] == '' or (ends ~= nil and ends > now)) then
+  local key = KEYS[1]
+  if reach == 'app' then key = KEYS[2] end
+  local known = block(key)
+  local later = known == nil or ends == nil or (known.ends ~= nil and known.ends < ends)
+  if later then
+    redis.call('DEL', key)
+    redis.call('HSET', key, 'cause', ARGV[15], 'writes', ARGV[16])
+    if ARGV[18] ~= '' then redis.call('HSET', key, 'period', ARGV[18]) end
+    if ARGV[19] ~= '' then redis.call('HSET', key, 'scope', ARGV[19]) end
+    if ends ~= nil then
+      redis.call('HSET', key, 'until', ARGV[17])
+      redis.call('PEXPIRE', key, text(math.ceil((ends - now) / 1000) + margin))
+    else
+      redis.call('PEXPIRE', key, text(UNENDED + margin))
+    end
   end
 end
-
-local key = KEYS[2]
-local w = load(key)
-if ARGV[3] == '1' and w.in_flight > 0 then w.in_flight = w.in_flight - 1 end
-local remaining, reset, resets_at = int(ARGV[4]), int(ARGV[5]), int(ARGV[6])
-if remaining ~= nil and reset ~= nil and resets_at ~= nil and resets_at > now then
-  -- Requests still in flight will each take one of the reported slots.
-  local reported = remaining - w.in_flight
-  if reported < 0 then reported = 0 end
-  if w.known and w.reset == reset then
-    if reported < w.remaining then redis.call('HSET', key, 'remaining', text(reported)) end
-    if ARGV[7] ~= '' then redis.call('HSET', key, 'limit', ARGV[7]) end
-  elseif w.known and w.reset > reset then
-    -- A late response about an earlier window: stale, ignored.
-  else
-    redis.call('HSET', key, 'remaining', text(reported), 'reset', ARGV[5],
-               'resets_at', ARGV[6])
-    if ARGV[7] ~= '' then redis.call('HSET', key, 'limit', ARGV[7])
-    else redis.call('HDEL', key, 'limit') end
-    w.known, w.resets_at = true, resets_at
+local at = clock()
+local lines = { load(KEYS[3], CREDENTIAL), load(KEYS[4], APP) }
+local in_flight = {}
+for i = 1, 2 do
+  own(KEYS[i + 4], 'zset')
+  redis.call('ZREM', KEYS[i + 4], permit)
+  in_flight[i] = flight(KEYS[i + 4], at)
+end
+for n, kind in ipairs({'15m', 'app24h', 'user24h'}) do
+  local rem, reset, limit = int(ARGV[3 * n + 2]), int(ARGV[3 * n + 3]), int(ARGV[3 * n + 4])
+  if rem ~= nil and reset ~= nil and reset > now and reset <= now + LENGTH[kind] + SLACK then
+    local i = 1
+    if kind == 'app24h' then i = 2 end
+    local reported = rem - in_flight[i]
+    if reported < 0 then reported = 0 end
+    local w = lines[i][kind]
+    if w ~= nil and w.reset == reset then
+      if reported < w.rem then w.rem = reported end
+      if limit ~= nil then w.limit = limit end
+    elseif w ~= nil and w.reset > reset then
+      -- A late response about an earlier window: stale, ignored.
+    else
+      lines[i][kind] = { rem = reported, reset = reset, limit = limit }
+    end
   end
 end
-store(key, w)
+save(KEYS[3], lines[1], CREDENTIAL)
+save(KEYS[4], lines[2], APP)
+for i = 5, 6 do flight_expiry(KEYS[i]) end
 return 0
 "#;
 
-/// KEYS: window. ARGV: now, margin.
+/// KEYS: credential permits, app permits.
 const RELEASE: &str = r#"
-local key = KEYS[1]
-local w = load(key)
-if w.in_flight > 0 then w.in_flight = w.in_flight - 1 end
-store(key, w)
+for i = 1, 2 do
+  own(KEYS[i], 'zset')
+  redis.call('ZREM', KEYS[i], permit)
+end
 return 0
 "#;
-
-/// The largest integer a Lua number (a double) holds exactly.
-const MAX_EXACT: u64 = (1 << 53) - 1;
-
-/// A credential's usage-cap members are kept in Redis only when they look like what X sends
-/// (`Monthly`, `Product`): short and printable, so a stored value cannot smuggle anything.
-const MAX_MEMBER: usize = 64;
 
 /// The three scripts, hashed once.
 pub(crate) struct Scripts {
@@ -159,190 +274,29 @@ pub(crate) struct Scripts {
 
 impl Scripts {
     pub(crate) fn new() -> Self {
-        let script = |body: &str| Script::new(&format!("{PRELUDE}{body}"));
+        let micros = |d: Duration| d.as_micros();
+        let constants = format!(
+            "local LENGTH = {{ ['15m'] = {}, ['app24h'] = {}, ['user24h'] = {} }}\n\
+             local SLACK, UNENDED = {}, {}\n\
+             local CREDENTIAL, APP = {{ '{}', '{}' }}, {{ '{}' }}\n",
+            micros(WindowKind::Endpoint.length()),
+            micros(WindowKind::App24Hour.length()),
+            micros(WindowKind::User24Hour.length()),
+            micros(RESET_SLACK),
+            UNENDED_BLOCK.as_millis(),
+            WindowKind::Endpoint.as_str(),
+            WindowKind::User24Hour.as_str(),
+            WindowKind::App24Hour.as_str(),
+        );
+        let script = |body: &str| Script::new(&format!("{constants}{PRELUDE}{body}"));
         Scripts {
             acquire: script(ACQUIRE),
             record: script(RECORD),
             release: script(RELEASE),
         }
     }
-}
 
-/// Where a key's state lives in Redis. The credential's hex hash is a hash tag (`{...}`), so a
-/// credential's cap and windows share a cluster slot and one script may touch both.
-#[derive(Clone, Debug)]
-pub(crate) struct Keys {
-    prefix: String,
-}
-
-impl Keys {
-    pub(crate) fn new(prefix: &str) -> Self {
-        Keys {
-            prefix: prefix.to_owned(),
-        }
-    }
-
-    pub(crate) fn cap(&self, key: &BookKey) -> String {
-        format!("{}:v1:{{{}}}:cap", self.prefix, key.credential().to_hex())
-    }
-
-    pub(crate) fn window(&self, key: &BookKey) -> String {
-        format!(
-            "{}:v1:{{{}}}:window:{}",
-            self.prefix,
-            key.credential().to_hex(),
-            key.endpoint()
-        )
-    }
-}
-
-/// `at` in whole microseconds since the epoch, rounded down (for `now`) or up (for instants
-/// waited for); clamped to what Lua holds exactly.
-pub(crate) fn micros(at: SystemTime, up: bool) -> u64 {
-    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let whole = u64::try_from(since.as_micros()).unwrap_or(u64::MAX);
-    let rounded = if up && !since.subsec_nanos().is_multiple_of(1000) {
-        whole.saturating_add(1)
-    } else {
-        whole
-    };
-    rounded.min(MAX_EXACT)
-}
-
-fn instant(micros: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_micros(micros)
-}
-
-pub(crate) fn margin_ms(margin: Duration) -> u64 {
-    u64::try_from(margin.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// The arguments of the record script after `now` and the margin.
-pub(crate) fn record_args(observation: &Observation, ended: bool) -> Vec<String> {
-    let mut args = vec![String::from(if ended { "1" } else { "0" })];
-    match &observation.window {
-        Some(window) => args.extend([
-            window.remaining.min(MAX_EXACT).to_string(),
-            micros(window.reset, false).to_string(),
-            micros(window.resets_at, true).to_string(),
-            window
-                .limit
-                .map_or_else(String::new, |l| l.min(MAX_EXACT).to_string()),
-        ]),
-        None => args.extend(std::iter::repeat_n(String::new(), 4)),
-    }
-    match &observation.usage_cap {
-        Some(cap) => args.extend([
-            micros(cap.until, true).to_string(),
-            member(cap.period.as_deref()).unwrap_or_default().to_owned(),
-            member(cap.scope.as_deref()).unwrap_or_default().to_owned(),
-        ]),
-        None => args.extend(std::iter::repeat_n(String::new(), 3)),
-    }
-    args
-}
-
-fn member(text: Option<&str>) -> Option<&str> {
-    text.filter(|t| {
-        !t.is_empty() && t.len() <= MAX_MEMBER && t.bytes().all(|b| b.is_ascii_graphic())
-    })
-}
-
-/// Why a reply was not understood: it names the shape, never the values.
-#[derive(Debug)]
-pub(crate) struct BadReply(&'static str);
-
-impl std::fmt::Display for BadReply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unexpected reply from the {} script", self.0)
-    }
-}
-
-impl std::error::Error for BadReply {}
-
-fn integer(value: &Value) -> Option<u64> {
-    match value {
-        Value::Int(n) => u64::try_from(*n).ok().filter(|n| *n <= MAX_EXACT),
-        _ => None,
-    }
-}
-
-fn text_member(value: Option<&Value>) -> Option<Box<str>> {
-    let text = match value? {
-        Value::BulkString(bytes) => std::str::from_utf8(bytes).ok()?,
-        Value::SimpleString(text) => text.as_str(),
-        _ => return None,
-    };
-    member(Some(text)).map(Box::from)
-}
-
-/// The acquire script's reply as the store's answer.
-pub(crate) fn acquire_reply(value: &Value, key: &BookKey) -> Result<Acquire, BadReply> {
-    let bad = BadReply("acquire");
-    let Value::Array(items) = value else {
-        return Err(bad);
-    };
-    match (
-        items.first().and_then(integer),
-        items.get(1).and_then(integer),
-    ) {
-        (Some(0), None) if items.len() == 1 => Ok(Acquire::Go(Permit::new(key.clone()))),
-        (Some(1), Some(until)) if items.len() == 2 => Ok(Acquire::Wait {
-            until: instant(until),
-        }),
-        (Some(2), Some(until)) if items.len() <= 4 => Ok(Acquire::Exhausted(UsageCap {
-            until: instant(until),
-            period: text_member(items.get(2)),
-            scope: text_member(items.get(3)),
-        })),
-        _ => Err(bad),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instants_round_so_nothing_goes_early() {
-        let at = UNIX_EPOCH + Duration::new(1_700_000_000, 1_500);
-        assert_eq!(micros(at, false), 1_700_000_000_000_001);
-        assert_eq!(micros(at, true), 1_700_000_000_000_002);
-        let whole = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(instant(micros(whole, true)), whole);
-        assert_eq!(
-            micros(SystemTime::UNIX_EPOCH - Duration::from_secs(1), false),
-            0
-        );
-    }
-
-    #[test]
-    fn foreign_replies_are_refused_not_trusted() {
-        let key = BookKey::new(twerr_core::CredentialId::from_bytes([7; 16]), "GET x /");
-        for reply in [
-            Value::Nil,
-            Value::Int(0),
-            Value::Array(vec![Value::Int(1)]),
-            Value::Array(vec![Value::Int(1), Value::Int(-5)]),
-            Value::Array(vec![Value::Int(3)]),
-            Value::Array(vec![Value::Int(0), Value::Int(1)]),
-            Value::Array(vec![Value::Int(1), Value::Int(i64::MAX)]),
-        ] {
-            assert!(acquire_reply(&reply, &key).is_err(), "{reply:?}");
-        }
-        let capped = Value::Array(vec![
-            Value::Int(2),
-            Value::Int(5_000_000),
-            Value::BulkString(b"Monthly".to_vec()),
-            Value::BulkString(b"bad\nvalue".to_vec()),
-        ]);
-        assert_eq!(
-            acquire_reply(&capped, &key).ok(),
-            Some(Acquire::Exhausted(UsageCap {
-                until: UNIX_EPOCH + Duration::from_secs(5),
-                period: Some("Monthly".into()),
-                scope: None,
-            }))
-        );
+    pub(crate) fn all(&self) -> [&Script; 3] {
+        [&self.acquire, &self.record, &self.release]
     }
 }

@@ -1,40 +1,32 @@
 //! [`RedisStore`]: the scripts over the link, with this process's own book for outages.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use redis::Value;
 use twerr_core::{Acquire, BookKey, MemoryStore, Observation, Permit, RateLimitStore, StoreFuture};
 
-use crate::error::{ConnectError, Redactor};
-use crate::link::{Handle, Link, Timing};
-use crate::scripts::{self, Keys, Scripts};
-
-/// The default key prefix: every instance of an app meets under it unless told otherwise.
-pub const DEFAULT_PREFIX: &str = "twerr";
-
-/// The default per-call timeout: 50 ms, far above a round trip to a Redis on the same network
-/// and short enough that a lost Redis costs a request little before the fallback takes over.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(50);
-
-/// The default connect timeout of [`RedisStore::connect`]: 2 s.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// The default pause between reconnection attempts while Redis is down: 1 s.
-pub const DEFAULT_RETRY_EVERY: Duration = Duration::from_secs(1);
-
-/// The longest expiry margin: a key outlives what it says by at most a minute.
-pub const MAX_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+use crate::builder::RedisStoreBuilder;
+use crate::codec;
+use crate::error::ConnectError;
+use crate::keys::{KeyNames, Keys};
+use crate::link::{Handle, Link};
+use crate::scripts::Scripts;
 
 /// A [`RateLimitStore`] in Redis, shared by every process that points at the same Redis and
-/// prefix: each worker of an app waits for the windows any of them was told about.
+/// prefix: each worker of an app waits for the windows and blocks any of them was told about.
 ///
-/// Acquire, record and release are each one Lua script call (one round trip, atomic). When a
-/// call fails or takes longer than the [timeout](RedisStoreBuilder::timeout), the store
-/// answers from a book in this process's memory instead (which has seen every response this
-/// process recorded), logs one warning for the outage, and goes back to Redis once it is
-/// reachable again; its operations therefore never return an error.
+/// Acquire, record and release are each one Lua script call (one round trip, atomic). Each
+/// permit is its own entry with a deadline on Redis's clock, so a permit nobody ends stops
+/// counting after the [permit lifetime](RedisStoreBuilder::permit_lifetime). When a call
+/// fails or takes longer than the [timeout](RedisStoreBuilder::timeout), the store answers
+/// from a book in this process's memory instead (which has seen every response this process
+/// recorded), logs one warning for the outage, and goes back to Redis once it is reachable
+/// again; its operations therefore never return an error.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -44,16 +36,20 @@ pub const MAX_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// ```
 ///
 /// [`connect`](Self::connect) gives an `Arc`, the form a store is shared in. The store runs on
-/// tokio (the `redis` crate's driver and the background reconnection are tokio tasks).
+/// tokio (the `redis` crate's driver and the background reconnection are tokio tasks); an
+/// operation polled outside a tokio runtime (a release from a `Drop` on a plain thread) does
+/// not touch Redis and never panics: a permit it could not release expires on its own.
 pub struct RedisStore {
     link: Arc<Link>,
     keys: Keys,
     scripts: Scripts,
     margin_ms: u64,
+    lifetime_ms: u64,
+    ids: Ids,
     /// The book used while Redis is down; it also sees every record while Redis is up.
     local: MemoryStore,
-    /// Permits the local book handed out, per key: their record or release goes there.
-    local_permits: Mutex<HashMap<BookKey, u64>>,
+    /// The ids of the permits the local book handed out: their record or release goes there.
+    local_permits: Mutex<HashSet<u64>>,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -62,119 +58,58 @@ impl std::fmt::Debug for RedisStore {
         f.debug_struct("RedisStore")
             .field("keys", &self.keys)
             .field("margin_ms", &self.margin_ms)
+            .field("lifetime_ms", &self.lifetime_ms)
             .finish_non_exhaustive()
     }
 }
 
-/// Configures a [`RedisStore`] before connecting.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct RedisStoreBuilder {
-    prefix: String,
-    timing: Timing,
-    margin: Duration,
+/// Permit ids: unique within the process (a counter), unpredictable across processes (a
+/// randomly keyed hash of it), so two workers' permits never share an entry.
+struct Ids {
+    hasher: RandomState,
+    next: AtomicU64,
 }
 
-impl Default for RedisStoreBuilder {
-    fn default() -> Self {
-        RedisStoreBuilder {
-            prefix: DEFAULT_PREFIX.to_owned(),
-            timing: Timing {
-                call: DEFAULT_TIMEOUT,
-                connect: DEFAULT_CONNECT_TIMEOUT,
-                retry_every: DEFAULT_RETRY_EVERY,
-            },
-            margin: MAX_EXPIRY_MARGIN,
-        }
+impl Ids {
+    fn next(&self) -> u64 {
+        self.hasher
+            .hash_one(self.next.fetch_add(1, Ordering::Relaxed))
     }
 }
 
-impl RedisStoreBuilder {
-    /// The key prefix (default [`DEFAULT_PREFIX`]). Processes share windows only under the
-    /// same prefix; give separate apps separate prefixes if they share credentials but should
-    /// not share windows (they rarely should: X counts per credential).
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into();
-        self
-    }
-
-    /// The longest a call may take before the store answers from its local book
-    /// (default [`DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timing.call = timeout;
-        self
-    }
-
-    /// The longest [`connect`](Self::connect) and each reconnection attempt may take
-    /// (default [`DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.timing.connect = timeout;
-        self
-    }
-
-    /// The pause between reconnection attempts while Redis is down
-    /// (default [`DEFAULT_RETRY_EVERY`]).
-    pub fn retry_every(mut self, pause: Duration) -> Self {
-        self.timing.retry_every = pause;
-        self
-    }
-
-    /// How long a key outlives the window or cap it holds (default and at most
-    /// [`MAX_EXPIRY_MARGIN`]; a longer margin is cut to it). A key holding only requests in
-    /// flight lives this long after its last change.
-    pub fn expiry_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin.min(MAX_EXPIRY_MARGIN);
-        self
-    }
-
-    /// Connects to the Redis at `url` (`redis://[user:password@]host[:port][/db]`,
-    /// `redis+unix:///path`, or `rediss://` when a TLS feature of the `redis` crate is
-    /// enabled) and loads the scripts.
-    ///
-    /// # Errors
-    ///
-    /// [`ConnectError`] when the URL is not a Redis URL, or Redis is unreachable, refuses the
-    /// connection or does not answer within the connect timeout. Its message never holds the
-    /// URL's user name or password.
-    pub async fn connect(self, url: &str) -> Result<Arc<RedisStore>, ConnectError> {
-        let redactor = Redactor::for_url(url);
-        let client = redis::Client::open(url)
-            .map_err(|e| ConnectError::new(None, redactor.redact(&e.to_string())))?;
-        let address = Some(client.get_connection_info().addr().to_string());
-        let timing = self.timing;
-        let attempt = async {
-            let config = Link::config(timing);
-            let mut connection = client
-                .get_multiplexed_async_connection_with_config(&config)
-                .await?;
-            let scripts = Scripts::new();
-            for script in [&scripts.acquire, &scripts.record, &scripts.release] {
-                script.prepare_invoke().load_async(&mut connection).await?;
-            }
-            Ok::<_, redis::RedisError>((connection, scripts))
-        };
-        let (connection, scripts) = tokio::time::timeout(timing.connect, attempt)
-            .await
-            .map_err(|_| ConnectError::timed_out(address.clone(), timing.connect))?
-            .map_err(|e| {
-                if e.is_timeout() {
-                    ConnectError::timed_out(address.clone(), timing.connect)
-                } else {
-                    ConnectError::new(address.clone(), redactor.redact(&e.to_string()))
-                }
-            })?;
-        Ok(Arc::new(RedisStore {
-            link: Link::new(client, connection, timing, redactor),
-            keys: Keys::new(&self.prefix),
-            scripts,
-            margin_ms: scripts::margin_ms(self.margin),
-            local: MemoryStore::new(),
-            local_permits: Mutex::new(HashMap::new()),
-        }))
-    }
+/// One script call: which script, its keys, the permit it is about and the arguments after
+/// the four every script takes.
+struct Call<'a> {
+    what: &'static str,
+    script: &'a redis::Script,
+    keys: &'a [&'a str],
+    permit: u64,
+    args: &'a [String],
 }
 
 impl RedisStore {
+    pub(crate) fn new(
+        link: Arc<Link>,
+        keys: Keys,
+        scripts: Scripts,
+        margin: Duration,
+        lifetime: Duration,
+    ) -> Self {
+        RedisStore {
+            link,
+            keys,
+            scripts,
+            margin_ms: u64::try_from(margin.as_millis()).unwrap_or(u64::MAX),
+            lifetime_ms: codec::millis(lifetime),
+            ids: Ids {
+                hasher: RandomState::new(),
+                next: AtomicU64::new(0),
+            },
+            local: MemoryStore::new(),
+            local_permits: Mutex::new(HashSet::new()),
+        }
+    }
+
     /// Connects with the default settings; see [`RedisStoreBuilder::connect`].
     ///
     /// # Errors
@@ -184,7 +119,7 @@ impl RedisStore {
         Self::builder().connect(url).await
     }
 
-    /// A builder for the prefix, timeouts and expiry margin.
+    /// A builder for the prefix, timeouts, expiry margin and permit lifetime.
     pub fn builder() -> RedisStoreBuilder {
         RedisStoreBuilder::default()
     }
@@ -195,72 +130,56 @@ impl RedisStore {
         self.link.is_up()
     }
 
-    /// The Redis key that holds `key`'s window (for inspection with `redis-cli`).
-    pub fn window_key(&self, key: &BookKey) -> String {
-        self.keys.window(key)
+    /// The Redis keys `key` is counted under (for inspection with `redis-cli`).
+    pub fn key_names(&self, key: &BookKey) -> KeyNames {
+        self.keys.names(key)
     }
 
-    /// The Redis key that holds the usage cap of `key`'s credential.
-    pub fn cap_key(&self, key: &BookKey) -> String {
-        self.keys.cap(key)
+    fn local_permits(&self) -> MutexGuard<'_, HashSet<u64>> {
+        // A set of ids, consistent after any panic.
+        self.local_permits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn take_local_permit(&self, key: &BookKey) -> bool {
-        let mut permits = self.local_permits.lock().unwrap_or_else(|p| p.into_inner());
-        match permits.get_mut(key) {
-            Some(count) if *count > 1 => {
-                *count -= 1;
-                true
-            }
-            Some(_) => {
-                permits.remove(key);
-                true
-            }
-            None => false,
-        }
-    }
-
-    async fn eval(
-        &self,
-        handle: &Handle,
-        what: &'static str,
-        script: &redis::Script,
-        keys: &[String],
-        args: &[String],
-        now: SystemTime,
-    ) -> Option<Value> {
-        let mut invocation = script.prepare_invoke();
-        for key in keys {
-            invocation.key(key);
+    async fn eval(&self, handle: &Handle, call: Call<'_>, now: SystemTime) -> Option<Value> {
+        let mut invocation = call.script.prepare_invoke();
+        for key in call.keys {
+            invocation.key(*key);
         }
         invocation
-            .arg(scripts::micros(now, false))
-            .arg(self.margin_ms);
-        for arg in args {
+            .arg(codec::micros(now, false))
+            .arg(self.margin_ms)
+            .arg(self.lifetime_ms)
+            .arg(call.permit.to_string());
+        for arg in call.args {
             invocation.arg(arg);
         }
         let mut connection = handle.connection.clone();
-        let call = async {
+        let run = async {
             invocation
                 .invoke_async::<Value>(&mut connection)
                 .await
                 .map_err(Into::into)
         };
-        self.link.call(handle, what, call).await
+        self.link.call(handle, call.what, run).await
     }
 
     async fn acquire_in_redis(&self, key: &BookKey, now: SystemTime) -> Option<Acquire> {
         let handle = self.link.handle()?;
-        let keys = [self.keys.cap(key), self.keys.window(key)];
-        let reply = self
-            .eval(&handle, "acquire", &self.scripts.acquire, &keys, &[], now)
-            .await?;
-        let link = &self.link;
-        match scripts::acquire_reply(&reply, key) {
+        let names = self.keys.names(key);
+        let id = self.ids.next();
+        let call = Call {
+            what: "acquire",
+            script: &self.scripts.acquire,
+            keys: &names.for_scripts(),
+            permit: id,
+            args: &[],
+        };
+        let reply = self.eval(&handle, call, now).await?;
+        match codec::acquire_reply(&reply, key, id) {
             Ok(answer) => Some(answer),
             Err(bad) => {
                 let failed = async { Err::<(), _>(bad.into()) };
-                link.call(&handle, "acquire", failed).await;
+                self.link.call(&handle, "acquire", failed).await;
                 None
             }
         }
@@ -273,12 +192,14 @@ impl RateLimitStore for RedisStore {
             if let Some(answer) = self.acquire_in_redis(key, now).await {
                 return Ok(answer);
             }
-            let answer = self.local.book().acquire(key, now);
-            if matches!(answer, Acquire::Go(_)) {
-                let mut permits = self.local_permits.lock().unwrap_or_else(|p| p.into_inner());
-                *permits.entry(key.clone()).or_default() += 1;
-            }
-            Ok(answer)
+            Ok(match self.local.book().acquire(key, now) {
+                Acquire::Go(permit) => {
+                    let id = self.ids.next();
+                    self.local_permits().insert(id);
+                    Acquire::Go(permit.with_id(id))
+                }
+                other => other,
+            })
         })
     }
 
@@ -289,17 +210,22 @@ impl RateLimitStore for RedisStore {
         now: SystemTime,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let local = self.take_local_permit(permit.key());
-            let args = scripts::record_args(&observation, !local);
-            let key = permit.key().clone();
+            let id = permit.id();
+            self.local_permits().remove(&id);
+            let args = codec::record_args(&observation);
+            let names = self.keys.names(permit.key());
             // The local book sees every response, so an outage starts from what this process
-            // knows. Its in-flight count holds only its own permits: a Redis permit ends
-            // there as a no-op.
+            // knows. Its in-flight count holds only its own permits.
             self.local.book().record(permit, observation, now);
             if let Some(handle) = self.link.handle() {
-                let keys = [self.keys.cap(&key), self.keys.window(&key)];
-                self.eval(&handle, "record", &self.scripts.record, &keys, &args, now)
-                    .await;
+                let call = Call {
+                    what: "record",
+                    script: &self.scripts.record,
+                    keys: &names.for_scripts(),
+                    permit: id,
+                    args: &args,
+                };
+                self.eval(&handle, call, now).await;
             }
             Ok(())
         })
@@ -307,16 +233,22 @@ impl RateLimitStore for RedisStore {
 
     fn release<'a>(&'a self, permit: Permit, now: SystemTime) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            if self.take_local_permit(permit.key()) {
+            if self.local_permits().remove(&permit.id()) {
                 self.local.book().release(permit);
                 return Ok(());
             }
-            // A Redis permit whose release cannot reach Redis stays counted there until its
-            // key expires: a little caution, never a request too many.
+            // A Redis permit whose release cannot reach Redis (an outage, no runtime) stays
+            // counted there until its deadline: a little caution, never a request too many.
             if let Some(handle) = self.link.handle() {
-                let keys = [self.keys.window(permit.key())];
-                self.eval(&handle, "release", &self.scripts.release, &keys, &[], now)
-                    .await;
+                let names = self.keys.names(permit.key());
+                let call = Call {
+                    what: "release",
+                    script: &self.scripts.release,
+                    keys: &[&names.credential_permits, &names.app_permits],
+                    permit: permit.id(),
+                    args: &[],
+                };
+                self.eval(&handle, call, now).await;
             }
             Ok(())
         })

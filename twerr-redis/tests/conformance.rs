@@ -29,6 +29,6 @@ async fn redis_store_conforms_under_a_custom_prefix_and_as_a_trait_object() {
     let keys = common::all_keys(&mut inspect).await;
     assert!(!keys.is_empty(), "the suite left windows behind to look at");
     for key in keys {
-        assert!(key.starts_with("app-7:v1:{"), "{key} is under the prefix");
+        assert!(key.starts_with("app-7:v2:{"), "{key} is under the prefix");
     }
 }

@@ -85,10 +85,8 @@ async fn auth_works_and_a_wrong_password_is_not_repeated() {
     let store = RedisStore::connect(&url(PASSWORD))
         .await
         .expect("the right password");
-    let key = BookKey::new(
-        CredentialId::from_bytes([1; 16]),
-        "GET api.x.com /2/users/me",
-    );
+    let id = CredentialId::from_bytes([1; 16]);
+    let key = BookKey::new(id, id, "GET api.x.com /2/users/me");
     let now = std::time::SystemTime::now();
     let Ok(Acquire::Go(permit)) = store.acquire(&key, now).await else {
         panic!("goes")
@@ -108,4 +106,20 @@ async fn a_url_that_is_not_redis_is_refused_without_its_secrets() {
         let text = message(&error);
         assert!(!text.contains("hunter2hunter2"), "{url}: {text}");
     }
+}
+
+#[tokio::test]
+async fn a_prefix_with_a_brace_is_refused_before_connecting() {
+    // Nothing listens there: the prefix is refused first, with what to change.
+    let error = RedisStore::builder()
+        .prefix("app-{7}")
+        .connect("redis://127.0.0.1:1/")
+        .await
+        .expect_err("a brace in the prefix");
+    let text = error.to_string();
+    assert!(
+        text.contains("prefix") && text.contains("app-{7}"),
+        "{text}"
+    );
+    assert!(!error.is_timeout());
 }

@@ -1,5 +1,5 @@
-//! What the store leaves in Redis: every key expires, no credential in clear, and what it
-//! reads back is validated.
+//! What the store leaves in Redis: the v2 layout, every key expires by what it holds, no
+//! credential in clear, and what it reads back is validated.
 
 mod common;
 
@@ -7,27 +7,46 @@ use std::time::{Duration, SystemTime};
 
 use common::{JumpSleeper, RedisServer, TestClock, XServer, all_keys, at, client, middleware};
 use redis::AsyncCommands;
-use twerr_core::{Acquire, BookKey, CredentialId, Observation, RateLimitStore, WindowReport};
+use redis::aio::MultiplexedConnection;
+use twerr_core::{
+    Acquire, Block, BookKey, Cause, CredentialId, Observation, Problem, RateLimitStore, Reach,
+    WindowKind, WindowReport,
+};
 
 const START: u64 = 1_800_000_000;
 /// A Bearer token shaped like X's app-only tokens (made up).
 const TOKEN: &str =
     "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2Xz";
 
-fn window(remaining: u64, resets_at: SystemTime) -> Observation {
-    Observation {
-        window: Some(WindowReport {
-            limit: Some(15),
-            remaining,
-            reset: resets_at,
-            resets_at,
-        }),
-        usage_cap: None,
+fn window(remaining: u64, reset: SystemTime) -> Observation {
+    Observation::new()
+        .with_window(WindowReport::new(WindowKind::Endpoint, remaining, reset).with_limit(Some(15)))
+}
+
+fn key(credential: u8, endpoint: &str) -> BookKey {
+    let id = CredentialId::from_bytes([credential; 16]);
+    BookKey::new(id, id, format!("GET api.x.com /{endpoint}"))
+}
+
+/// Every string a key holds: hash fields and values, set members.
+async fn contents(inspect: &mut MultiplexedConnection, key: &str) -> Vec<String> {
+    let kind: String = redis::cmd("TYPE")
+        .arg(key)
+        .query_async(inspect)
+        .await
+        .expect("TYPE");
+    match kind.as_str() {
+        "hash" => {
+            let fields: Vec<(String, String)> = inspect.hgetall(key).await.expect("HGETALL");
+            fields.into_iter().flat_map(|(k, v)| [k, v]).collect()
+        }
+        "zset" => inspect.zrange(key, 0, -1).await.expect("ZRANGE"),
+        other => panic!("{key} is a {other}"),
     }
 }
 
-/// Traffic through the middleware: windows on two endpoints, a usage cap, and a request
-/// still in flight (acquired, not yet answered).
+/// Traffic through the middleware: windows on two endpoints, a usage cap (a block), and a
+/// request still in flight (acquired, not yet answered).
 #[tokio::test]
 async fn every_key_expires_and_none_holds_a_token() {
     let redis = RedisServer::start();
@@ -43,31 +62,36 @@ async fn every_key_expires_and_none_holds_a_token() {
         let response = http.get(x.url(path)).bearer_auth(TOKEN).send().await;
         assert!(response.is_ok(), "{path}");
     }
-    let in_flight = BookKey::new(CredentialId::from_bytes([9; 16]), "GET api.x.com /2/spaces");
+    let in_flight = key(9, "2/spaces");
     let Acquire::Go(_permit) = store.acquire(&in_flight, at(START)).await.expect("acquire") else {
         panic!("goes")
     };
 
     let mut inspect = redis.inspect().await;
     let keys = all_keys(&mut inspect).await;
-    assert!(
-        keys.len() >= 4,
-        "two windows, a cap and an in-flight count: {keys:?}"
+    let count = |part: &str| keys.iter().filter(|k| k.contains(part)).count();
+    assert_eq!(count(":line:c:"), 3, "three endpoints' windows: {keys:?}");
+    assert_eq!(count(":block:c:"), 1, "the usage cap: {keys:?}");
+    assert_eq!(
+        count(":flight:"),
+        2,
+        "the permit in flight, in both lines: {keys:?}"
     );
-    assert!(keys.iter().any(|k| k.ends_with(":cap")), "{keys:?}");
-    let window_ends = Duration::from_secs(900) + twerr_redis::MAX_EXPIRY_MARGIN;
+    // The longest a key here may live: a 15-minute window and its assumed successor, or the
+    // usage cap's memory, plus the margin.
+    let longest = Duration::from_secs(1800) + twerr_redis::MAX_EXPIRY_MARGIN;
     for key in &keys {
+        assert!(key.starts_with("twerr:v2:{"), "{key}");
         let ttl: i64 = inspect.pttl(key).await.expect("PTTL");
         assert!(ttl > 0, "{key} has no expiry ({ttl})");
         assert!(
-            u128::try_from(ttl).unwrap_or(0) <= window_ends.as_millis(),
-            "{key} outlives its window and the margin: {ttl} ms"
+            u128::try_from(ttl).unwrap_or(0) <= longest.as_millis(),
+            "{key} outlives what it holds and the margin: {ttl} ms"
         );
         assert!(!key.contains(TOKEN) && !key.contains(&TOKEN[..24]), "{key}");
         assert!(!key.contains('?'), "no query string in {key}");
-        let fields: Vec<(String, String)> = inspect.hgetall(key).await.expect("HGETALL");
-        for (name, value) in fields {
-            assert!(!value.contains(&TOKEN[..24]), "{key} {name} = {value}");
+        for value in contents(&mut inspect, key).await {
+            assert!(!value.contains(&TOKEN[..24]), "{key}: {value}");
         }
     }
 }
@@ -81,18 +105,20 @@ async fn a_key_disappears_when_its_window_is_over() {
         .connect(&redis.url())
         .await
         .expect("connect");
-    let key = BookKey::new(
-        CredentialId::from_bytes([5; 16]),
-        "GET api.x.com /2/users/me",
-    );
+    let key = key(5, "2/users/me");
     let now = SystemTime::now();
     let Ok(Acquire::Go(permit)) = store.acquire(&key, now).await else {
         panic!("goes")
     };
-    let seen = window(0, now + Duration::from_millis(200));
+    // A window without a limit: no successor is assumed, the line ends at its reset.
+    let seen = Observation::new().with_window(WindowReport::new(
+        WindowKind::Endpoint,
+        0,
+        now + Duration::from_millis(200),
+    ));
     store.record(permit, seen, now).await.expect("record");
     let mut inspect = redis.inspect().await;
-    let name = store.window_key(&key);
+    let name = store.key_names(&key).credential_line;
     let ttl: i64 = inspect.pttl(&name).await.expect("PTTL");
     // 200 ms of window (rounded up to the next millisecond, never down) and 50 ms of margin.
     assert!(
@@ -112,35 +138,67 @@ async fn a_key_disappears_when_its_window_is_over() {
 }
 
 #[tokio::test]
+async fn a_reset_years_ahead_never_gives_a_long_expiry() {
+    let redis = RedisServer::start();
+    let store = common::store(&redis).await;
+    let mut inspect = redis.inspect().await;
+    let now = at(START);
+    let key = key(4, "2/users/me");
+    let names = store.key_names(&key);
+    // Reported by a response: ignored, no key written for it.
+    let Ok(Acquire::Go(permit)) = store.acquire(&key, now).await else {
+        panic!("goes")
+    };
+    let far = at(253_402_300_799);
+    store
+        .record(permit, window(0, far), now)
+        .await
+        .expect("record");
+    let exists: bool = inspect
+        .exists(&names.credential_line)
+        .await
+        .expect("EXISTS");
+    assert!(!exists, "a malformed reset is not kept");
+    // Written by a foreign or broken worker: not trusted, and replaced with a real window.
+    let stored = format!("0:{}:15", 253_402_300_799_000_000u64);
+    let _: () = inspect
+        .hset(&names.credential_line, "15m", &stored)
+        .await
+        .expect("HSET");
+    let Ok(Acquire::Go(permit)) = store.acquire(&key, now).await else {
+        panic!("a reset in the year 9999 was trusted")
+    };
+    store.release(permit, now).await.expect("release");
+    let ttl: i64 = inspect.pttl(&names.credential_line).await.expect("PTTL");
+    assert!(ttl < 0, "the dropped window left no long-lived key: {ttl}");
+}
+
+#[tokio::test]
 async fn corrupt_or_foreign_values_are_not_trusted() {
     let redis = RedisServer::start();
     let store = common::store(&redis).await;
     let mut inspect = redis.inspect().await;
     let now = at(START);
-    let credential = CredentialId::from_bytes([6; 16]);
-    let key = |endpoint: &str| BookKey::new(credential, format!("GET api.x.com /{endpoint}"));
+    let reset_us = (START + 60) * 1_000_000;
 
     // A window whose numbers are not numbers, or out of range, is no window: the request goes.
-    let corrupt: [&[(&str, &str)]; 4] = [
-        &[
-            ("remaining", "0"),
-            ("reset", "soon"),
-            ("resets_at", "1900000000000000"),
-        ],
-        &[("remaining", "0"), ("reset", "1"), ("resets_at", "-1")],
-        &[("remaining", "0"), ("reset", "1"), ("resets_at", "1e300")],
-        &[
-            ("remaining", "0"),
-            ("reset", "1"),
-            ("resets_at", "99999999999999999999"),
-        ],
-    ];
-    for (i, fields) in corrupt.iter().enumerate() {
-        let key = key(&format!("corrupt-{i}"));
-        let name = store.window_key(&key);
-        let _: () = inspect.hset_multiple(&name, fields).await.expect("HSET");
+    for (i, stored) in [
+        "0:soon:15".to_owned(),
+        "0:-1:15".to_owned(),
+        "0:1e300:15".to_owned(),
+        "0:99999999999999999999:15".to_owned(),
+        format!("-3:{reset_us}:15"),
+        format!("0:{reset_us}:lots"),
+        format!("0:{reset_us}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let key = key(6, &format!("corrupt-{i}"));
+        let name = store.key_names(&key).credential_line;
+        let _: () = inspect.hset(&name, "15m", stored).await.expect("HSET");
         let Ok(Acquire::Go(permit)) = store.acquire(&key, now).await else {
-            panic!("{fields:?} was trusted")
+            panic!("{stored:?} was trusted")
         };
         // The store rewrites the key from the next response.
         store
@@ -154,36 +212,85 @@ async fn corrupt_or_foreign_values_are_not_trusted() {
             }
         );
     }
+    // A valid window written by another worker holds.
+    let shared = key(6, "shared");
+    let _: () = inspect
+        .hset(
+            store.key_names(&shared).credential_line,
+            "15m",
+            format!("0:{reset_us}:15"),
+        )
+        .await
+        .expect("HSET");
+    assert_eq!(
+        store.acquire(&shared, now).await.expect("acquire"),
+        Acquire::Wait {
+            until: at(START + 60)
+        }
+    );
 
-    // A value of another type at a window or cap key is dropped, not an error.
-    let foreign = key("foreign");
-    let _: () = inspect
-        .set(store.window_key(&foreign), "hello")
-        .await
-        .expect("SET");
-    let _: () = inspect
-        .rpush(store.cap_key(&foreign), "until")
-        .await
-        .expect("RPUSH");
+    // Values of another type at every key are dropped, not an error.
+    let foreign = key(7, "foreign");
+    let names = store.key_names(&foreign);
+    for name in [
+        &names.credential_line,
+        &names.app_line,
+        &names.credential_block,
+    ] {
+        let _: () = inspect.set(name, "hello").await.expect("SET");
+    }
+    for name in [&names.credential_permits, &names.app_block] {
+        let _: () = inspect.rpush(name, "until").await.expect("RPUSH");
+    }
     let Ok(Acquire::Go(permit)) = store.acquire(&foreign, now).await else {
         panic!("a foreign value was trusted")
     };
     store.release(permit, now).await.expect("release");
-
-    // A cap whose end is not a number does not cap; members that are not plain text are
-    // left out.
-    let capped = BookKey::new(CredentialId::from_bytes([8; 16]), "GET api.x.com /2/x");
-    let cap = store.cap_key(&capped);
-    let _: () = inspect.hset(&cap, "until", "later").await.expect("HSET");
-    let Ok(Acquire::Go(permit)) = store.acquire(&capped, now).await else {
-        panic!("a corrupt cap was trusted")
+    // A permit set of foreign entries: a deadline no permit can have is pruned.
+    let _: () = inspect
+        .zadd(&names.credential_permits, "leaked", 9.0e15)
+        .await
+        .expect("ZADD");
+    let Ok(Acquire::Go(permit)) = store.acquire(&foreign, now).await else {
+        panic!("goes")
     };
+    let left: Vec<String> = inspect
+        .zrange(&names.credential_permits, 0, -1)
+        .await
+        .expect("ZRANGE");
+    assert_eq!(left.len(), 1, "only the new permit counts: {left:?}");
     store.release(permit, now).await.expect("release");
+
+    // A block whose end or cause is not what the scripts write does not block; members that
+    // are not plain text are left out.
+    let capped = key(8, "2/x");
+    let block_key = store.key_names(&capped).credential_block;
+    for fields in [
+        [
+            ("cause", "p:usage-capped"),
+            ("writes", "0"),
+            ("until", "later"),
+        ],
+        [("cause", "q:1"), ("writes", "0"), ("period", "Monthly")],
+        [("cause", "s:429"), ("writes", "yes"), ("period", "Monthly")],
+    ] {
+        let _: () = inspect.del(&block_key).await.expect("DEL");
+        let _: () = inspect
+            .hset_multiple(&block_key, &fields)
+            .await
+            .expect("HSET");
+        let Ok(Acquire::Go(permit)) = store.acquire(&capped, now).await else {
+            panic!("a corrupt block was trusted: {fields:?}")
+        };
+        store.release(permit, now).await.expect("release");
+    }
     let until = (START + 900) * 1_000_000;
     let _: () = inspect
         .hset_multiple(
-            &cap,
+            &block_key,
             &[
+                ("cause", "p:usage-capped".to_owned()),
+                ("writes", "0".to_owned()),
                 ("until", until.to_string()),
                 ("period", "Monthly".to_owned()),
                 ("scope", "<script>\n".to_owned()),
@@ -191,16 +298,16 @@ async fn corrupt_or_foreign_values_are_not_trusted() {
         )
         .await
         .expect("HSET");
+    let expected = Block::new(Cause::Problem(Problem::UsageCapped), Reach::Credential)
+        .with_until(Some(at(START + 900)))
+        .with_period_scope(Some("Monthly".into()), None);
     match store.acquire(&capped, now).await.expect("acquire") {
-        Acquire::Exhausted(cap) => {
-            assert_eq!(cap.until, at(START + 900));
-            assert_eq!(cap.period.as_deref(), Some("Monthly"));
-            assert_eq!(
-                cap.scope, None,
-                "a member that is not plain text is dropped"
-            );
-        }
-        other => panic!("a valid cap written by another worker holds: {other:?}"),
+        Acquire::Blocked(block) => assert_eq!(
+            block, expected,
+            "a block written by another worker holds; a member that is not plain text is left \
+             out"
+        ),
+        other => panic!("{other:?}"),
     }
     assert!(store.is_connected(), "nothing here is an outage");
 }

@@ -1,0 +1,155 @@
+//! [`RedisStoreBuilder`]: the settings, and connecting.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{ConnectError, Redactor};
+use crate::keys::Keys;
+use crate::link::{Link, Timing};
+use crate::scripts::Scripts;
+use crate::store::RedisStore;
+
+/// The default key prefix: every instance of an app meets under it unless told otherwise.
+pub const DEFAULT_PREFIX: &str = "twerr";
+
+/// The default per-call timeout: 50 ms, far above a round trip to a Redis on the same network
+/// and short enough that a lost Redis costs a request little before the fallback takes over.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(50);
+
+/// The default connect timeout of [`RedisStore::connect`]: 2 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The default pause between reconnection attempts while Redis is down: 1 s.
+pub const DEFAULT_RETRY_EVERY: Duration = Duration::from_secs(1);
+
+/// The longest expiry margin: a key outlives what it says by at most a minute.
+pub const MAX_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+/// The default permit lifetime: 5 minutes (see [`RedisStoreBuilder::permit_lifetime`]).
+pub const DEFAULT_PERMIT_LIFETIME: Duration = Duration::from_secs(5 * 60);
+
+/// Configures a [`RedisStore`] before connecting.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct RedisStoreBuilder {
+    prefix: String,
+    timing: Timing,
+    margin: Duration,
+    lifetime: Duration,
+}
+
+impl Default for RedisStoreBuilder {
+    fn default() -> Self {
+        RedisStoreBuilder {
+            prefix: DEFAULT_PREFIX.to_owned(),
+            timing: Timing {
+                call: DEFAULT_TIMEOUT,
+                connect: DEFAULT_CONNECT_TIMEOUT,
+                retry_every: DEFAULT_RETRY_EVERY,
+            },
+            margin: MAX_EXPIRY_MARGIN,
+            lifetime: DEFAULT_PERMIT_LIFETIME,
+        }
+    }
+}
+
+impl RedisStoreBuilder {
+    /// The key prefix (default [`DEFAULT_PREFIX`]). Processes share windows only under the
+    /// same prefix; give separate apps separate prefixes if they share credentials but should
+    /// not share windows (they rarely should: X counts per credential). It must not contain
+    /// `{` or `}` (the app's hash tag comes after it).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// The longest a call may take before the store answers from its local book
+    /// (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timing.call = timeout;
+        self
+    }
+
+    /// The longest [`connect`](Self::connect) and each reconnection attempt may take
+    /// (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timing.connect = timeout;
+        self
+    }
+
+    /// The pause between reconnection attempts while Redis is down
+    /// (default [`DEFAULT_RETRY_EVERY`]).
+    pub fn retry_every(mut self, pause: Duration) -> Self {
+        self.timing.retry_every = pause;
+        self
+    }
+
+    /// How long a key outlives what it holds (default and at most [`MAX_EXPIRY_MARGIN`]; a
+    /// longer margin is cut to it).
+    pub fn expiry_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin.min(MAX_EXPIRY_MARGIN);
+        self
+    }
+
+    /// How long a permit counts as in flight when nobody ends it (default
+    /// [`DEFAULT_PERMIT_LIFETIME`], at least 1 ms), measured on Redis's own clock.
+    ///
+    /// A worker that dies, a Redis stall that loses a release, a runtime dropped with
+    /// requests in flight: their permits stop counting this long after they were granted,
+    /// so the next window is not counted short for good. Set it above the longest a request
+    /// of yours may take: a permit that expires while its request is still on its way lets
+    /// one request too many into the window. reqwest has no request timeout by default; with
+    /// one (`ClientBuilder::timeout`), a lifetime a little above it is exact; without one, a
+    /// slow upload that outlives the lifetime is no longer counted in flight.
+    pub fn permit_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Connects to the Redis at `url` (`redis://[user:password@]host[:port][/db]`,
+    /// `redis+unix:///path`, or `rediss://` when a TLS feature of the `redis` crate is
+    /// enabled) and loads the scripts.
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectError`] when the prefix holds a brace, the URL is not a Redis URL, or Redis is
+    /// unreachable, refuses the connection or does not answer within the connect timeout.
+    /// Its message never holds the URL's user name or password.
+    pub async fn connect(self, url: &str) -> Result<Arc<RedisStore>, ConnectError> {
+        let keys = Keys::new(&self.prefix).ok_or_else(|| ConnectError::prefix(&self.prefix))?;
+        let redactor = Redactor::for_url(url);
+        let client = redis::Client::open(url)
+            .map_err(|e| ConnectError::new(None, redactor.redact(&e.to_string())))?;
+        let address = Some(client.get_connection_info().addr().to_string());
+        let timing = self.timing;
+        let attempt = async {
+            let config = Link::config(timing);
+            let mut connection = client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await?;
+            let scripts = Scripts::new();
+            for script in scripts.all() {
+                script.prepare_invoke().load_async(&mut connection).await?;
+            }
+            Ok::<_, redis::RedisError>((connection, scripts))
+        };
+        let (connection, scripts) = tokio::time::timeout(timing.connect, attempt)
+            .await
+            .map_err(|_| ConnectError::timed_out(address.clone(), timing.connect))?
+            .map_err(|e| {
+                if e.is_timeout() {
+                    ConnectError::timed_out(address.clone(), timing.connect)
+                } else {
+                    ConnectError::new(address.clone(), redactor.redact(&e.to_string()))
+                }
+            })?;
+        let link = Link::new(client, connection, timing, redactor);
+        Ok(Arc::new(RedisStore::new(
+            link,
+            keys,
+            scripts,
+            self.margin,
+            self.lifetime,
+        )))
+    }
+}
