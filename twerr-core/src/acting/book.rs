@@ -238,8 +238,7 @@ impl RateLimitBook {
         }
         for report in observation.windows() {
             let kind = report.kind();
-            let latest = now.checked_add(kind.length() + crate::advice::timing::DATE_MARGIN);
-            if report.reset() <= now || latest.is_some_and(|latest| report.reset() > latest) {
+            if !kind.accepts_reset(report.reset(), now) {
                 continue;
             }
             let line_key = if kind.per_app() { &app } else { &credential };

@@ -40,6 +40,18 @@ impl WindowKind {
         }
     }
 
+    /// How far past a window's length a reported reset may lie (15 minutes, for headers cached
+    /// or relayed by a proxy) before it is taken as malformed.
+    pub const RESET_SLACK: Duration = DATE_MARGIN;
+
+    /// Whether a reset reported at `now` (both on the server's clock) is believable for this
+    /// kind: after `now`, and no further ahead than the window's length plus
+    /// [`RESET_SLACK`](Self::RESET_SLACK). Stores apply the same rule as the book.
+    pub fn accepts_reset(self, reset: SystemTime, now: SystemTime) -> bool {
+        let latest = now.checked_add(self.length() + Self::RESET_SLACK);
+        reset > now && latest.is_none_or(|latest| reset <= latest)
+    }
+
     /// Whether the window is the app's (shared by its credentials) rather than a credential's.
     pub const fn per_app(self) -> bool {
         matches!(self, WindowKind::App24Hour)
