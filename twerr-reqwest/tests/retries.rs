@@ -127,54 +127,6 @@ async fn retry_after_in_seconds_and_as_a_date() {
 }
 
 #[tokio::test]
-async fn a_body_over_the_cap_is_not_parsed_and_reaches_the_caller_whole() {
-    let (status, real) = real_body("dev-00"); // code 187, 403
-    let mut body = real.clone();
-    body.extend(std::iter::repeat_n(b' ', 100_000));
-    let server = Server::start([reply(
-        status,
-        &[("content-type", "application/json")],
-        &body,
-    )])
-    .await;
-    let h = harness(CAPTURE_DATE, |b| b.max_error_body(64));
-    let response = h
-        .client
-        .get(server.url("/1.1/statuses/show/20.json"))
-        .send()
-        .await
-        .expect("response");
-    assert_eq!(response.content_length(), Some(body.len() as u64));
-    let parsed = response
-        .extensions()
-        .get::<ErrorResponse>()
-        .cloned()
-        .expect("ErrorResponse");
-    assert!(parsed.errors().is_empty(), "not parsed: the status decides");
-    assert_eq!(parsed.retry(), Some(twerr_core::Retry::Never));
-    assert_eq!(response.bytes().await.expect("body"), body);
-
-    // Within the cap, the same body is parsed.
-    let server = Server::start([reply(status, &[], &real)]).await;
-    let response = h
-        .client
-        .get(server.url("/1.1/statuses/show/20.json"))
-        .send()
-        .await
-        .expect("response");
-    let parsed = response
-        .extensions()
-        .get::<ErrorResponse>()
-        .cloned()
-        .expect("ErrorResponse");
-    assert_eq!(
-        parsed.errors()[0].code(),
-        Some(twerr_core::Code::from_u16(187))
-    );
-    assert_eq!(response.bytes().await.expect("body"), real);
-}
-
-#[tokio::test]
 async fn retries_can_be_turned_off_per_request() {
     let server = Server::start([reply(503, &[], OVER_CAPACITY)]).await;
     let h = harness(CAPTURE_DATE, |b| b);
