@@ -54,7 +54,8 @@
 //!   caller gets the whole body: the bytes read, then the rest as it arrives.
 //! - **A network error**: a request that never left (connection refused) is resent for any
 //!   method; one that may have been sent only when idempotent; 250 ms more each time, up to
-//!   16 s.
+//!   16 s. Other reqwest errors (too many redirects, a URL reqwest refused) are not network
+//!   errors: a resend would repeat them, and they are handed back at once.
 //!
 //! The caller gets what the bare reqwest client would have returned (status, version,
 //! headers, extensions, URL, `content_length()`, body), plus [`Attempts`] in the response's extensions and, for a

@@ -237,7 +237,10 @@ impl Inner {
                     self.release(permit, now).await;
                 }
                 let sent = match &error {
-                    reqwest_middleware::Error::Reqwest(e) => !e.is_connect(),
+                    reqwest_middleware::Error::Reqwest(e) => match transport(e) {
+                        Some(sent) => sent,
+                        None => return Step::Return(Err(error)),
+                    },
                     // Another middleware's error is not a network error: not retried.
                     reqwest_middleware::Error::Middleware(_) => return Step::Return(Err(error)),
                 };
@@ -478,6 +481,19 @@ fn summary(parsed: &ErrorResponse) -> String {
         }
     }
     out
+}
+
+/// What a reqwest error says about a resend: `Some(sent)` for a failure of the transport
+/// (`sent`: the request may have reached the server), `None` for one a resend would only
+/// repeat (too many redirects, a URL reqwest refused), which is handed back at once.
+fn transport(error: &reqwest::Error) -> Option<bool> {
+    if error.is_connect() {
+        Some(false)
+    } else if error.is_request() || error.is_timeout() || error.is_body() {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 fn millis(wait: Duration) -> u64 {

@@ -167,3 +167,31 @@ fn policy_and_shared_store_are_settable() {
     let shown = format!("{middleware:?}");
     assert!(shown.contains("max_error_body"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_redirect_loop_is_handed_back_as_bare_reqwest_hands_it_back() {
+    let server = Server::answering(|_| reply(302, &[("location", "/2/tweets/20")], b"")).await;
+    let url = server.url("/2/tweets/20");
+    let bare = reqwest::Client::new()
+        .get(&url)
+        .send()
+        .await
+        .expect_err("too many redirects");
+    assert!(bare.is_redirect(), "{bare}");
+    let by_bare = server.received().len();
+    assert_eq!(by_bare, 11, "the first request and 10 redirects");
+
+    let h = harness(CAPTURE_DATE, |b| b);
+    let error = h
+        .client
+        .get(&url)
+        .send()
+        .await
+        .expect_err("too many redirects");
+    assert!(
+        matches!(&error, reqwest_middleware::Error::Reqwest(e) if e.is_redirect()),
+        "{error}"
+    );
+    assert_eq!(server.received().len() - by_bare, by_bare, "not resent");
+    assert!(h.sleeper.slept().is_empty());
+}
