@@ -41,8 +41,8 @@ pub(crate) async fn read(response: Response, cap: usize, timeout: Duration) -> E
     let (parts, mut body) = http::Response::<Body>::from(response).into_parts();
     // What bare reqwest reports (`content_length` is its exact value): kept for the caller.
     let whole = body.size_hint();
-    let start = tokio::time::Instant::now();
-    // Armed only when the body is not already buffered, which is the common case.
+    // Armed when the body first keeps the read waiting: most error bodies are buffered with the
+    // head, and their read neither reads the clock nor registers a timer.
     let mut deadline = pin!(None::<tokio::time::Sleep>);
     let mut read = BytesMut::new();
     let tail = loop {
@@ -51,7 +51,7 @@ pub(crate) async fn read(response: Response, cap: usize, timeout: Duration) -> E
             Poll::Pending => {
                 if deadline.is_none() {
                     // A deadline beyond tokio's range is none.
-                    let Some(at) = start.checked_add(timeout) else {
+                    let Some(at) = tokio::time::Instant::now().checked_add(timeout) else {
                         return Poll::Pending;
                     };
                     deadline.set(Some(tokio::time::sleep_until(at)));
@@ -92,16 +92,21 @@ pub(crate) async fn read(response: Response, cap: usize, timeout: Duration) -> E
                 .map_or(0, |at| at + 1)
         }
     };
-    let chain = Chain {
-        head: Some(read.clone()),
-        whole,
-        rest: match tail {
-            Tail::End => None,
-            Tail::Rest(rest) => Some(Ok(rest)),
-            Tail::Failed(error) => Some(Err(error)),
-        },
+    let chain = |rest| {
+        Body::wrap(Chain {
+            head: Some(read.clone()),
+            whole,
+            rest,
+        })
     };
-    let mut response = http::Response::from_parts(parts, Body::wrap(chain));
+    let body = match tail {
+        // Read whole, of the size announced: a body of bytes reports the same, unboxed.
+        Tail::End if whole.exact() == Some(read.len() as u64) => Body::from(read.clone()),
+        Tail::End => chain(None),
+        Tail::Rest(rest) => chain(Some(Ok(rest))),
+        Tail::Failed(error) => chain(Some(Err(error))),
+    };
+    let mut response = http::Response::from_parts(parts, body);
     // The conversion to `http::Response` dropped the URL; reqwest's builder extension puts it
     // back where the conversion from `http::Response` looks for it.
     if let Ok(carrier) = http::Response::builder().url(url).body(()) {
