@@ -251,3 +251,65 @@ mod in_process {
         run(bencher, client);
     }
 }
+
+/// The middleware's own time per failure, the network taken out: a 404 with X's body for a
+/// missing post, which is not retried, so each iteration reads, parses and records one error
+/// body.
+mod in_process_error {
+    use super::*;
+
+    /// Answers without sending: a 404 of the v2 API.
+    struct NotFound;
+
+    #[async_trait::async_trait]
+    impl reqwest_middleware::Middleware for NotFound {
+        async fn handle(
+            &self,
+            _request: reqwest::Request,
+            _extensions: &mut http::Extensions,
+            _next: reqwest_middleware::Next<'_>,
+        ) -> reqwest_middleware::Result<reqwest::Response> {
+            let response = http::Response::builder()
+                .status(404)
+                .header("content-type", "application/json; charset=utf-8")
+                .body(reqwest::Body::from(
+                    &br#"{"errors":[{"value":"1","detail":"Could not find tweet with id: [1].","title":"Not Found Error","resource_type":"tweet","parameter":"id","resource_id":"1","type":"https://api.twitter.com/2/problems/resource-not-found"}]}"#[..],
+                ))
+                .expect("response");
+            Ok(reqwest::Response::from(response))
+        }
+    }
+
+    fn run(bencher: Bencher, client: reqwest_middleware::ClientWithMiddleware) {
+        let runtime = runtime();
+        bencher.bench_local(|| {
+            runtime.block_on(async {
+                client
+                    .get("https://api.x.com/2/tweets/1")
+                    .bearer_auth("AAAA")
+                    .send()
+                    .await
+                    .expect("response")
+            })
+        });
+    }
+
+    #[divan::bench]
+    fn without(bencher: Bencher) {
+        run(
+            bencher,
+            ClientBuilder::new(reqwest::Client::new())
+                .with(NotFound)
+                .build(),
+        );
+    }
+
+    #[divan::bench]
+    fn with_middleware(bencher: Bencher) {
+        let client = ClientBuilder::new(reqwest::Client::new())
+            .with(TwerrMiddleware::default())
+            .with(NotFound)
+            .build();
+        run(bencher, client);
+    }
+}

@@ -1,16 +1,19 @@
 //! Building a [`TwerrMiddleware`]: the defaults and every setting.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use twerr_core::{ClockSkew, Jitter, MemoryStore, RandomJitter, RateLimitStore, RetryPolicy};
 
 use crate::key::{self, Hasher};
-use crate::middleware::{DEFAULT_MAX_ERROR_BODY, HasherDebug, Inner, TwerrMiddleware, Warned};
+use crate::middleware::{
+    DEFAULT_ERROR_BODY_TIMEOUT, DEFAULT_MAX_ERROR_BODY, HasherDebug, Inner, TwerrMiddleware, Warned,
+};
 use crate::{Clock, Sleeper, SystemClock, TokioSleeper};
 
 impl Default for TwerrMiddleware {
     /// The default policy, an in-memory store of its own, the system clock, tokio's sleep,
-    /// random jitter, 64 KiB error bodies, waiting for exhausted windows, the default hashing
+    /// random jitter, error bodies read up to 64 KiB for at most 5 s, waiting for exhausted windows, the default hashing
     /// key.
     fn default() -> Self {
         Self::builder().build()
@@ -27,6 +30,7 @@ impl TwerrMiddleware {
             sleeper: Arc::new(TokioSleeper),
             jitter: Arc::new(RandomJitter::default()),
             max_error_body: DEFAULT_MAX_ERROR_BODY,
+            error_body_timeout: DEFAULT_ERROR_BODY_TIMEOUT,
             wait_for_window: true,
             hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
             app: None,
@@ -50,6 +54,7 @@ pub struct TwerrMiddlewareBuilder {
     sleeper: Arc<dyn Sleeper>,
     jitter: Arc<dyn Jitter>,
     max_error_body: usize,
+    error_body_timeout: Duration,
     wait_for_window: bool,
     hashing_key: Vec<u8>,
     app: Option<Arc<str>>,
@@ -85,7 +90,8 @@ impl TwerrMiddlewareBuilder {
         self
     }
     /// The largest error body read and parsed (default [`DEFAULT_MAX_ERROR_BODY`]). A longer
-    /// body is not parsed (the status decides) and reaches the caller intact.
+    /// body is classified by its beginning (a problem type, the errors complete before the
+    /// cut; the status decides when that says nothing) and reaches the caller intact.
     pub fn max_error_body(mut self, bytes: usize) -> Self {
         self.max_error_body = bytes;
         self
@@ -154,6 +160,7 @@ impl TwerrMiddlewareBuilder {
                 sleeper: self.sleeper,
                 jitter: self.jitter,
                 max_error_body: self.max_error_body,
+                error_body_timeout: self.error_body_timeout,
                 wait_for_window: self.wait_for_window,
                 hasher: HasherDebug(Hasher::new(&self.hashing_key)),
                 app: self.app,
@@ -164,6 +171,16 @@ impl TwerrMiddlewareBuilder {
             }),
         }
     }
+    /// The longest time spent reading an error body (default
+    /// [`DEFAULT_ERROR_BODY_TIMEOUT`]), on tokio's clock. A body still arriving then is
+    /// classified by what arrived (the status decides when that says nothing) and reaches the
+    /// caller intact: the bytes read, then the rest as it comes. Bare reqwest's `send()`
+    /// returns at the head; this bounds how much later the middleware's does, however slowly
+    /// the body trickles.
+    pub fn error_body_timeout(mut self, timeout: Duration) -> Self {
+        self.error_body_timeout = timeout;
+        self
+    }
 }
 
 impl std::fmt::Debug for TwerrMiddlewareBuilder {
@@ -171,6 +188,7 @@ impl std::fmt::Debug for TwerrMiddlewareBuilder {
         f.debug_struct("TwerrMiddlewareBuilder")
             .field("policy", &self.policy)
             .field("max_error_body", &self.max_error_body)
+            .field("error_body_timeout", &self.error_body_timeout)
             .field("wait_for_window", &self.wait_for_window)
             .finish_non_exhaustive()
     }

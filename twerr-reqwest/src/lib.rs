@@ -34,7 +34,8 @@
 //! - **After every response**, success included, it records the rate-limit headers. A
 //!   success body is never read.
 //! - **A status from 400 up**: it reads the body (up to
-//!   [`max_error_body`](TwerrMiddlewareBuilder::max_error_body)) into a
+//!   [`max_error_body`](TwerrMiddlewareBuilder::max_error_body), for at most
+//!   [`error_body_timeout`](TwerrMiddlewareBuilder::error_body_timeout)) into a
 //!   [`twerr_core::ErrorResponse`] and follows its advice:
 //!   - [`Retry::Never`](twerr_core::Retry::Never) (bad request, authentication, a usage cap:
 //!     remembered for the credential) returns the response at once;
@@ -46,13 +47,18 @@
 //!     320 s (a longer `Retry-After` wins) and resends only idempotent methods (GET, HEAD,
 //!     PUT, DELETE, OPTIONS, or [`RequestOptions::idempotent`]).
 //!
-//!   A longer body is not parsed (the status decides) and reaches the caller intact.
+//!   A body longer than the cap, or still arriving at the deadline, is classified by its
+//!   beginning: what is complete there (a problem type, the errors before the cut) counts, a
+//!   number at the cut does not (it may be cut short), and the status decides when the
+//!   beginning says nothing. A usage-capped 429 with a long body is still known for one. The
+//!   caller gets the whole body: the bytes read, then the rest as it arrives.
 //! - **A network error**: a request that never left (connection refused) is resent for any
 //!   method; one that may have been sent only when idempotent; 250 ms more each time, up to
-//!   16 s.
+//!   16 s. Other reqwest errors (too many redirects, a URL reqwest refused) are not network
+//!   errors: a resend would repeat them, and they are handed back at once.
 //!
 //! The caller gets what the bare reqwest client would have returned (status, version,
-//! headers, extensions, URL, body), plus [`Attempts`] in the response's extensions and, for a
+//! headers, extensions, URL, `content_length()`, body), plus [`Attempts`] in the response's extensions and, for a
 //! failure, the final [`twerr_core::ErrorResponse`]. Every wait and every give-up is a
 //! `tracing` event (target `twerr_reqwest`) with its reason and duration; request headers,
 //! query strings and store addresses are never logged.
@@ -80,8 +86,8 @@
 //!
 //! [`TwerrMiddleware::builder`] sets the [policy](twerr_core::RetryPolicy), the
 //! [store](twerr_core::RateLimitStore) (share one among clients, or use Redis across
-//! processes), the clock, sleeper and jitter (for tests), the largest error body read,
-//! waiting or failing fast on an exhausted window, and the credential-hashing key;
+//! processes), the clock, sleeper and jitter (for tests), the largest error body read and
+//! the longest time spent reading it, waiting or failing fast on an exhausted window, and the credential-hashing key;
 //! [`RequestOptions`] overrides the key, the idempotency or turns retries off per request.
 
 mod body;
@@ -103,7 +109,7 @@ pub use twerr_core;
 pub use builder::TwerrMiddlewareBuilder;
 pub use error::{NotSent, NotSentReason};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1, endpoint_key_v2};
-pub use middleware::{DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
+pub use middleware::{DEFAULT_ERROR_BODY_TIMEOUT, DEFAULT_MAX_ERROR_BODY, TwerrMiddleware};
 #[cfg(feature = "oauth1")]
 pub use oauth1::{NonceSource, OAuth1Error, OAuth1Signer, OAuth1Token};
 pub use options::RequestOptions;

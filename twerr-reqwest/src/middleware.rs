@@ -23,6 +23,12 @@ use crate::{Attempts, Clock, NotSent, NotSentReason, RequestOptions, Sleeper, bo
 /// under 4 KiB; an HTML error page of a proxy can be larger, and its status says enough.
 pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// The default longest time spent reading an error body: 5 s. Twitter's error bodies are
+/// under 4 KiB and arrive with the head; 5 s still lets 4 KiB through a link of 7 kbit/s,
+/// while a body that trickles (a broken proxy, a hostile peer) holds a worker that long at
+/// most, not for as long as the body takes.
+pub const DEFAULT_ERROR_BODY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A [`reqwest_middleware::Middleware`] that acts on twerr's advice: it waits for rate-limit
 /// resets, retries what is safe to retry, and remembers exhausted windows and usage caps per
 /// credential and endpoint. See the [crate documentation](crate) for what it does on each kind
@@ -39,6 +45,7 @@ pub(crate) struct Inner {
     pub(crate) sleeper: Arc<dyn Sleeper>,
     pub(crate) jitter: Arc<dyn Jitter>,
     pub(crate) max_error_body: usize,
+    pub(crate) error_body_timeout: Duration,
     pub(crate) wait_for_window: bool,
     pub(crate) hasher: HasherDebug,
     /// The app every request is made for, unless a request names its own.
@@ -87,6 +94,7 @@ impl std::fmt::Debug for Inner {
             .field("sleeper", &self.sleeper)
             .field("jitter", &self.jitter)
             .field("max_error_body", &self.max_error_body)
+            .field("error_body_timeout", &self.error_body_timeout)
             .field("wait_for_window", &self.wait_for_window)
             .field("app", &self.app.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
@@ -233,13 +241,13 @@ impl Inner {
     ) -> Step {
         let (decision, outcome) = match result {
             Ok(response) => {
-                let read = body::read(response, self.max_error_body).await;
-                let response = read.response;
+                let read = body::read(response, self.max_error_body, self.error_body_timeout).await;
                 let parsed = ErrorResponse::from_parts(
-                    response.status(),
-                    response.headers(),
-                    read.complete.as_deref().unwrap_or_default(),
+                    read.response.status(),
+                    read.response.headers(),
+                    read.classify_by(),
                 );
+                let response = read.response;
                 if let Some(limits) = parsed.rate_limit() {
                     self.learn_skew(limits, now);
                 }
@@ -253,7 +261,10 @@ impl Inner {
                     self.release(permit, now).await;
                 }
                 let sent = match &error {
-                    reqwest_middleware::Error::Reqwest(e) => !e.is_connect(),
+                    reqwest_middleware::Error::Reqwest(e) => match transport(e) {
+                        Some(sent) => sent,
+                        None => return Step::Return(Err(error)),
+                    },
                     // Another middleware's error is not a network error: not retried.
                     reqwest_middleware::Error::Middleware(_) => return Step::Return(Err(error)),
                 };
@@ -510,6 +521,19 @@ fn summary(parsed: &ErrorResponse) -> String {
         }
     }
     out
+}
+
+/// What a reqwest error says about a resend: `Some(sent)` for a failure of the transport
+/// (`sent`: the request may have reached the server), `None` for one a resend would only
+/// repeat (too many redirects, a URL reqwest refused), which is handed back at once.
+fn transport(error: &reqwest::Error) -> Option<bool> {
+    if error.is_connect() {
+        Some(false)
+    } else if error.is_request() || error.is_timeout() || error.is_body() {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 fn millis(wait: Duration) -> u64 {

@@ -127,54 +127,6 @@ async fn retry_after_in_seconds_and_as_a_date() {
 }
 
 #[tokio::test]
-async fn a_body_over_the_cap_is_not_parsed_and_reaches_the_caller_whole() {
-    let (status, real) = real_body("dev-00"); // code 187, 403
-    let mut body = real.clone();
-    body.extend(std::iter::repeat_n(b' ', 100_000));
-    let server = Server::start([reply(
-        status,
-        &[("content-type", "application/json")],
-        &body,
-    )])
-    .await;
-    let h = harness(CAPTURE_DATE, |b| b.max_error_body(64));
-    let response = h
-        .client
-        .get(server.url("/1.1/statuses/show/20.json"))
-        .send()
-        .await
-        .expect("response");
-    assert_eq!(response.content_length(), Some(body.len() as u64));
-    let parsed = response
-        .extensions()
-        .get::<ErrorResponse>()
-        .cloned()
-        .expect("ErrorResponse");
-    assert!(parsed.errors().is_empty(), "not parsed: the status decides");
-    assert_eq!(parsed.retry(), Some(twerr_core::Retry::Never));
-    assert_eq!(response.bytes().await.expect("body"), body);
-
-    // Within the cap, the same body is parsed.
-    let server = Server::start([reply(status, &[], &real)]).await;
-    let response = h
-        .client
-        .get(server.url("/1.1/statuses/show/20.json"))
-        .send()
-        .await
-        .expect("response");
-    let parsed = response
-        .extensions()
-        .get::<ErrorResponse>()
-        .cloned()
-        .expect("ErrorResponse");
-    assert_eq!(
-        parsed.errors()[0].code(),
-        Some(twerr_core::Code::from_u16(187))
-    );
-    assert_eq!(response.bytes().await.expect("body"), real);
-}
-
-#[tokio::test]
 async fn retries_can_be_turned_off_per_request() {
     let server = Server::start([reply(503, &[], OVER_CAPACITY)]).await;
     let h = harness(CAPTURE_DATE, |b| b);
@@ -214,4 +166,32 @@ fn policy_and_shared_store_are_settable() {
     assert!(Arc::ptr_eq(middleware.store(), &store));
     let shown = format!("{middleware:?}");
     assert!(shown.contains("max_error_body"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_handed_back_as_bare_reqwest_hands_it_back() {
+    let server = Server::answering(|_| reply(302, &[("location", "/2/tweets/20")], b"")).await;
+    let url = server.url("/2/tweets/20");
+    let bare = reqwest::Client::new()
+        .get(&url)
+        .send()
+        .await
+        .expect_err("too many redirects");
+    assert!(bare.is_redirect(), "{bare}");
+    let by_bare = server.received().len();
+    assert_eq!(by_bare, 11, "the first request and 10 redirects");
+
+    let h = harness(CAPTURE_DATE, |b| b);
+    let error = h
+        .client
+        .get(&url)
+        .send()
+        .await
+        .expect_err("too many redirects");
+    assert!(
+        matches!(&error, reqwest_middleware::Error::Reqwest(e) if e.is_redirect()),
+        "{error}"
+    );
+    assert_eq!(server.received().len() - by_bare, by_bare, "not resent");
+    assert!(h.sleeper.slept().is_empty());
 }

@@ -23,6 +23,13 @@ pub enum Reply {
     Drop,
     /// Keeps the connection open and never answers.
     Hang,
+    /// Writes `bytes[..at]` (the head, say) at once, then the rest one byte per `every` on
+    /// tokio's clock (paused in the tests that use it), then closes the connection.
+    Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        every: Duration,
+    },
 }
 
 /// A request as the server received it.
@@ -144,6 +151,20 @@ async fn serve(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
             Reply::Hang => {
                 std::future::pending::<()>().await;
             }
+            Reply::Trickle { bytes, at, every } => {
+                let (head, rest) = bytes.split_at(at.min(bytes.len()));
+                if stream.write_all(head).await.is_err() {
+                    return;
+                }
+                for byte in rest {
+                    tokio::time::sleep(every).await;
+                    if stream.write_all(&[*byte]).await.is_err() {
+                        return;
+                    }
+                }
+                let _ = stream.shutdown().await;
+                return;
+            }
         }
     }
 }
@@ -241,6 +262,39 @@ fn closing(status: u16, mut headers: Vec<(String, String)>, body: &[u8]) -> Repl
         headers.push(("connection".to_owned(), "close".to_owned()));
     }
     Reply::Close(response(status, &headers, body))
+}
+
+/// A response whose head arrives at once and whose body then arrives one byte per `every`.
+pub fn trickling(status: u16, headers: &[(&str, &str)], body: &[u8], every: Duration) -> Reply {
+    let Reply::Close(bytes) = reply(status, headers, body) else {
+        unreachable!("reply closes")
+    };
+    Reply::Trickle {
+        at: bytes.len() - body.len(),
+        bytes,
+        every,
+    }
+}
+
+/// A response with a chunked body (chunks of up to 16 bytes) and no `content-length`, then
+/// closed.
+pub fn chunked(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown");
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\n").into_bytes();
+    for (name, value) in headers {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+    for chunk in body.chunks(16) {
+        out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        out.extend_from_slice(chunk);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"0\r\n\r\n");
+    Reply::Close(out)
 }
 
 pub fn ok() -> Reply {
