@@ -205,7 +205,10 @@ impl Reach {
 
     /// The spellings for messages: "`request`, `window`, `credential` or `app`".
     pub fn spellings() -> String {
-        let names: Vec<String> = Self::ALL.iter().map(|r| format!("`{}`", r.as_str())).collect();
+        let names: Vec<String> = Self::ALL
+            .iter()
+            .map(|r| format!("`{}`", r.as_str()))
+            .collect();
         match names.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => names.concat(),
