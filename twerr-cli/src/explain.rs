@@ -8,7 +8,7 @@ use crate::entry::{Entry, Key};
 use crate::find;
 
 use crate::error::{Failure, NOT_IN_TABLE, Outcome};
-use crate::output::{Lines, clean, retry_words};
+use crate::output::{Lines, blocked_retry_words, clean, reach_words, retry_words};
 use crate::value::{self, Query};
 
 /// Texts from the table are printed whole; this only guards against a runaway row.
@@ -271,7 +271,12 @@ fn explain(out: &mut Lines, entry: &Entry) {
             None => out.field("HTTP", no_http),
         }
     }
-    out.field("Retry", &retry_words(entry.retry(), no_retry));
+    let retry = blocked_retry_words(entry.retry(), row.reach(), row.writes_only())
+        .unwrap_or_else(|| retry_words(entry.retry(), no_retry));
+    out.field("Retry", &retry);
+    if let Some(reach) = row.reach() {
+        out.field("Reach", &reach_words(reach, row.writes_only()));
+    }
     if !row.documented() {
         out.field("Documented", "no: seen only in real traffic");
     }

@@ -22,6 +22,11 @@ pub struct Row {
     pub description: &'static str,
     /// `"never"`, `"backoff"`, `"after-reset"`, or `None` for non-errors.
     pub retry: Option<&'static str>,
+    /// How far the failure reaches: `"request"`, `"window"`, `"credential"`, `"app"`, or
+    /// `None` for non-errors.
+    pub reach: Option<&'static str>,
+    /// The failure reaches only writing methods (POST, PUT, DELETE).
+    pub writes_only: bool,
     /// The corresponding HTTP status (codes and problems).
     pub http: Option<u16>,
     /// False for codes seen only in real traffic.
@@ -95,9 +100,21 @@ impl Row {
         self.retry.unwrap_or("")
     }
 
-    /// Short flags worth seeing in a listing: undocumented, retired.
+    /// The reach when it goes beyond the request (`request`, the default, is left blank so
+    /// the rows that do reach further stand out).
+    fn reach_cell(&self) -> &'static str {
+        match self.reach {
+            None | Some("request") => "",
+            Some(reach) => reach,
+        }
+    }
+
+    /// Short flags worth seeing in a listing: writes only, undocumented, retired.
     fn notes(&self) -> String {
         let mut notes = Vec::new();
+        if self.writes_only {
+            notes.push("writes only".to_owned());
+        }
         if !self.documented {
             notes.push("undocumented".to_owned());
         }
@@ -127,7 +144,7 @@ fn columns(table: &str) -> Vec<&'static str> {
     if has_http(table) {
         columns.push("HTTP");
     }
-    columns.extend(["Retry", "Notes"]);
+    columns.extend(["Retry", "Reach", "Notes"]);
     columns
 }
 
@@ -137,6 +154,7 @@ fn cells(row: &Row, with_description: bool) -> Vec<String> {
         cells.push(row.http_cell());
     }
     cells.push(row.retry_cell().to_owned());
+    cells.push(row.reach_cell().to_owned());
     cells.push(row.notes());
     if with_description {
         cells.push(row.description.to_owned());
@@ -147,9 +165,10 @@ fn cells(row: &Row, with_description: bool) -> Vec<String> {
 /// The columns cut to fit a width, in the order they give up room, each with the narrowest
 /// it is cut to however narrow the terminal: the message (the only long one; below 16
 /// characters it says too little), then the variant name (`twerr explain KEY` prints it
-/// whole), then the notes. Keys, statuses and retry classes are never cut: a key is what a
-/// reader passes to `twerr explain`.
-const SHRINKABLE: [(&str, usize); 3] = [("Message", 16), ("Name", 16), ("Notes", 12)];
+/// whole, so it goes down to 10, which keeps the code table within 80 columns), then the
+/// notes. Keys, statuses, retry classes and reaches are never cut: a key is
+/// what a reader passes to `twerr explain`.
+const SHRINKABLE: [(&str, usize); 3] = [("Message", 16), ("Name", 10), ("Notes", 12)];
 
 /// Aligned columns for a terminal; sections separated by an empty line. With a `width`,
 /// each line fits in it where it can: the [`SHRINKABLE`] columns are cut to the room the

@@ -9,6 +9,7 @@ fn status(
     name: &'static str,
     message: &'static str,
     retry: Option<&'static str>,
+    reach: Option<&'static str>,
 ) -> Row {
     Row {
         table: "status",
@@ -18,6 +19,8 @@ fn status(
         message,
         description: "A status.",
         retry,
+        reach,
+        writes_only: false,
         http: None,
         documented: true,
         retired: None,
@@ -29,12 +32,13 @@ fn status(
 
 fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
     let statuses = vec![
-        status(200, "Ok", "OK", None),
+        status(200, "Ok", "OK", None, None),
         status(
             429,
             "TooManyRequests",
             "Too Many Requests",
             Some("after-reset"),
+            Some("window"),
         ),
     ];
     let codes = vec![
@@ -46,6 +50,8 @@ fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
             message: "The Twitter REST API v1 is no longer active.",
             description: "Corresponds with HTTP 410. The v1 API | retired <2013>.\nSecond line.",
             retry: Some("never"),
+            reach: Some("request"),
+            writes_only: false,
             http: Some(410),
             documented: true,
             retired: Some(RetiredRow {
@@ -72,6 +78,8 @@ fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
             message: "You currently have access to a subset of *endpoints* only.",
             description: "Undocumented; seen with HTTP 403.",
             retry: Some("never"),
+            reach: Some("credential"),
+            writes_only: true,
             http: None,
             documented: false,
             retired: None,
@@ -88,6 +96,8 @@ fn fixture() -> (Vec<Row>, Vec<Row>, Vec<Row>) {
         message: "Usage Capped Problem",
         description: "A problem that indicates that a usage cap has been exceeded.",
         retry: Some("after-reset"),
+        reach: Some("app"),
+        writes_only: false,
         http: Some(429),
         documented: true,
         retired: None,
@@ -133,10 +143,10 @@ fn table() {
 #[test]
 fn table_fit_to_a_width() {
     let (s, c, p) = fixture();
-    let text = render_table(&sections(&s, &c, &p), Some(70));
+    let text = render_table(&sections(&s, &c, &p), Some(80));
     insta::assert_snapshot!(text);
-    // The code table's lines are the widest: each fits in 70, messages cut with `…`.
-    assert!(text.lines().all(|l| l.chars().count() <= 70), "{text}");
+    // The code table's lines are the widest: each fits in 80, messages cut with `…`.
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
     assert!(text.contains('…'), "{text}");
     // Wide enough for every line: the same as whole.
     assert_eq!(
@@ -169,6 +179,8 @@ fn json_has_every_key_on_every_row() {
         "message",
         "description",
         "retry",
+        "reach",
+        "writes_only",
         "http",
         "documented",
         "retired",
@@ -191,6 +203,9 @@ fn json_has_every_key_on_every_row() {
         serde_json::Value::Null
     );
     assert_eq!(rows[3]["documented"], false);
+    assert_eq!(rows[3]["reach"], "credential");
+    assert_eq!(rows[3]["writes_only"], true);
+    assert_eq!(rows[0]["reach"], serde_json::Value::Null);
     assert_eq!(rows[4]["slug"], "usage-capped");
     assert_eq!(rows[4]["code"], serde_json::Value::Null);
 }
@@ -204,8 +219,8 @@ fn an_empty_table_still_has_its_heading_row() {
     }]);
     assert_eq!(
         text,
-        "## v2 problem types\n\n| Type | Name | Message | HTTP | Retry | Notes | Description |\n\
-         |---|---|---|---|---|---|---|\n"
+        "## v2 problem types\n\n| Type | Name | Message | HTTP | Retry | Reach | Notes | \
+         Description |\n|---|---|---|---|---|---|---|---|\n"
     );
     assert_eq!(render_json(&[]), "[]\n");
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use twerr_core::Retry;
+use twerr_core::{Reach, Retry};
 
 /// Width of the label column in `explain` and `classify` output.
 const LABEL: usize = 10;
@@ -48,6 +48,74 @@ pub fn retry_words(retry: Option<Retry>, unset: &'static str) -> String {
             .to_owned(),
         None => unset.to_owned(),
     }
+}
+
+/// What else fails, in words, and what twerr does about it: the `Reach` line of
+/// `twerr explain`.
+pub fn reach_words(reach: Reach, writes_only: bool) -> String {
+    let requests = if writes_only {
+        "writing request (POST, PUT, DELETE)"
+    } else {
+        "request"
+    };
+    let reads = if writes_only {
+        "; reads still work"
+    } else {
+        ""
+    };
+    let probe = "twerr stops sending there and lets one probe through now and then, lifting the \
+                 block as soon as one succeeds";
+    match reach {
+        Reach::Request => "request: this request only; other requests are not affected".to_owned(),
+        Reach::Window => {
+            "window: the endpoint's rate-limit window for this credential; twerr waits for \
+                          its reset before sending there again; other endpoints and credentials \
+                          go on"
+                .to_owned()
+        }
+        Reach::Credential => format!(
+            "credential: every {requests} made with the same credential fails too, on any \
+             endpoint{reads}; {probe}; other credentials go on"
+        ),
+        Reach::App => format!(
+            "app: every {requests} of the app or account fails too, whatever the \
+             credential{reads}; {probe}"
+        ),
+        // A reach added later: say what is known.
+        other => format!("{other}"),
+    }
+}
+
+/// Retry advice in words for a row whose reach blocks: what a person must do, derived from
+/// the reach. `None` when the reach does not block (then [`retry_words`] says it).
+pub fn blocked_retry_words(
+    retry: Option<Retry>,
+    reach: Option<Reach>,
+    writes_only: bool,
+) -> Option<String> {
+    if retry != Some(Retry::Never) {
+        return None;
+    }
+    let words = match (reach?, writes_only) {
+        (Reach::Credential, false) => {
+            "never by itself: the credential or its account must be fixed first (a new token, \
+             an unlocked or reinstated account)"
+        }
+        (Reach::Credential, true) => {
+            "never by itself: this credential may write again only once its user's limit or \
+             restriction ends; reads still work"
+        }
+        (Reach::App, false) => {
+            "never by itself: the account must be fixed first (top up its credits, raise its \
+             spend cap) or the usage period must end"
+        }
+        (Reach::App, true) => {
+            "never by itself: the app must be allowed to write again first (its permissions or \
+             access level); reads still work"
+        }
+        _ => return None,
+    };
+    Some(words.to_owned())
 }
 
 /// Text from a response or the table, safe to print on a terminal: the characters

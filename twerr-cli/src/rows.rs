@@ -31,6 +31,8 @@ fn list_row(entry: &Entry) -> list::Row {
         message: row.message(),
         description: row.description(),
         retry: entry.retry().map(|retry| retry.as_str()),
+        reach: row.reach().map(|reach| reach.as_str()),
+        writes_only: row.writes_only(),
         http: row.http().map(Status::as_u16),
         documented: row.documented(),
         retired: row.retired().map(|r| RetiredRow {

@@ -6,10 +6,11 @@ mod common;
 use common::{assert_refused, twerr};
 use twerr_core::{Code, Problem, Retry, Status};
 
-/// The first word of the advice line for a retry class.
+/// The first word of the advice line for a retry class (a row whose reach blocks says
+/// "never by itself:" and what a person must do).
 fn retry_start(retry: Option<Retry>) -> Option<&'static str> {
     match retry? {
-        Retry::Never => Some("never:"),
+        Retry::Never => Some("never"),
         Retry::Backoff => Some("with backoff:"),
         Retry::AfterReset => Some("after the reset:"),
     }
@@ -22,6 +23,35 @@ fn field<'a>(stdout: &'a str, label: &str) -> Option<&'a str> {
             .strip_prefix(' ')
             .map(str::trim_start)
     })
+}
+
+/// The `Reach` line: on error rows only, naming the reach; a reach that blocks says that twerr
+/// stops sending, and its retry line says what a person must do instead of "fix the request".
+fn check_reach(out: &str, row: &twerr_core::table::Row) {
+    let line = field(out, "Reach");
+    let Some(reach) = row.reach() else {
+        assert_eq!(line, None, "{out}");
+        return;
+    };
+    let line = line.unwrap_or_else(|| panic!("no Reach line: {out}"));
+    assert!(line.starts_with(&format!("{reach}: ")), "{out}");
+    assert_eq!(
+        line.contains("twerr stops sending"),
+        reach.blocks(),
+        "{out}"
+    );
+    assert_eq!(
+        line.contains("reads still work"),
+        row.writes_only(),
+        "{out}"
+    );
+    let retry = field(out, "Retry").unwrap();
+    if reach.blocks() {
+        assert!(retry.starts_with("never by itself: "), "{out}");
+        assert!(!retry.contains("fix the request"), "{out}");
+    } else if row.retry() == Some(Retry::Never) {
+        assert!(retry.starts_with("never: "), "{out}");
+    }
 }
 
 fn check_provenance(
@@ -91,6 +121,7 @@ fn every_code() {
             retry.starts_with(retry_start(code.retry()).unwrap()),
             "{out}"
         );
+        check_reach(out, code.row().unwrap());
         assert_eq!(
             field(out, "Documented").is_none(),
             code.documented(),
@@ -137,6 +168,7 @@ fn every_status() {
             Some(start) => assert!(retry.starts_with(start), "{out}"),
             None => assert!(retry.starts_with("no: not an error"), "{out}"),
         }
+        check_reach(out, status.row().unwrap());
         let codes: Vec<String> = Code::ALL
             .iter()
             .filter(|c| c.status() == Some(status))
@@ -176,6 +208,7 @@ fn every_problem_by_slug_and_by_uri() {
                     .starts_with("see the HTTP status")
             ),
         }
+        check_reach(out, problem.row().unwrap());
         check_provenance(
             out,
             problem.observed().len(),
@@ -190,6 +223,37 @@ fn every_problem_by_slug_and_by_uri() {
             }
         }
     }
+}
+
+/// The examples of the reach: what a person reading `twerr explain` must learn from it.
+#[test]
+fn failures_an_operator_must_fix_say_so() {
+    let usage = twerr(&["explain", "usage-capped"], b"").stdout;
+    assert_eq!(
+        field(&usage, "Retry"),
+        Some(
+            "never by itself: the account must be fixed first (top up its credits, raise its \
+             spend cap) or the usage period must end"
+        ),
+        "{usage}"
+    );
+    let payment = twerr(&["explain", "http:402"], b"").stdout;
+    assert!(
+        field(&payment, "Reach").is_some_and(|r| r.starts_with(
+            "app: every request of the app or account fails too, whatever the credential"
+        )),
+        "{payment}"
+    );
+    let token = twerr(&["explain", "89"], b"").stdout;
+    assert!(
+        field(&token, "Reach").is_some_and(|r| r.ends_with("other credentials go on")),
+        "{token}"
+    );
+    let duplicate = twerr(&["explain", "187"], b"").stdout;
+    assert_eq!(
+        field(&duplicate, "Reach"),
+        Some("request: this request only; other requests are not affected")
+    );
 }
 
 #[test]

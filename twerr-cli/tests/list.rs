@@ -175,7 +175,12 @@ fn check_common(row: &Value, table: &twerr_core::table::Row) {
     assert_eq!(row["message"], table.message());
     assert_eq!(row["description"], table.description());
     assert_eq!(row["source"], table.source().to_string());
-    assert_eq!(row.as_object().unwrap().len(), 13, "{row}");
+    let reach = table
+        .reach()
+        .map_or(Value::Null, |r| Value::from(r.as_str()));
+    assert_eq!(row["reach"], reach);
+    assert_eq!(row["writes_only"], table.writes_only());
+    assert_eq!(row.as_object().unwrap().len(), 15, "{row}");
 }
 
 #[test]

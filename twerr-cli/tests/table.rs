@@ -111,6 +111,39 @@ fn check_reports_every_mistake_as_the_macro_does() {
 }
 
 #[test]
+fn check_reports_reach_mistakes_where_they_are() {
+    // A reach nobody knows, and writes_only beside a reach that does not block.
+    let text = twerr_core::ERROR_TABLE
+        .replacen("reach = \"credential\"", "reach = \"account\"", 1)
+        .replacen(
+            "reach = \"window\"",
+            "reach = \"window\"\nwrites_only = true",
+            1,
+        );
+    let file = temp("reach.toml", text.as_bytes());
+    let run = twerr(&["table", "check", path_str(&file)], b"");
+    assert_eq!(run.code, 1, "{run:#?}");
+    let name = path_str(&file);
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{run:#?}");
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with(&format!("{name}:{}:9: ", line_of("reach = \"account\"")))
+            && l.contains("unknown reach value `account`")),
+        "{run:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "{name}:{}:15: ",
+            line_of("reach = \"window\"") + 1
+        )) && l.contains("`writes_only = true` needs a reach that blocks")),
+        "{run:#?}"
+    );
+    assert_eq!(lines[2], format!("{name}: 2 mistakes"));
+}
+
+#[test]
 fn check_of_a_file_that_cannot_be_read_is_unusable() {
     let run = twerr(&["table", "check", "/no/such/table.toml"], b"");
     assert_refused(

@@ -42,3 +42,12 @@ pub fn error_table(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 pub fn retry_spellings(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     run::retry_spellings(input.into()).into()
 }
+
+/// The table's spellings of the reaches (`"request"`, `"credential"`, ...), for
+/// `twerr_core::Reach`: expands to two private functions, `spelling(Reach) -> &'static str` and
+/// `from_spelling(&str) -> Option<Reach>`, from twerr-table's one list, as
+/// [`retry_spellings!`] does for the retry classes.
+#[proc_macro]
+pub fn reach_spellings(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    run::reach_spellings(input.into()).into()
+}

@@ -69,6 +69,18 @@ pub fn retry_spellings(args: TokenStream) -> TokenStream {
     out
 }
 
+/// `reach_spellings!()`: the spellings of every reach; it takes no arguments.
+pub fn reach_spellings(args: TokenStream) -> TokenStream {
+    let mut out = expand::reach_spellings();
+    if !args.is_empty() {
+        out.extend(compile_errors(
+            ["reach_spellings!() takes no arguments".to_owned()],
+            Span::call_site(),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

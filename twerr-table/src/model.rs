@@ -46,6 +46,8 @@ impl Kind {
                 "message",
                 "description",
                 "retry",
+                "reach",
+                "writes_only",
                 "source",
                 "documented",
                 "retired",
@@ -59,6 +61,8 @@ impl Kind {
                 "message",
                 "description",
                 "retry",
+                "reach",
+                "writes_only",
                 "http",
                 "source",
                 "documented",
@@ -73,6 +77,8 @@ impl Kind {
                 "message",
                 "description",
                 "retry",
+                "reach",
+                "writes_only",
                 "http",
                 "source",
                 "documented",
@@ -147,6 +153,69 @@ impl RetryClass {
     }
 }
 
+/// How far an error row's failure reaches (mirrors `twerr_core::Reach`): which other requests
+/// fail for the same reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// `request`: only this request (the default when a row has no `reach`).
+    Request,
+    /// `window`: the endpoint's rate-limit window for this credential.
+    Window,
+    /// `credential`: every request made with this credential.
+    Credential,
+    /// `app`: every request of the app or account, whatever the credential.
+    App,
+}
+
+impl Reach {
+    /// Every reach, narrowest first. Its spellings are the only ones in the workspace:
+    /// twerr-core's `Reach` reads them through `twerr_macros::reach_spellings!`.
+    pub const ALL: [Reach; 4] = [Reach::Request, Reach::Window, Reach::Credential, Reach::App];
+
+    /// Parses the table's spelling.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reach| reach.as_str() == name)
+    }
+
+    /// The table's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Reach::Request => "request",
+            Reach::Window => "window",
+            Reach::Credential => "credential",
+            Reach::App => "app",
+        }
+    }
+
+    /// The variant of `twerr_core::Reach`.
+    pub const fn variant(self) -> &'static str {
+        match self {
+            Reach::Request => "Request",
+            Reach::Window => "Window",
+            Reach::Credential => "Credential",
+            Reach::App => "App",
+        }
+    }
+
+    /// Whether later requests under it are not sent (`credential`, `app`); a window is
+    /// counted by the rate-limit book instead.
+    pub const fn blocks(self) -> bool {
+        matches!(self, Reach::Credential | Reach::App)
+    }
+
+    /// The spellings for messages: "`request`, `window`, `credential` or `app`".
+    pub fn spellings() -> String {
+        let names: Vec<String> = Self::ALL
+            .iter()
+            .map(|r| format!("`{}`", r.as_str()))
+            .collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.concat(),
+        }
+    }
+}
+
 /// `retired = { date, note }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Retired {
@@ -199,6 +268,12 @@ pub struct Row {
     pub description: String,
     /// The retry advice; exactly on error rows.
     pub retry: Option<RetryClass>,
+    /// How far the failure reaches: `Some` exactly on error rows (`Request` when the row
+    /// has no `reach`).
+    pub reach: Option<Reach>,
+    /// The failure reaches only writing methods (POST, PUT, DELETE); only with a reach that
+    /// blocks.
+    pub writes_only: bool,
     /// The corresponding status number and the span of its value.
     pub http: Option<(u16, Range<usize>)>,
     /// Where the text comes from: a `[[source]]` id, or a citation used once.

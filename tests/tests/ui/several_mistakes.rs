@@ -16,6 +16,7 @@ name = "RateLimitExceeded"
 message = "Rate limit exceeded"
 description = "The request limit for this resource has been reached."
 retry = "after-reset"
+reach = "endpoint"
 http = 420
 source = "UI test"
 
@@ -25,6 +26,7 @@ name = "account_suspended"
 mesage = "Your account is suspended"
 description = "Corresponds with HTTP 403."
 retry = "never"
+writes_only = true
 source = "UI test"
 "#
 );

@@ -10,7 +10,7 @@
 
 use core::fmt;
 
-use crate::{Retry, Status};
+use crate::{Reach, Retry, Status};
 
 /// One row of the table: everything it says about a status, a code or a problem type.
 ///
@@ -24,6 +24,8 @@ pub struct Row {
     description: &'static str,
     source: &'static Source,
     retry: Option<Retry>,
+    reach: Option<Reach>,
+    writes_only: bool,
     http: Option<u16>,
     documented: bool,
     retired: Option<&'static Retired>,
@@ -53,11 +55,23 @@ impl Row {
             description,
             source,
             retry,
+            reach: None,
+            writes_only: false,
             http,
             documented,
             retired,
             observed,
             history,
+        }
+    }
+
+    /// Sets an error row's reach; used by the generated code only, not part of the API.
+    #[doc(hidden)]
+    pub const fn __reach(self, reach: Reach, writes_only: bool) -> Self {
+        Self {
+            reach: Some(reach),
+            writes_only,
+            ..self
         }
     }
 
@@ -85,6 +99,20 @@ impl Row {
     /// `about:blank`.
     pub const fn retry(&self) -> Option<Retry> {
         self.retry
+    }
+
+    /// How far the failure reaches: which later requests fail for the same reason (see
+    /// [`Reach`]). `Some` on every error row (the table's `reach`, [`Reach::Request`] when the
+    /// row has none), `None` where [`retry`](Self::retry) is `None`.
+    pub const fn reach(&self) -> Option<Reach> {
+        self.reach
+    }
+
+    /// Whether the failure reaches only writing methods (POST, PUT, DELETE): reads under the
+    /// same [`reach`](Self::reach) still work, as with code 261, "Application cannot perform
+    /// write actions". Only ever `true` beside a reach that [blocks](Reach::blocks).
+    pub const fn writes_only(&self) -> bool {
+        self.writes_only
     }
 
     /// The HTTP status the docs say a code or problem type comes with, if they say

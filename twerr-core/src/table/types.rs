@@ -458,6 +458,29 @@ macro_rules! __table_type {
             }
         }
 
+        #[doc = ::core::concat!(
+            "How far a failure with this ", $what, " reaches: which later requests fail for ",
+            "the same reason (see [`Reach`](::twerr_core::Reach)). The table's `reach` for ",
+            "error rows ([`Reach::Request`](::twerr_core::Reach::Request) when the row has ",
+            "none); `None` for rows that are no error and for `Unknown`, whose failures ",
+            "reach no further than the request, as far as twerr knows."
+        )]
+        pub const fn reach(self) -> ::core::option::Option<::twerr_core::Reach> {
+            match self.row() {
+                ::core::option::Option::Some(row) => row.reach(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            }
+        }
+
+        /// Whether the failure reaches only writing methods (POST, PUT, DELETE), reads under
+        /// the same [`reach`](Self::reach) still working; `false` for unknown values.
+        pub const fn writes_only(self) -> bool {
+            match self.row() {
+                ::core::option::Option::Some(row) => row.writes_only(),
+                ::core::option::Option::None => false,
+            }
+        }
+
         /// Whether retrying can succeed: the retry advice is `Backoff` or `AfterReset`.
         pub const fn is_retryable(self) -> bool {
             match self.retry() {

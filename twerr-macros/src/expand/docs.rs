@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::doc::{escape, paragraphs};
-use crate::model::{Kind, RetryClass, Row, RowKey, Table};
+use crate::model::{Kind, Reach, RetryClass, Row, RowKey, Table};
 
 /// What a retry class means, in the words of `twerr_core::Retry`'s docs.
 fn retry_advice(retry: RetryClass) -> &'static str {
@@ -15,6 +15,33 @@ fn retry_advice(retry: RetryClass) -> &'static str {
         }
         RetryClass::AfterReset => "rate limited: wait for the window to reset, then retry",
     }
+}
+
+/// What else fails when a row's failure reaches beyond the request, in the words of
+/// `twerr_core::Reach`'s docs; `None` for `request`, which generated docs do not mention.
+fn reach_words(reach: Reach, writes_only: bool) -> Option<String> {
+    let requests = if writes_only {
+        "writing request (POST, PUT, DELETE)"
+    } else {
+        "request"
+    };
+    let words = match reach {
+        Reach::Request => return None,
+        Reach::Window => {
+            "every request to the same endpoint with the same credential fails the same way, \
+             until the rate-limit window resets"
+                .to_owned()
+        }
+        Reach::Credential => format!(
+            "every {requests} made with the same credential fails the same way, until a person \
+             fixes the credential or the account"
+        ),
+        Reach::App => format!(
+            "every {requests} of the app or account fails the same way, whatever the \
+             credential, until a person fixes the account (credits, caps, plan)"
+        ),
+    };
+    Some(words)
 }
 
 /// A status reference: a link to its variant, and the number.
@@ -68,6 +95,11 @@ pub fn lines(kind: Kind, row: &Row, table: &Table) -> Vec<String> {
             out.push("- Retry: as the HTTP status says".to_owned());
         }
         None => {}
+    }
+    if let Some(words) = row.reach.and_then(|r| reach_words(r, row.writes_only)) {
+        let reach = row.reach.map_or("", |r| r.as_str());
+        let writes = if row.writes_only { ", writes only" } else { "" };
+        out.push(format!("- Reach: `{reach}`{writes}: {words}"));
     }
     if !row.source.is_empty() {
         out.push(format!("- Source: {}", escape(&table.cite(&row.source))));

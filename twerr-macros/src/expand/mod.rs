@@ -17,7 +17,7 @@ mod tests;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use crate::model::{Kind, RetryClass, RowKey, Table};
+use crate::model::{Kind, Reach, RetryClass, RowKey, Table};
 use rows::{row, variants};
 
 /// The whole expansion. `include` is the table file's full path: including it makes cargo
@@ -42,24 +42,43 @@ pub fn expand(table: &Table, include: Option<&str>) -> TokenStream {
 
 /// The two spelling functions of `twerr_core::Retry`, from twerr-table's one list.
 pub fn retry_spellings() -> TokenStream {
-    let classes = RetryClass::ALL.map(|class| {
-        let variant = Ident::new(class.variant(), proc_macro2::Span::call_site());
-        (quote! { ::twerr_core::Retry::#variant }, class.as_str())
+    let path = quote! { ::twerr_core::Retry };
+    spellings(
+        &path,
+        RetryClass::ALL.map(|class| (class.variant(), class.as_str())),
+    )
+}
+
+/// The two spelling functions of `twerr_core::Reach`, from twerr-table's one list.
+pub fn reach_spellings() -> TokenStream {
+    let path = quote! { ::twerr_core::Reach };
+    spellings(
+        &path,
+        Reach::ALL.map(|reach| (reach.variant(), reach.as_str())),
+    )
+}
+
+/// `const fn spelling(T) -> &'static str` and `fn from_spelling(&str) -> Option<T>` for the
+/// enum at `path`, from (variant, spelling) pairs.
+fn spellings<const N: usize>(path: &TokenStream, pairs: [(&str, &str); N]) -> TokenStream {
+    let pairs = pairs.map(|(variant, text)| {
+        let variant = Ident::new(variant, proc_macro2::Span::call_site());
+        (quote! { #path::#variant }, text)
     });
-    let to_text = classes
+    let to_text = pairs
         .iter()
         .map(|(variant, text)| quote! { #variant => #text, });
-    let from_text = classes
+    let from_text = pairs
         .iter()
         .map(|(variant, text)| quote! { #text => ::core::option::Option::Some(#variant), });
     quote! {
-        const fn spelling(retry: ::twerr_core::Retry) -> &'static str {
-            match retry {
+        const fn spelling(value: #path) -> &'static str {
+            match value {
                 #(#to_text)*
             }
         }
 
-        fn from_spelling(text: &str) -> ::core::option::Option<::twerr_core::Retry> {
+        fn from_spelling(text: &str) -> ::core::option::Option<#path> {
             match text {
                 #(#from_text)*
                 _ => ::core::option::Option::None,

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use crate::model::{History, Observed, Retired, RetryClass, Row, Table};
+use crate::model::{History, Observed, Reach, Retired, RetryClass, Row, Table};
 use crate::validate::names::check_name;
 
 /// A row ready to expand: its variant ident (from a name that passed `check_name`).
@@ -97,8 +97,14 @@ fn history(entries: &[History], table: &Table) -> TokenStream {
     quote! { &[#(#entries),*] }
 }
 
+/// `::twerr_core::Reach::X`
+fn reach(reach: Reach) -> TokenStream {
+    let variant = Ident::new(reach.variant(), Span::call_site());
+    quote! { ::twerr_core::Reach::#variant }
+}
+
 /// `::twerr_core::table::Row::__new(name, message, description, source, retry, http,
-/// documented, retired, observed, history)`.
+/// documented, retired, observed, history)`, then `.__reach(reach, writes_only)` on error rows.
 pub fn row(row: &Row, table: &Table) -> TokenStream {
     let (name, message, description) = (&row.name, &row.message, &row.description);
     let source = source(&row.source, table);
@@ -108,6 +114,10 @@ pub fn row(row: &Row, table: &Table) -> TokenStream {
     let retired = retired(row.retired.as_ref());
     let observed = observed(&row.observed, table);
     let history = history(&row.history, table);
+    let reach = row.reach.map(|r| {
+        let (r, writes_only) = (reach(r), row.writes_only);
+        quote! { .__reach(#r, #writes_only) }
+    });
     quote! {
         ::twerr_core::table::Row::__new(
             #name,
@@ -121,5 +131,6 @@ pub fn row(row: &Row, table: &Table) -> TokenStream {
             #observed,
             #history,
         )
+        #reach
     }
 }

@@ -35,6 +35,7 @@ description = "Corresponds with HTTP 403."
 retry = "never"
 http = 403
 source = "fixture-2014"
+reach = "credential"
 
 [[code]]
 code = 88
@@ -44,6 +45,7 @@ description = """The request limit for this resource has been reached for the cu
 
 See https://developer.twitter.com/en/docs/basics/rate-limiting."""
 retry = "after-reset"
+reach = "window"
 http = 429
 source = "https://developer.twitter.com/en/support/twitter-api/error-troubleshooting"
 history = [
@@ -56,6 +58,8 @@ name = "AccessLevelInsufficient"
 message = "You currently have access to a subset of Twitter API v2 endpoints only."
 description = ""
 retry = "never"
+reach = "app"
+writes_only = true
 source = "Seen in real responses, 2023"
 documented = false
 observed = [

@@ -7,6 +7,7 @@
 mod fields;
 pub mod fixture;
 pub mod names;
+mod reach;
 mod row;
 pub mod sources;
 mod table;

@@ -11,6 +11,7 @@ use crate::diagnostics::Diag;
 use crate::model::{History, Kind, Observed, Retired, RetryClass, Row, RowKey};
 use crate::validate::fields::{Reader, type_name};
 use crate::validate::names::{ABOUT_BLANK, check_name, check_slug};
+use crate::validate::reach::read_reach;
 
 const STATUS_RANGE: (u16, u16) = (100, 599);
 const STATUS_WHAT: &str = "an HTTP status from 100 to 599";
@@ -92,6 +93,7 @@ pub fn read_row(
         Some("`source = \"...\"`: the doc page and its date, or a URL"),
     );
     let retry = read_retry(kind, key.as_ref().map(|(k, _)| k), &mut reader);
+    let (reach, writes_only) = read_reach(kind, key.as_ref().map(|(k, _)| k), &mut reader);
     let http = if kind == Kind::Status {
         None
     } else {
@@ -115,6 +117,8 @@ pub fn read_row(
         message: message.map(|(m, _)| m).unwrap_or_default(),
         description: description.map(|(d, _)| d).unwrap_or_default(),
         retry,
+        reach,
+        writes_only,
         http,
         source_span: source.as_ref().map_or(0..0, |(_, span)| span.clone()),
         source: source.map(|(s, _)| s).unwrap_or_default(),
@@ -150,16 +154,30 @@ fn read_key(kind: Kind, reader: &mut Reader<'_, '_>) -> Option<(RowKey, Range<us
     }
 }
 
+/// Whether a row is an error (status >= 400, every code, every problem but `about:blank`);
+/// `None` without a usable key.
+pub fn is_error(kind: Kind, key: Option<&RowKey>) -> Option<bool> {
+    key.map(|key| match (kind, key) {
+        (Kind::Status, RowKey::Number(n)) => *n >= 400,
+        (Kind::Problem, RowKey::Slug(slug)) => slug != ABOUT_BLANK,
+        _ => true,
+    })
+}
+
+/// The reason a row is not an error, for "remove it" messages.
+/// `what` names the fact, e.g. "retry advice".
+pub fn not_an_error(kind: Kind, what: &str) -> String {
+    match kind {
+        Kind::Problem => format!("`about:blank` takes its {what} from the HTTP status"),
+        _ => "a status below 400 is not an error".to_owned(),
+    }
+}
+
 /// `retry`: present exactly on error rows, with a known value.
 fn read_retry(kind: Kind, key: Option<&RowKey>, reader: &mut Reader<'_, '_>) -> Option<RetryClass> {
     let value = reader.string("retry", None);
     // Without a usable key, whether the row is an error is unknown: check only the value.
-    let is_error = key.map(|key| match (kind, key) {
-        (Kind::Status, RowKey::Number(n)) => *n >= 400,
-        (Kind::Problem, RowKey::Slug(slug)) => slug != ABOUT_BLANK,
-        _ => true,
-    });
-    match (value, is_error) {
+    match (value, is_error(kind, key)) {
         (None, Some(true)) => {
             let why = match kind {
                 Kind::Status => "a status from 400 up is an error",
@@ -171,10 +189,7 @@ fn read_retry(kind: Kind, key: Option<&RowKey>, reader: &mut Reader<'_, '_>) -> 
         }
         (None, _) => None,
         (Some((_, span)), Some(false)) => {
-            let why = match kind {
-                Kind::Problem => "`about:blank` takes its retry advice from the HTTP status",
-                _ => "a status below 400 is not an error",
-            };
+            let why = not_an_error(kind, "retry advice");
             reader.report(
                 span,
                 format!("`retry` on a row that is not an error; remove it: {why}"),

@@ -2,7 +2,7 @@
 
 use crate::check;
 use crate::diagnostics::render;
-use crate::model::RowKey;
+use crate::model::{Reach, RowKey};
 use crate::validate::fixture::{TABLE, edit};
 
 /// The rendered messages for a table, one per line, as the compiler would show them.
@@ -166,6 +166,69 @@ fn retry_missing_on_an_error_row() {
 }
 
 #[test]
+fn the_fixture_reaches_as_written() {
+    let (table, _) = check(TABLE);
+    let reaches: Vec<_> = [&table.statuses, &table.codes, &table.problems]
+        .into_iter()
+        .flatten()
+        .map(|row| (row.name.as_str(), row.reach, row.writes_only))
+        .collect();
+    assert_eq!(
+        reaches,
+        [
+            ("Ok", None, false),
+            ("Forbidden", Some(Reach::Request), false),
+            ("TooManyRequests", Some(Reach::Request), false),
+            ("AccountSuspended", Some(Reach::Credential), false),
+            ("RateLimitExceeded", Some(Reach::Window), false),
+            ("AccessLevelInsufficient", Some(Reach::App), true),
+            ("AboutBlank", None, false),
+            ("UsageCapped", Some(Reach::Request), false),
+        ]
+    );
+}
+
+#[test]
+fn unknown_reach_value() {
+    insta::assert_snapshot!(messages(&edit(&[
+        ("reach = \"credential\"", "reach = \"account\""),
+        ("reach = \"window\"", "reach = 2"),
+    ])));
+}
+
+#[test]
+fn reach_on_a_row_that_is_not_an_error() {
+    insta::assert_snapshot!(messages(&edit(&[
+        (
+            "description = \"Success!\"",
+            "description = \"Success!\"\nreach = \"app\"\nwrites_only = true"
+        ),
+        (
+            "name = \"AboutBlank\"",
+            "name = \"AboutBlank\"\nreach = \"request\""
+        ),
+    ])));
+}
+
+#[test]
+fn writes_only_without_a_blocking_reach() {
+    insta::assert_snapshot!(messages(&edit(&[
+        // `window`: counted, not blocked.
+        (
+            "reach = \"window\"",
+            "reach = \"window\"\nwrites_only = true"
+        ),
+        // No reach: `request`.
+        (
+            "http = 429\nsource = \"fixture-openapi\"",
+            "http = 429\nwrites_only = true\nsource = \"fixture-openapi\""
+        ),
+        // An unknown reach is reported once, as such.
+        ("reach = \"app\"", "reach = \"everything\""),
+    ])));
+}
+
+#[test]
 fn retry_on_a_row_that_is_not_an_error() {
     insta::assert_snapshot!(messages(&edit(&[
         (
@@ -315,7 +378,7 @@ fn review_is_a_warning_and_the_table_still_builds() {
     assert_eq!(
         rendered,
         [(
-            "fixture.toml:68:10: [[problem]] `about:blank`: to review: `name`, `retry` (guessed by \
+            "fixture.toml:72:10: [[problem]] `about:blank`: to review: `name`, `retry` (guessed by \
              `twerr table diff --write`); check them against the docs, then remove the `review` \
              key"
                 .to_owned(),
@@ -402,8 +465,8 @@ fn history_is_newest_first_by_the_sources_dates() {
     ]);
     assert_eq!(
         all_messages(&text),
-        "fixture.toml:46:35: [[code]] 88: `history` is newest first, but this entry's source \
-         (2021-10) is newer than the one above it (2014-04-15, line 45); move this entry up"
+        "fixture.toml:48:35: [[code]] 88: `history` is newest first, but this entry's source \
+         (2021-10) is newer than the one above it (2014-04-15, line 47); move this entry up"
     );
     let (table, _) = check(&text);
     assert_eq!(
