@@ -73,6 +73,26 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
+/// The days from 1970-01-01 to the proleptic Gregorian date `year-month-day` (Howard
+/// Hinnant's `days_from_civil`, the inverse of [`civil_from_days`]); `None` for a date that
+/// does not exist or lies before 1970.
+#[cfg(feature = "std")]
+pub(crate) fn days_from_civil(year: u32, month: u32, day: u32) -> Option<u64> {
+    let (year, month, day) = (u64::from(year), u64::from(month), u64::from(day));
+    if year < 1970 || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y % 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    // A day past the month's end (February 30th) names another date: refuse it.
+    (civil_from_days(days) == (year, month, day)).then_some(days)
+}
+
 #[cfg(test)]
 mod tests {
     // The crate may be `no_std`; the tests format into strings.

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::{Block, Cause, RetryPolicy};
 use crate::advice::timing::{DATE_MARGIN, FIFTEEN_MINUTES, LONGEST_WINDOW};
-use crate::{ErrorResponse, Problem, RateLimit, Reach};
+use crate::{ErrorResponse, RateLimit, Reach};
 
 /// Which of X's rate-limit windows a report is about. Each is kept on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -302,21 +302,89 @@ pub(crate) fn facts(limits: &RateLimit) -> Facts {
     }
 }
 
-fn block(response: &ErrorResponse, _now: SystemTime, policy: &RetryPolicy) -> Option<Block> {
-    let capped = response
-        .all_errors()
-        .find(|error| error.problem() == Some(Problem::UsageCapped))?;
+/// The block a failed response asks for: the widest reach among its errors (an error the
+/// table does not know reaches as far as the status says, as for retry advice), when that
+/// reach blocks (a credential, the app). Every fact comes from the table's rows.
+fn block(response: &ErrorResponse, now: SystemTime, policy: &RetryPolicy) -> Option<Block> {
+    if !response.is_error() {
+        return None;
+    }
+    let status = response.effective_status();
+    let status_cause = (
+        status.reach(),
+        status.writes_only(),
+        Cause::Status(status),
+        None,
+    );
+    let mut any = false;
+    let errors = response.all_errors().map(|error| {
+        any = true;
+        let (reach, writes_only, cause) = match (error.problem(), error.code()) {
+            (Some(problem), _) if problem.is_known() => (
+                problem.reach(),
+                problem.writes_only(),
+                Cause::Problem(problem),
+            ),
+            (_, Some(code)) if code.is_known() => {
+                (code.reach(), code.writes_only(), Cause::Code(code))
+            }
+            _ => return status_cause.clone(),
+        };
+        (reach, writes_only, cause, Some(error))
+    });
+    let widest = errors
+        .collect::<Vec<_>>()
+        .into_iter()
+        .chain((!any).then_some(status_cause.clone()))
+        .filter(|(reach, ..)| reach.is_some_and(Reach::blocks))
+        // The widest reach; among equals a block of all requests over one of writes only.
+        .max_by_key(|(reach, writes_only, ..)| (*reach, !*writes_only))?;
+    let (reach, writes_only, cause, error) = widest;
+    let reach = reach?;
+    let first = match reach {
+        Reach::App => policy.probe_first_app(),
+        _ => policy.probe_first_credential(),
+    };
     let member = |name: &str| {
-        let (_, raw) = capped.extra().find(|(key, _)| *key == name)?;
+        let (_, raw) = error?.extra().find(|(key, _)| *key == name)?;
         serde_json::from_str::<String>(raw)
             .ok()
             .map(String::into_boxed_str)
     };
-    let block = Block::new(Cause::Problem(Problem::UsageCapped), Reach::App)
-        .with_probing(policy.probe_first_app(), policy.probe_max())
-        .with_period_scope(member("period"), member("scope"));
-    Some(block)
+    let until = member("reset_date").and_then(|date| end_of_day(&date, now));
+    Some(
+        Block::new(cause, reach)
+            .with_writes_only(writes_only)
+            .with_probing(first, policy.probe_max())
+            .with_until(until)
+            .with_period_scope(member("period"), member("scope")),
+    )
 }
+
+/// The end of the UTC day `date` (`YYYY-MM-DD`, a spend cap's `reset_date`): the instant the
+/// next day begins. `None` for anything else, a day already over, or one more than
+/// [`RESET_DATE_HORIZON`] ahead: such a value says nothing a person can act on.
+fn end_of_day(date: &str, now: SystemTime) -> Option<SystemTime> {
+    let bytes = date.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = date.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let days = crate::unix_time::days_from_civil(year, month, day)?;
+    let next_day = std::time::UNIX_EPOCH.checked_add(Duration::from_secs((days + 1) * 86_400))?;
+    let horizon = now.checked_add(RESET_DATE_HORIZON)?;
+    (next_day > now && next_day <= horizon).then_some(next_day)
+}
+
+/// The furthest a `reset_date` may lie ahead and still be believed: a billing cycle is a
+/// month; a year leaves room for an annual cycle.
+const RESET_DATE_HORIZON: Duration = Duration::from_secs(400 * 86_400);
 
 #[cfg(test)]
 mod tests {
@@ -358,6 +426,24 @@ mod tests {
         let skew = ClockSkew::of(&limits, at(1_700_000_030));
         assert_eq!(skew.server_now(at(1_700_000_030)), at(1_700_000_000));
         assert_eq!(skew.to_local(at(1_700_000_900)), at(1_700_000_930));
+    }
+
+    #[test]
+    fn a_reset_date_is_the_end_of_its_utc_day_within_reason() {
+        let now = at(1_778_000_000); // 2026-05-05T16:53:20Z
+        assert_eq!(end_of_day("2026-05-12", now), Some(at(1_778_630_400)));
+        for bad in [
+            "2026-05-04",
+            "2026-5-12",
+            "12/05/2026",
+            "2031-01-01",
+            "2026-13-01",
+            "2026-02-30",
+            "",
+            "2026-05-12T00:00:00Z",
+        ] {
+            assert_eq!(end_of_day(bad, now), None, "{bad}");
+        }
     }
 
     #[test]
