@@ -316,9 +316,8 @@ fn block(response: &ErrorResponse, now: SystemTime, policy: &RetryPolicy) -> Opt
         Cause::Status(status),
         None,
     );
-    let mut any = false;
+    let any = response.all_errors().next().is_some();
     let errors = response.all_errors().map(|error| {
-        any = true;
         let (reach, writes_only, cause) = match (error.problem(), error.code()) {
             (Some(problem), _) if problem.is_known() => (
                 problem.reach(),
@@ -328,14 +327,12 @@ fn block(response: &ErrorResponse, now: SystemTime, policy: &RetryPolicy) -> Opt
             (_, Some(code)) if code.is_known() => {
                 (code.reach(), code.writes_only(), Cause::Code(code))
             }
-            _ => return status_cause.clone(),
+            _ => return status_cause,
         };
         (reach, writes_only, cause, Some(error))
     });
     let widest = errors
-        .collect::<Vec<_>>()
-        .into_iter()
-        .chain((!any).then_some(status_cause.clone()))
+        .chain((!any).then_some(status_cause))
         .filter(|(reach, ..)| reach.is_some_and(Reach::blocks))
         // The widest reach; among equals a block of all requests over one of writes only.
         .max_by_key(|(reach, writes_only, ..)| (*reach, !*writes_only))?;
