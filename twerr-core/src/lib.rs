@@ -40,9 +40,10 @@ pub use acting::conformance;
 #[cfg(feature = "std")]
 pub use acting::{
     Acquire, Block, BlockEntry, BookKey, Cause, ClockSkew, CredentialId, Decision, FixedJitter,
-    GiveUp, Jitter, MemoryStore, NoJitter, Observation, Outcome, Permit, RandomJitter,
-    RateLimitBook, RateLimitStore, RetryPolicy, RetryState, StoreError, StoreFuture, WindowKind,
-    WindowReport, is_idempotent_method,
+    GiveUp, Jitter, LeaseAnswer, LeaseHolder, LeaseKey, MemoryStore, NoJitter, Observation,
+    Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, Reconnect, ReconnectCause,
+    RetryPolicy, RetryState, StopKind, StoreError, StoreFuture, StreamDecision, StreamEvent,
+    StreamPolicy, StreamState, StreamStop, WindowKind, WindowReport, is_idempotent_method,
 };
 #[cfg(feature = "std")]
 pub use advice::{RateLimit, RetryAfter, Window};

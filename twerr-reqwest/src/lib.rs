@@ -100,6 +100,7 @@ mod middleware;
 mod oauth1;
 mod options;
 mod outcome;
+mod stream;
 mod time;
 
 /// The twerr-core this crate is built on, so the types in responses' extensions and errors
@@ -114,4 +115,8 @@ pub use middleware::{DEFAULT_ERROR_BODY_TIMEOUT, DEFAULT_MAX_ERROR_BODY, TwerrMi
 pub use oauth1::{NonceSource, OAuth1Error, OAuth1Signer, OAuth1Token};
 pub use options::RequestOptions;
 pub use outcome::{Attempts, TwerrResponseExt};
+pub use stream::{
+    DEFAULT_LEASE_TTL, DEFAULT_MAX_LINE, LineStream, MAX_BACKFILL_MINUTES, StreamBuilder,
+    StreamError, StreamItem,
+};
 pub use time::{Clock, Sleeper, SystemClock, TokioSleeper};

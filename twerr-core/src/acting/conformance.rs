@@ -21,6 +21,11 @@
 //! block_on(twerr_core::conformance::run(&twerr_core::MemoryStore::new()));
 //! ```
 //!
+//! The stream-lease checks run only when the store supports leases (its
+//! [`acquire_lease`](RateLimitStore::acquire_lease) does not answer `unsupported`). One of them
+//! lets 30 ms of real time pass (a blocking sleep), so that a shared store's own clock expires a
+//! 10 ms lease.
+//!
 //! Every check uses keys no other run uses (a random credential), so the suite can run against
 //! a shared server, and times from the real clock rounded to whole seconds (reset instants
 //! are whole seconds on the wire). A store that does not conform makes a check panic with a
@@ -34,8 +39,8 @@ use std::task::Poll;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{
-    Acquire, Block, BookKey, Cause, CredentialId, Observation, Permit, RateLimitStore, WindowKind,
-    WindowReport,
+    Acquire, Block, BookKey, Cause, CredentialId, LeaseAnswer, LeaseHolder, LeaseKey, Observation,
+    Permit, RateLimitStore, WindowKind, WindowReport,
 };
 use crate::{Problem, Reach};
 
@@ -62,6 +67,24 @@ pub async fn run(store: &dyn RateLimitStore) {
     blocks_are_listed_and_lifted(store).await;
     keys_are_separate(store).await;
     concurrent_acquires_get_exactly_the_remaining_slots(store).await;
+    if supports_leases(store).await {
+        run_leases(store).await;
+    }
+}
+
+/// Runs the stream-lease checks (a store that supports leases; [`run`] calls this when the
+/// store does not answer `unsupported`).
+///
+/// # Panics
+///
+/// When `store` breaks a rule of [`RateLimitStore::acquire_lease`], or answers with an error.
+pub async fn run_leases(store: &dyn RateLimitStore) {
+    a_lease_has_one_holder(store).await;
+    lease_keys_are_separate(store).await;
+    only_the_holder_renews(store).await;
+    only_the_holder_releases(store).await;
+    an_expired_lease_is_taken_over(store).await;
+    concurrent_lease_acquires_grant_exactly_one(store).await;
 }
 
 fn base() -> SystemTime {
@@ -570,4 +593,234 @@ pub async fn concurrent_acquires_get_exactly_the_remaining_slots(store: &dyn Rat
         }
     }
     assert_eq!(went, 5, "exactly the remaining slots are handed out");
+}
+
+const STREAM: &str = "GET conformance.test /2/tweets/search/stream";
+
+fn fresh_lease() -> LeaseKey {
+    LeaseKey::new(fresh_credential(), STREAM)
+}
+
+fn holder() -> LeaseHolder {
+    LeaseHolder::from_bytes(*fresh_credential().as_bytes())
+}
+
+async fn supports_leases(store: &dyn RateLimitStore) -> bool {
+    let (lease, me, now) = (fresh_lease(), holder(), base());
+    match store.acquire_lease(&lease, me, secs(60), now).await {
+        Ok(_) => {
+            let _ = store.release_lease(&lease, me, now).await;
+            true
+        }
+        Err(error) if error.is_unsupported() => false,
+        Err(error) => panic!("acquire_lease failed: {error}"),
+    }
+}
+
+async fn take(
+    store: &dyn RateLimitStore,
+    lease: &LeaseKey,
+    holder: LeaseHolder,
+    ttl: Duration,
+    now: SystemTime,
+) -> LeaseAnswer {
+    match store.acquire_lease(lease, holder, ttl, now).await {
+        Ok(answer) => answer,
+        Err(error) => panic!("acquire_lease failed: {error}"),
+    }
+}
+
+async fn renew(
+    store: &dyn RateLimitStore,
+    lease: &LeaseKey,
+    holder: LeaseHolder,
+    ttl: Duration,
+    now: SystemTime,
+) -> bool {
+    match store.renew_lease(lease, holder, ttl, now).await {
+        Ok(renewed) => renewed,
+        Err(error) => panic!("renew_lease failed: {error}"),
+    }
+}
+
+async fn free(
+    store: &dyn RateLimitStore,
+    lease: &LeaseKey,
+    holder: LeaseHolder,
+    now: SystemTime,
+) -> bool {
+    match store.release_lease(lease, holder, now).await {
+        Ok(released) => released,
+        Err(error) => panic!("release_lease failed: {error}"),
+    }
+}
+
+fn assert_held(answer: LeaseAnswer, ttl: Duration, what: &str) {
+    match answer {
+        LeaseAnswer::Held { expires_in } => assert!(
+            expires_in.is_none_or(|left| left <= ttl),
+            "{what}: a lease cannot expire later than its ttl ({ttl:?}): {expires_in:?}"
+        ),
+        other => panic!("{what}: expected Held, got {other:?}"),
+    }
+}
+
+/// A free lease is granted; while it holds, another holder is told Held (with at most the ttl
+/// left) and the holder itself is granted again.
+pub async fn a_lease_has_one_holder(store: &dyn RateLimitStore) {
+    let (lease, a, b, now) = (fresh_lease(), holder(), holder(), base());
+    assert_eq!(
+        take(store, &lease, a, secs(60), now).await,
+        LeaseAnswer::Granted
+    );
+    let answer = take(store, &lease, b, secs(60), now + secs(1)).await;
+    assert_held(answer, secs(60), "another holder while the lease holds");
+    assert_eq!(
+        take(store, &lease, a, secs(60), now + secs(1)).await,
+        LeaseAnswer::Granted,
+        "the holder asking again is granted"
+    );
+    assert!(free(store, &lease, a, now + secs(1)).await);
+}
+
+/// A lease is per app and stream: another stream of the app, or the same stream of another
+/// app, is a lease of its own.
+pub async fn lease_keys_are_separate(store: &dyn RateLimitStore) {
+    let (lease, a, b, now) = (fresh_lease(), holder(), holder(), base());
+    assert_eq!(
+        take(store, &lease, a, secs(60), now).await,
+        LeaseAnswer::Granted
+    );
+    let other_stream = LeaseKey::new(lease.app(), "GET conformance.test /2/tweets/sample/stream");
+    let other_app = fresh_lease();
+    for other in [&other_stream, &other_app] {
+        assert_eq!(
+            take(store, other, b, secs(60), now).await,
+            LeaseAnswer::Granted,
+            "{other:?} is not {lease:?}"
+        );
+        assert!(free(store, other, b, now).await);
+    }
+    assert!(free(store, &lease, a, now).await);
+}
+
+/// Only the holder renews; a renewal sets the expiry to the new ttl from now.
+pub async fn only_the_holder_renews(store: &dyn RateLimitStore) {
+    let (lease, a, b, now) = (fresh_lease(), holder(), holder(), base());
+    assert_eq!(
+        take(store, &lease, a, secs(2), now).await,
+        LeaseAnswer::Granted
+    );
+    assert!(
+        !renew(store, &lease, b, secs(60), now).await,
+        "another holder cannot renew"
+    );
+    assert!(
+        renew(store, &lease, a, secs(60), now).await,
+        "the holder renews"
+    );
+    match take(store, &lease, b, secs(60), now).await {
+        LeaseAnswer::Held {
+            expires_in: Some(left),
+        } => assert!(
+            left > secs(2),
+            "the renewal set the expiry 60 s ahead, not the first 2 s: {left:?}"
+        ),
+        answer => assert_held(answer, secs(60), "after a renewal"),
+    }
+    assert!(free(store, &lease, a, now).await);
+}
+
+/// Only the holder releases; a released lease is free at once.
+pub async fn only_the_holder_releases(store: &dyn RateLimitStore) {
+    let (lease, a, b, now) = (fresh_lease(), holder(), holder(), base());
+    assert_eq!(
+        take(store, &lease, a, secs(60), now).await,
+        LeaseAnswer::Granted
+    );
+    assert!(
+        !free(store, &lease, b, now).await,
+        "another holder cannot release"
+    );
+    let answer = take(store, &lease, b, secs(60), now).await;
+    assert_held(answer, secs(60), "after another holder's release");
+    assert!(free(store, &lease, a, now).await, "the holder releases");
+    assert_eq!(
+        take(store, &lease, b, secs(60), now).await,
+        LeaseAnswer::Granted,
+        "a released lease is free"
+    );
+    assert!(
+        !free(store, &lease, a, now).await,
+        "a lease released once is no longer the old holder's"
+    );
+    assert!(free(store, &lease, b, now).await);
+}
+
+/// When its ttl passes without a renewal, a lease expires: its holder can no longer renew or
+/// release it, and another holder takes it.
+pub async fn an_expired_lease_is_taken_over(store: &dyn RateLimitStore) {
+    let (lease, a, b, now) = (fresh_lease(), holder(), holder(), base());
+    let ttl = Duration::from_millis(10);
+    assert_eq!(take(store, &lease, a, ttl, now).await, LeaseAnswer::Granted);
+    // A shared store measures the ttl on its own clock: let it pass for real. A store of one
+    // process reads the later `now`.
+    std::thread::sleep(Duration::from_millis(30));
+    let later = now + secs(1);
+    assert!(
+        !renew(store, &lease, a, secs(60), later).await,
+        "an expired lease cannot be renewed, even by its holder"
+    );
+    assert_eq!(
+        take(store, &lease, b, secs(60), later).await,
+        LeaseAnswer::Granted,
+        "another holder takes an expired lease over"
+    );
+    assert!(
+        !free(store, &lease, a, later).await,
+        "the old holder cannot release the new holder's lease"
+    );
+    assert!(free(store, &lease, b, later).await);
+}
+
+/// Ten holders asking for one free lease at once: exactly one is granted.
+pub async fn concurrent_lease_acquires_grant_exactly_one(store: &dyn RateLimitStore) {
+    let (lease, now) = (fresh_lease(), base());
+    let holders: Vec<LeaseHolder> = (0..10).map(|_| holder()).collect();
+    let mut pending: Vec<Option<Pin<Box<dyn Future<Output = _> + Send + '_>>>> = holders
+        .iter()
+        .map(|&h| Some(store.acquire_lease(&lease, h, secs(60), now)))
+        .collect();
+    let mut answers = vec![None; holders.len()];
+    poll_fn(|cx| {
+        for (slot, answer) in pending.iter_mut().zip(answers.iter_mut()) {
+            if let Some(future) = slot {
+                if let Poll::Ready(result) = future.as_mut().poll(cx) {
+                    *answer = Some(match result {
+                        Ok(answer) => answer,
+                        Err(error) => panic!("acquire_lease failed: {error}"),
+                    });
+                    *slot = None;
+                }
+            }
+        }
+        if pending.iter().all(Option::is_none) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    let granted: Vec<LeaseHolder> = holders
+        .iter()
+        .zip(&answers)
+        .filter(|(_, answer)| **answer == Some(LeaseAnswer::Granted))
+        .map(|(&h, _)| h)
+        .collect();
+    assert_eq!(
+        granted.len(),
+        1,
+        "exactly one holder is granted: {answers:?}"
+    );
+    assert!(free(store, &lease, granted[0], now).await);
 }

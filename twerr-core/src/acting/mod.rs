@@ -1,17 +1,19 @@
 //! Acting on the advice across requests: the retry policy, the retry state of one request,
-//! the rate-limit book and the store behind it. Sans-IO: the current time is always passed in;
-//! nothing here sleeps, spawns or talks to the network, so any HTTP client, blocking or async,
-//! can drive it.
+//! the rate-limit book and the store behind it, the state of a stream and its lease.
+//! Sans-IO: the current time is always passed in; nothing here sleeps, spawns or talks to the
+//! network, so any HTTP client, blocking or async, can drive it.
 
 mod attempt;
 mod block;
 mod book;
 mod jitter;
 mod key;
+mod lease;
 mod memory;
 mod observe;
 mod policy;
 mod store;
+mod stream;
 
 #[cfg(feature = "store-conformance")]
 pub mod conformance;
@@ -21,7 +23,12 @@ pub use block::{Block, BlockEntry, Cause};
 pub use book::RateLimitBook;
 pub use jitter::{FixedJitter, Jitter, NoJitter, RandomJitter};
 pub use key::{BookKey, CredentialId};
+pub use lease::{LeaseAnswer, LeaseHolder, LeaseKey};
 pub use memory::MemoryStore;
 pub use observe::{ClockSkew, Observation, WindowKind, WindowReport};
 pub use policy::RetryPolicy;
 pub use store::{Acquire, Permit, RateLimitStore, StoreError, StoreFuture};
+pub use stream::{
+    Reconnect, ReconnectCause, StopKind, StreamDecision, StreamEvent, StreamPolicy, StreamState,
+    StreamStop,
+};

@@ -5,16 +5,18 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use super::{Block, BlockEntry, BookKey, CredentialId, Observation};
+use super::{
+    Block, BlockEntry, BookKey, CredentialId, LeaseAnswer, LeaseHolder, LeaseKey, Observation,
+};
 use crate::Reach;
 
 /// The future a store operation returns: boxed and `Send`, so the trait stays object-safe and
 /// a store works behind `Arc<dyn RateLimitStore>` on any executor.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// A store of rate-limit windows and blocks: the rate-limit book, shared.
+/// A store of rate-limit windows, blocks and stream leases: the rate-limit book, shared.
 ///
 /// Every operation takes `now` from the caller **on the server's clock** (the local time
 /// corrected by the caller's [`ClockSkew`](crate::ClockSkew)), and none of them sleeps: when a
@@ -65,6 +67,62 @@ pub trait RateLimitStore: Send + Sync + 'static {
         let _ = (reach, holder);
         Box::pin(std::future::ready(Err(StoreError::unsupported(
             "lifting blocks",
+        ))))
+    }
+
+    /// Takes the lease `lease` for `holder`, to expire `ttl` after the store performs this
+    /// operation unless renewed; or says that another holder has it. Default: unsupported.
+    ///
+    /// The rules every store keeps (the conformance suite checks them):
+    ///
+    /// - One holder per key (an app and a stream); keys are independent.
+    /// - The expiry is relative and measured by the store: a shared store sets it with its own
+    ///   clock (Redis: `SET key holder NX PX ttl`), never from a caller's instant; `now` (the
+    ///   caller's clock) serves only a store of one process, whose callers share that clock.
+    /// - Free, expired, or already `holder`'s: [`LeaseAnswer::Granted`], and the expiry is
+    ///   set to `ttl` from now. Another holder's: [`LeaseAnswer::Held`], nothing changes.
+    /// - Atomic: of several holders asking at once, exactly one is granted.
+    fn acquire_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> StoreFuture<'a, LeaseAnswer> {
+        let _ = (lease, holder, ttl, now);
+        Box::pin(std::future::ready(Err(StoreError::unsupported(
+            "stream leases",
+        ))))
+    }
+
+    /// Extends `holder`'s lease to expire `ttl` from now; `false` (and nothing changes) when
+    /// `holder` does not hold it (another holder took it, or it expired, even if nobody took
+    /// it since). Atomic with [`acquire_lease`](Self::acquire_lease). Default: unsupported.
+    fn renew_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> StoreFuture<'a, bool> {
+        let _ = (lease, holder, ttl, now);
+        Box::pin(std::future::ready(Err(StoreError::unsupported(
+            "stream leases",
+        ))))
+    }
+
+    /// Frees `holder`'s lease at once, so a waiting worker may take it; `false` (and nothing
+    /// changes) when `holder` does not hold it. Atomic with
+    /// [`acquire_lease`](Self::acquire_lease). Default: unsupported.
+    fn release_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        now: SystemTime,
+    ) -> StoreFuture<'a, bool> {
+        let _ = (lease, holder, now);
+        Box::pin(std::future::ready(Err(StoreError::unsupported(
+            "stream leases",
         ))))
     }
 }

@@ -82,7 +82,7 @@ impl Wake {
 
     /// The wait from `now` (the local clock), or from the server's `Date` when trusted:
     /// `None` when the headers say nothing, zero when everything they name has passed.
-    fn wait(&self, now: SystemTime) -> Option<Duration> {
+    pub(crate) fn wait(&self, now: SystemTime) -> Option<Duration> {
         if self.is_unknown() {
             return None;
         }

@@ -21,6 +21,25 @@ pub(crate) const BACKOFF_CAP: Duration = Duration::from_secs(320);
 /// (<https://docs.x.com/x-api/fundamentals/handling-disconnections>).
 pub(crate) const CONNECTIONS_FIRST: Duration = Duration::from_secs(60);
 
+/// The longest wait of the [`CONNECTIONS_FIRST`] schedule on a stream. X gives no maximum
+/// ("each 429 increases the wait until the limiting expires"); twerr's choice: 16 minutes
+/// (five doublings of a minute), longer than one 15-minute rate-limit window, so an app locked
+/// out by a stale connection tries about four times an hour, not once a day.
+pub(crate) const CONNECTIONS_CAP: Duration = Duration::from_secs(16 * 60);
+
+/// How long a stream may stay silent before it counts as stalled. X, "Handling
+/// disconnections": the stream sends a keep-alive newline every 20 seconds, and a client
+/// should reconnect when nothing at all (keep-alives included) arrives for 20 seconds
+/// (<https://docs.x.com/x-api/fundamentals/handling-disconnections>). twerr's choice adds a
+/// 10 s margin for a slow network and a busy reader (tweepy waits 21 s, node twitter-api-v2
+/// 120 s).
+pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a stream connection must stay up before its reconnect schedule starts over. X
+/// gives no figure; twerr's choice: a minute (three keep-alive intervals), so a connection
+/// that X accepts and drops at once keeps backing off instead of reconnecting in a hot loop.
+pub(crate) const STREAM_HEALTHY_AFTER: Duration = Duration::from_secs(60);
+
 /// The length of X's per-endpoint rate-limit windows: "Rate limits are ... per 15-minute
 /// window" (<https://docs.x.com/x-api/fundamentals/rate-limits>).
 pub(crate) const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
