@@ -396,6 +396,12 @@ async fn a_402_stops_with_the_credits_problem_and_is_not_retried() {
     assert_eq!(stopped.response().status().as_u16(), 402);
     let slug = stopped.response().problem().and_then(|p| p.slug());
     assert_eq!(slug, Some("credits-depleted"));
+    let block = stopped.block().expect("credits reach the app: a block");
+    assert_eq!(block.reach(), twerr_core::Reach::App);
+    assert_eq!(
+        block.cause(),
+        twerr_core::Cause::Problem(twerr_core::Problem::from_type("credits-depleted"))
+    );
     assert!(next(&mut stream).await.is_none());
     assert_eq!(server.connects(), 1);
 }
