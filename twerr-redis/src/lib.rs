@@ -105,6 +105,12 @@
 //! own: its book knows the responses it recorded, not the permits Redis granted it or other
 //! processes' requests, so a fleet may together exceed a window while Redis is away.
 //!
+//! A Redis user whose ACL denies scripts (`NOPERM`) is refused by
+//! [`connect`](RedisStoreBuilder::connect) with an error that says what to grant
+//! (`EVALSHA`, `EVAL`, `SCRIPT`: `+@scripting`). When the ACL changes after connecting, the
+//! first refused call logs one `error` event and the store stays on its local book for good:
+//! reconnecting cannot fix a permission, so it is not tried.
+//!
 //! # TLS and AUTH
 //!
 //! `redis://user:password@host/` authenticates with no extra feature. For `rediss://`, enable a
