@@ -85,8 +85,8 @@
 //! **Memory**, `MEMORY USAGE` on redis-server 7.0 for the endpoint
 //! `GET api.x.com /2/users/{id}/tweets` (`cargo bench -p twerr-redis --bench memory`):
 //! a credential line with both windows 248 bytes, an app line 184, a credential block (a
-//! usage cap with its period and scope, before the probe schedule was added) 232, a permit set with 1 permit in flight 200 and
-//! with 10 permits 488. Every key expires as above, so memory follows the credentials and
+//! usage cap with its period, scope and probe schedule) 296, the app's block generation 104,
+//! a permit set with 1 permit in flight 216 and with 10 permits 552. Every key expires as above, so memory follows the credentials and
 //! endpoints active within the last day.
 //!
 //! Each operation is one Lua script (one round trip, atomic across processes) that counts
