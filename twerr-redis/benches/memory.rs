@@ -86,6 +86,7 @@ fn main() {
             ("credential line (15m + user24h)", &names.credential_line),
             ("app line (app24h)", &names.app_line),
             ("credential block (usage cap)", &names.credential_block),
+            ("app block generation", &names.generation),
         ] {
             println!("  {what}: {}", usage(&mut inspect, name).await);
         }

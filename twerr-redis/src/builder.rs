@@ -113,7 +113,9 @@ impl RedisStoreBuilder {
     /// # Errors
     ///
     /// [`ConnectError`] when the prefix holds a brace, the URL is not a Redis URL, or Redis is
-    /// unreachable, refuses the connection or does not answer within the connect timeout.
+    /// unreachable, refuses the connection, does not let the user run scripts (`NOPERM`: the
+    /// store needs `EVALSHA`, `EVAL` and `SCRIPT`) or does not answer within the connect
+    /// timeout.
     /// Its message never holds the URL's user name or password.
     pub async fn connect(self, url: &str) -> Result<Arc<RedisStore>, ConnectError> {
         let keys = Keys::new(&self.prefix).ok_or_else(|| ConnectError::prefix(&self.prefix))?;
@@ -131,13 +133,34 @@ impl RedisStoreBuilder {
             for script in scripts.all() {
                 script.prepare_invoke().load_async(&mut connection).await?;
             }
+            // A user allowed to load scripts but not to run them fails here, once, rather
+            // than on every request: the release script on keys nothing uses changes nothing.
+            let mut check = scripts.release.prepare_invoke();
+            for slot in ["c", "a", "cp", "ap"] {
+                check.key(format!(
+                    "{}:{}:{{check}}:{slot}",
+                    self.prefix,
+                    crate::keys::VERSION
+                ));
+            }
+            check.arg(0).arg(0).arg(1).arg("check").arg("0");
+            check.invoke_async::<redis::Value>(&mut connection).await?;
             Ok::<_, redis::RedisError>((connection, scripts))
         };
         let (connection, scripts) = tokio::time::timeout(timing.connect, attempt)
             .await
             .map_err(|_| ConnectError::timed_out(address.clone(), timing.connect))?
             .map_err(|e| {
-                if e.is_timeout() {
+                if e.code() == Some("NOPERM") {
+                    ConnectError::new(
+                        address.clone(),
+                        format!(
+                            "the Redis user may not run twerr's scripts; grant it EVALSHA, EVAL \
+                             and SCRIPT (e.g. ACL SETUSER ... +@scripting): {}",
+                            redactor.redact(&e.to_string())
+                        ),
+                    )
+                } else if e.is_timeout() {
                     ConnectError::timed_out(address.clone(), timing.connect)
                 } else {
                     ConnectError::new(address.clone(), redactor.redact(&e.to_string()))

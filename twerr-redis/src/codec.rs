@@ -39,9 +39,43 @@ pub(crate) fn millis(duration: Duration) -> u64 {
         .clamp(1, MAX_EXACT)
 }
 
+/// Whether a request under `key` only reads (a writes-only block lets it go), by the same
+/// rule as [`Block::reaches_method`].
+pub(crate) fn reads(key: &BookKey) -> bool {
+    !Block::new(Cause::Status(Status::from_u16(0)), Reach::App)
+        .with_writes_only(true)
+        .reaches_method(key.method())
+}
+
+fn flag(on: bool) -> String {
+    String::from(if on { "1" } else { "0" })
+}
+
+/// A permit's id: the app's block generation at its grant (high half) and the process's
+/// sequence number (low half), which names its entry in Redis with the store's tag.
+pub(crate) fn permit_id(generation: u32, sequence: u32) -> u64 {
+    (u64::from(generation) << 32) | u64::from(sequence)
+}
+
+/// The generation a permit id carries.
+pub(crate) fn generation(id: u64) -> u32 {
+    u32::try_from(id >> 32).unwrap_or(u32::MAX)
+}
+
+/// The permit's entry in Redis: the store's tag and the permit's sequence number.
+pub(crate) fn member(tag: u64, id: u64) -> String {
+    format!("{tag:016x}{:08x}", id & u64::from(u32::MAX))
+}
+
 /// The record script's arguments after the four shared ones.
-pub(crate) fn record_args(observation: &Observation) -> Vec<String> {
-    let mut args = Vec::with_capacity(15);
+pub(crate) fn record_args(permit: &Permit, observation: &Observation) -> Vec<String> {
+    let mut args = Vec::with_capacity(21);
+    args.extend([
+        flag(reads(permit.key())),
+        flag(permit.is_probe()),
+        generation(permit.id()).to_string(),
+        flag(observation.succeeded()),
+    ]);
     for kind in [
         WindowKind::Endpoint,
         WindowKind::App24Hour,
@@ -66,16 +100,25 @@ pub(crate) fn record_args(observation: &Observation) -> Vec<String> {
         (Some(block), Some(reach)) => args.extend([
             reach.to_owned(),
             cause(block.cause()),
-            String::from(if block.writes_only() { "1" } else { "0" }),
+            flag(block.writes_only()),
             block
                 .until()
                 .map_or_else(String::new, |u| micros(u, true).to_string()),
-            member(block.period()).unwrap_or_default().to_owned(),
-            member(block.scope()).unwrap_or_default().to_owned(),
+            member_text(block.period()).unwrap_or_default().to_owned(),
+            member_text(block.scope()).unwrap_or_default().to_owned(),
+            duration_micros(block.probe_first()).to_string(),
+            duration_micros(block.probe_max()).to_string(),
         ]),
-        _ => args.extend(std::iter::repeat_n(String::new(), 6)),
+        _ => args.extend(std::iter::repeat_n(String::new(), 8)),
     }
     args
+}
+
+/// A duration in whole microseconds, at least 1, within what Lua holds exactly.
+fn duration_micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros())
+        .unwrap_or(u64::MAX)
+        .clamp(1, MAX_EXACT)
 }
 
 /// A cause as stored: `s:429`, `c:88`, `p:usage-capped` (`p:` for an unknown problem).
@@ -99,7 +142,7 @@ fn parse_cause(text: &str) -> Option<Cause> {
     }
 }
 
-fn member(text: Option<&str>) -> Option<&str> {
+fn member_text(text: Option<&str>) -> Option<&str> {
     text.filter(|t| {
         !t.is_empty() && t.len() <= MAX_MEMBER && t.bytes().all(|b| b.is_ascii_graphic())
     })
@@ -132,47 +175,152 @@ fn text(value: Option<&Value>) -> Option<&str> {
     }
 }
 
-/// The acquire script's reply as the store's answer; a Go permit gets `id`.
-pub(crate) fn acquire_reply(value: &Value, key: &BookKey, id: u64) -> Result<Acquire, BadReply> {
+/// The acquire script's reply as the store's answer; a Go permit gets the id of `sequence`
+/// and the generation Redis answered.
+pub(crate) fn acquire_reply(
+    value: &Value,
+    key: &BookKey,
+    sequence: u32,
+) -> Result<Acquire, BadReply> {
     let bad = BadReply("acquire");
     let Value::Array(items) = value else {
         return Err(bad);
     };
     match (items.first().and_then(integer), items.len()) {
-        (Some(0), 1) => Ok(Acquire::Go(Permit::new(key.clone()).with_id(id))),
+        (Some(0), 3) => {
+            let generation = items.get(1).and_then(integer).ok_or(BadReply("acquire"))?;
+            let generation = u32::try_from(generation).map_err(|_| BadReply("acquire"))?;
+            let probe = match items.get(2).and_then(integer) {
+                Some(0) => false,
+                Some(1) => true,
+                _ => return Err(bad),
+            };
+            let permit = Permit::new(key.clone()).with_id(permit_id(generation, sequence));
+            Ok(Acquire::Go(permit.with_probe(probe)))
+        }
         (Some(1), 2) => {
             let until = items.get(1).and_then(integer).ok_or(bad)?;
             Ok(Acquire::Wait {
                 until: instant(until),
             })
         }
-        (Some(2), 7) => blocked(items).map(Acquire::Blocked).ok_or(bad),
+        (Some(2), 9) => {
+            let texts: Vec<&str> = items[1..]
+                .iter()
+                .map(|v| text(Some(v)))
+                .collect::<Option<_>>()
+                .ok_or(BadReply("acquire"))?;
+            block_of(&BlockFields::from_reply(&texts))
+                .map(Acquire::Blocked)
+                .ok_or(bad)
+        }
         _ => Err(bad),
     }
 }
 
-fn blocked(items: &[Value]) -> Option<Block> {
-    let reach = match text(items.get(1))? {
-        "credential" => Reach::Credential,
-        "app" => Reach::App,
-        _ => return None,
-    };
-    let cause = parse_cause(text(items.get(2))?)?;
-    let writes_only = match text(items.get(3))? {
+/// A block's stored fields, from a reply or a hash (`HGETALL`), as text.
+#[derive(Default)]
+pub(crate) struct BlockFields<'a> {
+    reach: Option<Reach>,
+    cause: Option<&'a str>,
+    writes: Option<&'a str>,
+    until: Option<&'a str>,
+    period: Option<&'a str>,
+    scope: Option<&'a str>,
+    first: Option<&'a str>,
+    max: Option<&'a str>,
+    next: Option<&'a str>,
+    failed: Option<&'a str>,
+}
+
+impl<'a> BlockFields<'a> {
+    fn from_reply(texts: &[&'a str]) -> Self {
+        let at = |i: usize| texts.get(i).copied().filter(|t| !t.is_empty());
+        BlockFields {
+            reach: match texts.first().copied() {
+                Some("credential") => Some(Reach::Credential),
+                Some("app") => Some(Reach::App),
+                _ => None,
+            },
+            cause: at(1),
+            writes: at(2),
+            until: at(3),
+            period: at(4),
+            scope: at(5),
+            first: at(6),
+            max: at(7),
+            next: None,
+            failed: None,
+        }
+    }
+
+    /// From a block hash's field-value pairs, for a block of `reach`.
+    pub(crate) fn from_hash(reach: Reach, pairs: &'a [(String, String)]) -> Self {
+        let mut fields = BlockFields {
+            reach: Some(reach),
+            ..BlockFields::default()
+        };
+        for (name, value) in pairs {
+            let value = Some(value.as_str());
+            match name.as_str() {
+                "cause" => fields.cause = value,
+                "writes" => fields.writes = value,
+                "until" => fields.until = value,
+                "period" => fields.period = value,
+                "scope" => fields.scope = value,
+                "first" => fields.first = value,
+                "max" => fields.max = value,
+                "next" => fields.next = value,
+                "failed" => fields.failed = value,
+                _ => {}
+            }
+        }
+        fields
+    }
+
+    /// The next probe (server clock) and the failed probes, as stored.
+    pub(crate) fn schedule(&self) -> Option<(SystemTime, u32)> {
+        let next = number(self.next?)?;
+        let failed = u32::try_from(number(self.failed?)?).ok()?;
+        Some((instant(next), failed))
+    }
+}
+
+/// Decimal digits within what Lua holds exactly, as the scripts read numbers.
+fn number(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|n| *n <= MAX_EXACT)
+}
+
+/// The block the fields describe; `None` when any is corrupt (as the scripts judge it).
+pub(crate) fn block_of(fields: &BlockFields<'_>) -> Option<Block> {
+    let cause = fields
+        .cause
+        .filter(|c| c.len() <= 80)
+        .and_then(parse_cause)?;
+    let writes_only = match fields.writes? {
         "0" => false,
         "1" => true,
         _ => return None,
     };
-    let until = match text(items.get(4))? {
-        "" => None,
-        digits => Some(instant(digits.parse().ok().filter(|n| *n <= MAX_EXACT)?)),
+    let until = match fields.until {
+        None => None,
+        Some(digits) => Some(instant(number(digits)?)),
     };
-    let kept = |i| member(text(items.get(i))).map(Box::from);
+    let first = number(fields.first?)?;
+    let max = number(fields.max?)?;
+    if first == 0 || first > max {
+        return None;
+    }
+    let kept = |text: Option<&str>| member_text(text).map(Box::from);
     Some(
-        Block::new(cause, reach)
+        Block::new(cause, fields.reach?)
             .with_writes_only(writes_only)
             .with_until(until)
-            .with_period_scope(kept(5), kept(6)),
+            .with_period_scope(kept(fields.period), kept(fields.scope))
+            .with_probing(Duration::from_micros(first), Duration::from_micros(max)),
     )
 }
 
@@ -222,12 +370,14 @@ mod tests {
             Value::Array(vec![Value::Int(1), Value::Int(-5)]),
             Value::Array(vec![Value::Int(3)]),
             Value::Array(vec![Value::Int(0), Value::Int(1)]),
+            Value::Array(vec![Value::Int(0), Value::Int(1), Value::Int(2)]),
+            Value::Array(vec![Value::Int(0), Value::Int(1 << 32), Value::Int(0)]),
             Value::Array(vec![Value::Int(1), Value::Int(i64::MAX)]),
             Value::Array(vec![Value::Int(2), bulk("everyone")]),
             Value::Array(
                 [Value::Int(2), bulk("app"), bulk("q:1"), bulk("0"), bulk("")]
                     .into_iter()
-                    .chain([bulk(""), bulk("")])
+                    .chain([bulk(""), bulk(""), bulk("1"), bulk("2")])
                     .collect(),
             ),
         ] {
@@ -241,6 +391,8 @@ mod tests {
             bulk("5000000"),
             bulk("Monthly"),
             bulk("bad\nvalue"),
+            bulk("60000000"),
+            bulk("3600000000"),
         ]);
         let block = Block::new(Cause::Problem(Problem::UsageCapped), Reach::App)
             .with_writes_only(true)
@@ -250,5 +402,12 @@ mod tests {
             acquire_reply(&capped, &key, 1).ok(),
             Some(Acquire::Blocked(block))
         );
+        let go = Value::Array(vec![Value::Int(0), Value::Int(7), Value::Int(1)]);
+        let Ok(Acquire::Go(permit)) = acquire_reply(&go, &key, 9) else {
+            panic!("a probe's permit")
+        };
+        assert!(permit.is_probe());
+        assert_eq!((generation(permit.id()), permit.id() & 0xffff_ffff), (7, 9));
+        assert_eq!(member(0xab, permit.id()), "00000000000000ab00000009");
     }
 }

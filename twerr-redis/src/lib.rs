@@ -24,8 +24,10 @@
 //! | `PREFIX:v2:{APP}:line:c:CREDENTIAL:ENDPOINT` | hash | the credential's 15-minute (`15m`) and user 24-hour (`user24h`) windows, each `remaining:reset:limit` | last reset (+ the window's length when the limit is known: the assumed next window) + margin |
 //! | `PREFIX:v2:{APP}:line:a:ENDPOINT` | hash | the app's 24-hour window (`app24h`), shared by every credential of the app | as above |
 //! | `PREFIX:v2:{APP}:flight:c:CREDENTIAL:ENDPOINT`, `...:flight:a:ENDPOINT` | sorted set | the permits in flight on each line: member = permit id, score = deadline (ms, Redis's clock) | latest deadline + margin |
-//! | `PREFIX:v2:{APP}:block:c:CREDENTIAL` | hash | the credential's block: `cause` (`s:429`, `c:89`, `p:usage-capped`), `writes` (0/1), `until` (µs), `period`, `scope` | `until` + margin; without `until`, 24 hours |
+//! | `PREFIX:v2:{APP}:block:c:CREDENTIAL` | hash | the credential's block: `cause` (`s:429`, `c:89`, `p:usage-capped`), `writes` (0/1), `until` (µs, for the reader), `period`, `scope`, its probe schedule `first`, `max` (µs), `next` (µs, server clock), `failed`, and `gen` | next probe + a day + margin |
 //! | `PREFIX:v2:{APP}:block:a` | hash | the app's block, same fields | as above |
+//! | `PREFIX:v2:{APP}:probe:c:CREDENTIAL`, `...:probe:a` | string | the probe slot: the id of the one probe in flight | the permit lifetime, on Redis's clock (`SET PX`) |
+//! | `PREFIX:v2:{APP}:gen` | string | the app's block generation | the longest block's expiry + the permit lifetime |
 //! | `PREFIX:v2:{APP}:lease:STREAM` | (reserved) | one stream connection per app and stream | not written yet |
 //!
 //! Instants in values are whole microseconds since the Unix epoch on the X server's clock
@@ -46,6 +48,30 @@
 //! lost in a Redis stall) therefore stops counting within the lifetime, and no caller's
 //! clock can end another's permits early.
 //!
+//! **Blocks and probes.** A block is kept as [`RateLimitBook`](twerr_core::RateLimitBook)
+//! keeps it: every request it reaches is answered Blocked, except one probe per interval.
+//! The schedule (`next`) is on the server's clock as the callers judge it (`now`, corrected
+//! by each worker's skew), so the conformance suite can drive it; the probe in flight holds
+//! the block's probe slot, a key set `NX`-style by the acquire script with an expiry of the
+//! permit lifetime on Redis's own clock: no second probe goes while it is out, across every
+//! worker, and a probe nobody ends (a worker killed) frees its slot on its own. A failing
+//! probe doubles the interval (to the block's maximum; at the maximum from the start when an
+//! end is announced); a probe that neither fails nor succeeds frees its slot for the next
+//! interval; a released probe frees it at once. A stored `next` further ahead than the
+//! block's maximum interval is read as the maximum, so no block goes longer than that
+//! without a probe.
+//!
+//! Only the success of a request granted after the block was set lifts it: setting a block
+//! raises the app's generation (`gen`; restarted from Redis's clock in seconds when its key
+//! is gone, so it never goes back), each permit carries the generation at its grant in the
+//! high half of its [id](twerr_core::Permit::id), and a success lifts a block whose `gen` is
+//! at most the permit's. A block without end lives until such a success or
+//! [`lift`](twerr_core::RateLimitStore::lift); its key expires a day after its next probe
+//! was due with no request to probe it (an app that sent nothing for a day finds out again
+//! with its next request). [`blocks`](twerr_core::RateLimitStore::blocks) lists every block
+//! under the prefix (`SCAN`); `lift` deletes one with its probe slot (a credential's in any
+//! app, by `SCAN`).
+//!
 //! **Expiry from content.** Each key's expiry is computed from what it holds (a window's
 //! reset, the latest deadline, a block's end) plus the margin, so a call that changes
 //! nothing in a key does not move its expiry, and nothing lives on because traffic lasts.
@@ -59,8 +85,8 @@
 //! **Memory**, `MEMORY USAGE` on redis-server 7.0 for the endpoint
 //! `GET api.x.com /2/users/{id}/tweets` (`cargo bench -p twerr-redis --bench memory`):
 //! a credential line with both windows 248 bytes, an app line 184, a credential block (a
-//! usage cap with its period and scope) 232, a permit set with 1 permit in flight 200 and
-//! with 10 permits 488. Every key expires as above, so memory follows the credentials and
+//! usage cap with its period, scope and probe schedule) 296, the app's block generation 104,
+//! a permit set with 1 permit in flight 216 and with 10 permits 552. Every key expires as above, so memory follows the credentials and
 //! endpoints active within the last day.
 //!
 //! Each operation is one Lua script (one round trip, atomic across processes) that counts
@@ -78,6 +104,12 @@
 //! return. No request fails because of Redis. During an outage each process counts on its
 //! own: its book knows the responses it recorded, not the permits Redis granted it or other
 //! processes' requests, so a fleet may together exceed a window while Redis is away.
+//!
+//! A Redis user whose ACL denies scripts (`NOPERM`) is refused by
+//! [`connect`](RedisStoreBuilder::connect) with an error that says what to grant
+//! (`EVALSHA`, `EVAL`, `SCRIPT`: `+@scripting`). When the ACL changes after connecting, the
+//! first refused call logs one `error` event and the store stays on its local book for good:
+//! reconnecting cannot fix a permission, so it is not tried.
 //!
 //! # TLS and AUTH
 //!

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Client};
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::error::Redactor;
 
@@ -35,6 +35,9 @@ struct State {
     /// When the next reconnection attempt may start.
     retry_at: Instant,
     reconnecting: bool,
+    /// Redis refused what reconnecting cannot fix (the user may not run scripts): the store
+    /// stays on its local book for good.
+    refused: bool,
 }
 
 /// A connection handed to one call, with the generation a failure is reported against.
@@ -59,6 +62,7 @@ impl Link {
                 generation: 0,
                 retry_at: Instant::now(),
                 reconnecting: false,
+                refused: false,
             }),
         })
     }
@@ -96,7 +100,7 @@ impl Link {
                 generation: *generation,
             });
         }
-        if !state.reconnecting && Instant::now() >= state.retry_at {
+        if !state.refused && !state.reconnecting && Instant::now() >= state.retry_at {
             state.reconnecting = true;
             let link = Arc::clone(self);
             runtime.spawn(async move { link.reconnect().await });
@@ -125,19 +129,39 @@ impl Link {
     }
 
     /// Runs one call within the call timeout. A failure or a timeout marks the connection
-    /// down (a warning, once per outage) and gives `None`.
+    /// down (a warning, once per outage) and gives `None`. A refusal no reconnection can fix
+    /// (`NOPERM`: the Redis user may not run scripts) is reported once, as an error, and the
+    /// link stays down: no reconnection is tried again.
     pub(crate) async fn call<T>(
         &self,
         handle: &Handle,
         what: &'static str,
         call: impl Future<Output = Result<T, Box<dyn std::error::Error + Send + Sync>>>,
     ) -> Option<T> {
-        let error = match tokio::time::timeout(self.timing.call, call).await {
+        let (error, refused) = match tokio::time::timeout(self.timing.call, call).await {
             Ok(Ok(value)) => return Some(value),
-            Ok(Err(error)) => self.redactor.redact(&error.to_string()),
-            Err(_) => format!("no reply within {} ms", self.timing.call.as_millis()),
+            Ok(Err(error)) => (
+                self.redactor.redact(&error.to_string()),
+                is_refusal(&*error),
+            ),
+            Err(_) => (
+                format!("no reply within {} ms", self.timing.call.as_millis()),
+                false,
+            ),
         };
         let mut state = self.lock();
+        if refused && !state.refused {
+            state.refused = true;
+            state.up = None;
+            error!(
+                operation = what,
+                error = %error,
+                "twerr-redis: the Redis user may not run twerr's scripts (grant it EVALSHA, EVAL \
+                 and SCRIPT, e.g. ACL SETUSER ... +@scripting); counting rate-limit windows in \
+                 this process only, without reconnecting, until the store is created again"
+            );
+            return None;
+        }
         if state
             .up
             .as_ref()
@@ -154,4 +178,12 @@ impl Link {
         }
         None
     }
+}
+
+/// Whether Redis refused the call for a reason reconnecting cannot fix: the user's ACL
+/// denies the command (`NOPERM`).
+pub(crate) fn is_refusal(error: &(dyn std::error::Error + 'static)) -> bool {
+    error
+        .downcast_ref::<redis::RedisError>()
+        .is_some_and(|e| e.code() == Some("NOPERM"))
 }

@@ -27,9 +27,13 @@ use twerr_core::WindowKind;
 /// margin (one 15-minute window, for a `Date` cached or late).
 pub(crate) const RESET_SLACK: Duration = Duration::from_secs(15 * 60);
 
-/// How long a block with no known end is kept (a revoked credential, credits run out): a day,
-/// after which the next request finds out again.
-pub(crate) const UNENDED_BLOCK: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long a block is kept after its next probe was due when no request came to probe it: a
+/// day. A block without end (a revoked credential, credits run out) lives until a probe's
+/// success or a person lifts it, as long as its app sends anything at least once a day.
+pub(crate) const BLOCK_IDLE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The longest probe interval a stored block may hold: a year (beyond it, corrupt).
+pub(crate) const LONGEST_PROBE: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 
 /// Shared by the three scripts: validation, type checks, loading, rolling and expiry.
 /// ARGV[1..4] of every script: now (µs, server clock), margin (ms), permit lifetime (ms),
@@ -136,20 +140,27 @@ local function save(key, line, kinds)
   redis.call('PEXPIRE', key, text(math.ceil((ends - now) / 1000) + margin))
 end
 
--- A block as stored; one whose cause, reach or end is corrupt is dropped, a member that is
--- not short printable text is left out.
+-- A block as stored; one whose cause, reach, schedule or generation is corrupt is dropped,
+-- a member that is not short printable text is left out. Its next probe is never further
+-- ahead than its longest interval: no block goes longer than that without a probe.
 local function member(v)
   if v == false or #v > 64 or not string.match(v, '^[!-~]+$') then return '' end
   return v
 end
+local FIELDS = {'cause', 'writes', 'until', 'period', 'scope', 'first', 'max', 'next', 'failed', 'gen'}
 local function block(key)
   own(key, 'hash')
-  local v = redis.call('HMGET', key, 'cause', 'writes', 'until', 'period', 'scope')
-  if not v[1] and not v[2] and not v[3] and not v[4] and not v[5] then return nil end
+  local v = redis.call('HMGET', key, unpack(FIELDS))
+  local empty = true
+  for i = 1, #FIELDS do if v[i] then empty = false end end
+  if empty then return nil end
   local b = { cause = v[1], writes = v[2], ends = nil, period = member(v[4]),
-              scope = member(v[5]) }
+              scope = member(v[5]), first = int(v[6]), max = int(v[7]), next = int(v[8]),
+              failed = int(v[9]), gen = int(v[10]) }
   local valid = type(b.cause) == 'string' and #b.cause <= 80
     and string.match(b.cause, '^[scp]:[%w%-%._]*$') and (b.writes == '0' or b.writes == '1')
+    and b.first ~= nil and b.max ~= nil and b.first <= b.max and b.max <= LONGEST
+    and b.next ~= nil and b.failed ~= nil and b.failed <= 64 and b.gen ~= nil
   if valid and v[3] then
     b.ends = int(v[3])
     valid = b.ends ~= nil
@@ -158,23 +169,80 @@ local function block(key)
     redis.call('DEL', key)
     return nil
   end
+  if b.next > now + b.max then b.next = now + b.max end
   return b
+end
+-- The wait before the probe after `failed` failed ones (Block::probe_wait).
+local function probe_wait(b)
+  if b.ends ~= nil then return b.max end
+  local w = b.first
+  for _ = 1, b.failed do
+    w = w * 2
+    if w >= b.max then return b.max end
+  end
+  if w > b.max then return b.max end
+  return w
+end
+-- Writes a block back; it lives until its next probe is due plus IDLE (nobody asked for a
+-- day) plus the margin, so a block without end lives until lifted while anyone asks.
+local function save_block(key, b)
+  redis.call('DEL', key)
+  redis.call('HSET', key, 'cause', b.cause, 'writes', b.writes, 'first', text(b.first),
+    'max', text(b.max), 'next', text(b.next), 'failed', text(b.failed), 'gen', text(b.gen))
+  if b.ends ~= nil then redis.call('HSET', key, 'until', text(b.ends)) end
+  if b.period ~= '' then redis.call('HSET', key, 'period', b.period) end
+  if b.scope ~= '' then redis.call('HSET', key, 'scope', b.scope) end
+  local ttl = math.ceil((b.next - now) / 1000) + IDLE + margin
+  if ttl < 1 then ttl = 1 end
+  redis.call('PEXPIRE', key, text(ttl))
+end
+local function blocked_reply(reach, b)
+  local ends = ''
+  if b.ends ~= nil then ends = text(b.ends) end
+  return {2, reach, b.cause, b.writes, ends, b.period, b.scope, text(b.first), text(b.max)}
+end
+-- The app's generation: raised each time a block is set in the app; a permit carries the
+-- value at its grant, so a success lifts only blocks set before it was granted. When the
+-- key is gone it starts again from Redis's clock in seconds, above any earlier value.
+local function generation(key)
+  own(key, 'string')
+  local g = int(redis.call('GET', key) or '')
+  if g == nil or g > 4294967295 then return 0 end
+  return g
+end
+local function raise(key, ttl)
+  local g = generation(key) + 1
+  local t = tonumber(redis.call('TIME')[1])
+  if t > g then g = t end
+  redis.call('SET', key, text(g))
+  local left = redis.call('PTTL', key)
+  if left < ttl then redis.call('PEXPIRE', key, text(ttl)) end
+  return g
+end
+-- Whether the probe slot `key` is held by this permit.
+local function holds(key)
+  own(key, 'string')
+  return redis.call('GET', key) == permit
 end
 "#;
 
 /// KEYS: credential block, app block, credential line, app line, credential permits, app
-/// permits. Reply: `{0}` go, `{1, until}` wait, `{2, reach, cause, writes, until or '',
-/// period, scope}` blocked.
+/// permits, credential probe slot, app probe slot, the app's generation. ARGV after the four
+/// shared: `1` when the request only reads. Reply: `{0, generation, probe (0/1)}` go,
+/// `{1, until}` wait, `{2, reach, cause, writes, until or '', period, scope, first, max}`
+/// blocked.
 const ACQUIRE: &str = r#"
+local read = ARGV[5] == '1'
+-- Blocks first: a request a block reaches goes only as that block's probe, one at a time.
+local probes = {}
 for i, reach in ipairs({'credential', 'app'}) do
   local b = block(KEYS[i])
-  if b ~= nil then
-    if b.ends == nil or b.ends > now then
-      local ends = ''
-      if b.ends ~= nil then ends = text(b.ends) end
-      return {2, reach, b.cause, b.writes, ends, b.period, b.scope}
+  if b ~= nil and (b.writes == '0' or not read) then
+    own(KEYS[i + 6], 'string')
+    if now < b.next or redis.call('EXISTS', KEYS[i + 6]) == 1 then
+      return blocked_reply(reach, b)
     end
-    redis.call('DEL', KEYS[i])
+    probes[i] = true
   end
 end
 local at = clock()
@@ -197,30 +265,70 @@ for i = 1, 2 do
   redis.call('ZADD', KEYS[i + 4], text(at + lifetime), permit)
   flight_expiry(KEYS[i + 4])
 end
-return {0}
+-- The probe's slot is held for the permit's lifetime on Redis's clock: a probe nobody ends
+-- frees it on its own, whatever any caller's clock says.
+local probe = 0
+for i = 1, 2 do
+  if probes[i] then
+    redis.call('SET', KEYS[i + 6], permit, 'PX', text(lifetime))
+    probe = 1
+  end
+end
+return {0, generation(KEYS[9]), probe}
 "#;
 
-/// KEYS: as acquire. ARGV after the four shared: per kind (15m, app24h, user24h) remaining,
-/// reset, limit (all '' when not reported), then the block: reach ('' for none, 'credential',
-/// 'app'), cause, writes, until, period, scope.
+/// KEYS: as acquire. ARGV after the four shared: read (1/0), probe (1/0), the permit's
+/// generation, succeeded (1/0); per kind (15m, app24h, user24h) remaining, reset, limit (all
+/// '' when not reported); then the block: reach ('' for none, 'credential', 'app'), cause,
+/// writes, until, period, scope, first probe wait, longest probe wait (µs).
 const RECORD: &str = r#"
-local reach = ARGV[14]
-local ends = int(ARGV[17])
-if (reach == 'credential' or reach == 'app') and (ARGV[17] == '' or (ends ~= nil and ends > now)) then
-  local key = KEYS[1]
-  if reach == 'app' then key = KEYS[2] end
-  local known = block(key)
-  local later = known == nil or ends == nil or (known.ends ~= nil and known.ends < ends)
-  if later then
-    redis.call('DEL', key)
-    redis.call('HSET', key, 'cause', ARGV[15], 'writes', ARGV[16])
-    if ARGV[18] ~= '' then redis.call('HSET', key, 'period', ARGV[18]) end
-    if ARGV[19] ~= '' then redis.call('HSET', key, 'scope', ARGV[19]) end
-    if ends ~= nil then
-      redis.call('HSET', key, 'until', ARGV[17])
-      redis.call('PEXPIRE', key, text(math.ceil((ends - now) / 1000) + margin))
+local read, probe, succeeded = ARGV[5] == '1', ARGV[6] == '1', ARGV[8] == '1'
+local granted = int(ARGV[7]) or 0
+-- Whether this permit is the probe holding slot i.
+local function probing(i) return probe and holds(KEYS[i + 6]) end
+local reach = ARGV[18]
+if reach == 'credential' or reach == 'app' then
+  local i = 1
+  if reach == 'app' then i = 2 end
+  local first, max = int(ARGV[24]), int(ARGV[25])
+  local b = { cause = ARGV[19], writes = ARGV[20], ends = int(ARGV[21]),
+              period = member(ARGV[22]), scope = member(ARGV[23]), first = first, max = max }
+  local valid = first ~= nil and max ~= nil and first >= 1 and first <= max and max <= LONGEST
+    and #b.cause <= 80 and string.match(b.cause, '^[scp]:[%w%-%._]*$')
+    and (b.writes == '0' or b.writes == '1') and (ARGV[21] == '' or b.ends ~= nil)
+  if valid then
+    local known = block(KEYS[i])
+    if known ~= nil then
+      -- Known: a failing probe doubles the wait; any other failure restarts the interval.
+      b.failed, b.gen = known.failed, known.gen
+      if probing(i) then
+        if b.failed < 64 then b.failed = b.failed + 1 end
+        redis.call('DEL', KEYS[i + 6])
+      end
+      b.next = now + probe_wait(b)
+      save_block(KEYS[i], b)
     else
-      redis.call('PEXPIRE', key, text(UNENDED + margin))
+      -- New: the app's generation rises, so requests granted before it cannot lift it. The
+      -- generation outlives every block of the app and the permits granted under it.
+      b.failed = 0
+      b.next = now + probe_wait(b)
+      b.gen = raise(KEYS[9], math.ceil((b.next - now) / 1000) + IDLE + margin + lifetime)
+      save_block(KEYS[i], b)
+    end
+  end
+else
+  for i = 1, 2 do
+    local b = block(KEYS[i])
+    if b ~= nil and (b.writes == '0' or not read) then
+      if succeeded and granted >= b.gen then
+        -- A success of a request granted after the block was set: lifted.
+        redis.call('DEL', KEYS[i], KEYS[i + 6])
+      elseif probing(i) then
+        -- A probe that neither failed nor succeeded frees its slot for the next interval.
+        redis.call('DEL', KEYS[i + 6])
+        b.next = now + probe_wait(b)
+        save_block(KEYS[i], b)
+      end
     end
   end
 end
@@ -233,7 +341,7 @@ for i = 1, 2 do
   in_flight[i] = flight(KEYS[i + 4], at)
 end
 for n, kind in ipairs({'15m', 'app24h', 'user24h'}) do
-  local rem, reset, limit = int(ARGV[3 * n + 2]), int(ARGV[3 * n + 3]), int(ARGV[3 * n + 4])
+  local rem, reset, limit = int(ARGV[3 * n + 6]), int(ARGV[3 * n + 7]), int(ARGV[3 * n + 8])
   if rem ~= nil and reset ~= nil and reset > now and reset <= now + LENGTH[kind] + SLACK then
     local i = 1
     if kind == 'app24h' then i = 2 end
@@ -256,11 +364,13 @@ for i = 5, 6 do flight_expiry(KEYS[i]) end
 return 0
 "#;
 
-/// KEYS: credential permits, app permits.
+/// KEYS: credential permits, app permits, credential probe slot, app probe slot. ARGV after
+/// the four shared: probe (1/0). A released probe frees its slot at once.
 const RELEASE: &str = r#"
 for i = 1, 2 do
   own(KEYS[i], 'zset')
   redis.call('ZREM', KEYS[i], permit)
+  if ARGV[5] == '1' and holds(KEYS[i + 2]) then redis.call('DEL', KEYS[i + 2]) end
 end
 return 0
 "#;
@@ -277,13 +387,14 @@ impl Scripts {
         let micros = |d: Duration| d.as_micros();
         let constants = format!(
             "local LENGTH = {{ ['15m'] = {}, ['app24h'] = {}, ['user24h'] = {} }}\n\
-             local SLACK, UNENDED = {}, {}\n\
+             local SLACK, IDLE, LONGEST = {}, {}, {}\n\
              local CREDENTIAL, APP = {{ '{}', '{}' }}, {{ '{}' }}\n",
             micros(WindowKind::Endpoint.length()),
             micros(WindowKind::App24Hour.length()),
             micros(WindowKind::User24Hour.length()),
             micros(RESET_SLACK),
-            UNENDED_BLOCK.as_millis(),
+            BLOCK_IDLE.as_millis(),
+            micros(LONGEST_PROBE),
             WindowKind::Endpoint.as_str(),
             WindowKind::User24Hour.as_str(),
             WindowKind::App24Hour.as_str(),

@@ -1,14 +1,17 @@
 //! [`RedisStore`]: the scripts over the link, with this process's own book for outages.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use redis::Value;
-use twerr_core::{Acquire, BookKey, MemoryStore, Observation, Permit, RateLimitStore, StoreFuture};
+use twerr_core::{
+    Acquire, BlockEntry, BookKey, CredentialId, MemoryStore, Observation, Permit, RateLimitStore,
+    Reach, StoreError, StoreFuture,
+};
 
 use crate::builder::RedisStoreBuilder;
 use crate::codec;
@@ -48,8 +51,9 @@ pub struct RedisStore {
     ids: Ids,
     /// The book used while Redis is down; it also sees every record while Redis is up.
     local: MemoryStore,
-    /// The ids of the permits the local book handed out: their record or release goes there.
-    local_permits: Mutex<HashSet<u64>>,
+    /// The permits the local book handed out, by the id given out for each, with the id the
+    /// book gave it: their record or release goes there.
+    local_permits: Mutex<HashMap<u64, u64>>,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -63,27 +67,30 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
-/// Permit ids: unique within the process (a counter), unpredictable across processes (a
-/// randomly keyed hash of it), so two workers' permits never share an entry.
+/// Permit entries: a random tag per store, so two workers' permits never share an entry,
+/// and a sequence number per permit (wrapping after 2^32, far more than are ever in flight).
 struct Ids {
-    hasher: RandomState,
-    next: AtomicU64,
+    tag: u64,
+    next: AtomicU32,
 }
 
 impl Ids {
-    fn next(&self) -> u64 {
-        self.hasher
-            .hash_one(self.next.fetch_add(1, Ordering::Relaxed))
+    fn next(&self) -> u32 {
+        self.next.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn member(&self, id: u64) -> String {
+        codec::member(self.tag, id)
     }
 }
 
-/// One script call: which script, its keys, the permit it is about and the arguments after
-/// the four every script takes.
+/// One script call: which script, its keys, the permit entry it is about and the arguments
+/// after the four every script takes.
 struct Call<'a> {
     what: &'static str,
     script: &'a redis::Script,
     keys: &'a [&'a str],
-    permit: u64,
+    permit: String,
     args: &'a [String],
 }
 
@@ -102,11 +109,11 @@ impl RedisStore {
             margin_ms: u64::try_from(margin.as_millis()).unwrap_or(u64::MAX),
             lifetime_ms: codec::millis(lifetime),
             ids: Ids {
-                hasher: RandomState::new(),
-                next: AtomicU64::new(0),
+                tag: RandomState::new().hash_one(std::process::id()),
+                next: AtomicU32::new(0),
             },
             local: MemoryStore::new(),
-            local_permits: Mutex::new(HashSet::new()),
+            local_permits: Mutex::new(HashMap::new()),
         }
     }
 
@@ -135,7 +142,7 @@ impl RedisStore {
         self.keys.names(key)
     }
 
-    fn local_permits(&self) -> MutexGuard<'_, HashSet<u64>> {
+    fn local_permits(&self) -> MutexGuard<'_, HashMap<u64, u64>> {
         // A set of ids, consistent after any panic.
         self.local_permits.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -149,7 +156,7 @@ impl RedisStore {
             .arg(codec::micros(now, false))
             .arg(self.margin_ms)
             .arg(self.lifetime_ms)
-            .arg(call.permit.to_string());
+            .arg(call.permit);
         for arg in call.args {
             invocation.arg(arg);
         }
@@ -166,16 +173,16 @@ impl RedisStore {
     async fn acquire_in_redis(&self, key: &BookKey, now: SystemTime) -> Option<Acquire> {
         let handle = self.link.handle()?;
         let names = self.keys.names(key);
-        let id = self.ids.next();
+        let sequence = self.ids.next();
         let call = Call {
             what: "acquire",
             script: &self.scripts.acquire,
             keys: &names.for_scripts(),
-            permit: id,
-            args: &[],
+            permit: self.ids.member(u64::from(sequence)),
+            args: &[String::from(if codec::reads(key) { "1" } else { "0" })],
         };
         let reply = self.eval(&handle, call, now).await?;
-        match codec::acquire_reply(&reply, key, id) {
+        match codec::acquire_reply(&reply, key, sequence) {
             Ok(answer) => Some(answer),
             Err(bad) => {
                 let failed = async { Err::<(), _>(bad.into()) };
@@ -183,6 +190,53 @@ impl RedisStore {
                 None
             }
         }
+    }
+
+    /// Every key matching `pattern` (`SCAN`, a thousand at a time).
+    async fn scan(&self, handle: &Handle, pattern: &str) -> Result<Vec<String>, StoreError> {
+        let mut cursor = 0u64;
+        let mut found = Vec::new();
+        loop {
+            let mut connection = handle.connection.clone();
+            let step = async {
+                redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(pattern)
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query_async::<(u64, Vec<String>)>(&mut connection)
+                    .await
+                    .map_err(Into::into)
+            };
+            let (next, keys) = self
+                .link
+                .call(handle, "scan", step)
+                .await
+                .ok_or_else(unreachable)?;
+            found.extend(keys);
+            if next == 0 {
+                return Ok(found);
+            }
+            cursor = next;
+        }
+    }
+
+    /// A permit the local book gave out, under the id this store gives it out with.
+    fn local_permit(&self, permit: Permit) -> Permit {
+        let id = u64::from(self.ids.next());
+        self.local_permits().insert(id, permit.id());
+        permit.with_id(id)
+    }
+
+    /// The local book's own permit when `permit` came from it.
+    fn take_local(&self, permit: &Permit) -> Option<Permit> {
+        let book_id = self.local_permits().remove(&permit.id())?;
+        Some(
+            Permit::new(permit.key().clone())
+                .with_id(book_id)
+                .with_probe(permit.is_probe()),
+        )
     }
 }
 
@@ -193,11 +247,7 @@ impl RateLimitStore for RedisStore {
                 return Ok(answer);
             }
             Ok(match self.local.book().acquire(key, now) {
-                Acquire::Go(permit) => {
-                    let id = self.ids.next();
-                    self.local_permits().insert(id);
-                    Acquire::Go(permit.with_id(id))
-                }
+                Acquire::Go(permit) => Acquire::Go(self.local_permit(permit)),
                 other => other,
             })
         })
@@ -210,19 +260,23 @@ impl RateLimitStore for RedisStore {
         now: SystemTime,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let id = permit.id();
-            self.local_permits().remove(&id);
-            let args = codec::record_args(&observation);
+            if let Some(local) = self.take_local(&permit) {
+                self.local.book().record(local, observation, now);
+                return Ok(());
+            }
+            let args = codec::record_args(&permit, &observation);
             let names = self.keys.names(permit.key());
+            let member = self.ids.member(permit.id());
             // The local book sees every response, so an outage starts from what this process
             // knows. Its in-flight count holds only its own permits.
-            self.local.book().record(permit, observation, now);
+            let mirror = Permit::new(permit.key().clone()).with_id(u64::MAX);
+            self.local.book().record(mirror, observation, now);
             if let Some(handle) = self.link.handle() {
                 let call = Call {
                     what: "record",
                     script: &self.scripts.record,
                     keys: &names.for_scripts(),
-                    permit: id,
+                    permit: member,
                     args: &args,
                 };
                 self.eval(&handle, call, now).await;
@@ -233,24 +287,98 @@ impl RateLimitStore for RedisStore {
 
     fn release<'a>(&'a self, permit: Permit, now: SystemTime) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            if self.local_permits().remove(&permit.id()) {
-                self.local.book().release(permit);
+            if let Some(local) = self.take_local(&permit) {
+                self.local.book().release(local);
                 return Ok(());
             }
             // A Redis permit whose release cannot reach Redis (an outage, no runtime) stays
-            // counted there until its deadline: a little caution, never a request too many.
+            // counted there until its deadline, and a probe's slot with it: a little caution,
+            // never a request too many.
             if let Some(handle) = self.link.handle() {
                 let names = self.keys.names(permit.key());
                 let call = Call {
                     what: "release",
                     script: &self.scripts.release,
-                    keys: &[&names.credential_permits, &names.app_permits],
-                    permit: permit.id(),
-                    args: &[],
+                    keys: &names.for_release(),
+                    permit: self.ids.member(permit.id()),
+                    args: &[String::from(if permit.is_probe() { "1" } else { "0" })],
                 };
                 self.eval(&handle, call, now).await;
             }
             Ok(())
         })
     }
+
+    fn blocks<'a>(&'a self, now: SystemTime) -> StoreFuture<'a, Vec<BlockEntry>> {
+        let _ = now;
+        Box::pin(async move {
+            let handle = self.link.handle().ok_or_else(unreachable)?;
+            let mut entries = Vec::new();
+            for name in self.scan(&handle, &self.keys.block_pattern(None)).await? {
+                let Some((reach, holder)) = self.keys.block_holder(&name) else {
+                    continue;
+                };
+                let mut connection = handle.connection.clone();
+                let read = async {
+                    redis::cmd("HGETALL")
+                        .arg(&name)
+                        .query_async::<Vec<(String, String)>>(&mut connection)
+                        .await
+                        .map_err(Into::into)
+                };
+                // A key of another type or a corrupt block is not listed (the scripts drop
+                // it when they next meet it).
+                let Some(pairs) = self.link.call(&handle, "blocks", read).await else {
+                    return Err(unreachable());
+                };
+                let fields = codec::BlockFields::from_hash(reach, &pairs);
+                if let (Some(block), Some((next, failed))) =
+                    (codec::block_of(&fields), fields.schedule())
+                {
+                    entries.push(BlockEntry::new(holder, block, next, failed));
+                }
+            }
+            entries.sort_by_key(|entry| (entry.block().reach(), entry.holder()));
+            Ok(entries)
+        })
+    }
+
+    fn lift<'a>(&'a self, reach: Reach, holder: CredentialId) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let local = self.local.book().lift(reach, holder);
+            let handle = self.link.handle().ok_or_else(unreachable)?;
+            let blocks = match reach {
+                Reach::App => vec![self.keys.app_block(holder)[0].clone()],
+                _ => {
+                    self.scan(&handle, &self.keys.block_pattern(Some(holder)))
+                        .await?
+                }
+            };
+            let mut lifted = false;
+            for block in blocks {
+                let Some(probe) = Keys::probe_of(&block) else {
+                    continue;
+                };
+                let mut connection = handle.connection.clone();
+                // The block and its probe slot share the app's slot: one DEL.
+                let delete = async {
+                    redis::cmd("DEL")
+                        .arg(&block)
+                        .arg(&probe)
+                        .query_async::<u64>(&mut connection)
+                        .await
+                        .map_err(Into::into)
+                };
+                let Some(deleted) = self.link.call(&handle, "lift", delete).await else {
+                    return Err(unreachable());
+                };
+                lifted |= deleted > 0;
+            }
+            Ok(lifted || local)
+        })
+    }
+}
+
+fn unreachable() -> StoreError {
+    StoreError::new("Redis is unreachable; blocks can be listed and lifted once it is back")
 }

@@ -28,7 +28,7 @@ fn key(credential: u8, endpoint: &str) -> BookKey {
     BookKey::new(id, id, format!("GET api.x.com /{endpoint}"))
 }
 
-/// Every string a key holds: hash fields and values, set members.
+/// Every string a key holds: hash fields and values, set members, a string's value.
 async fn contents(inspect: &mut MultiplexedConnection, key: &str) -> Vec<String> {
     let kind: String = redis::cmd("TYPE")
         .arg(key)
@@ -41,6 +41,7 @@ async fn contents(inspect: &mut MultiplexedConnection, key: &str) -> Vec<String>
             fields.into_iter().flat_map(|(k, v)| [k, v]).collect()
         }
         "zset" => inspect.zrange(key, 0, -1).await.expect("ZRANGE"),
+        "string" => vec![inspect.get(key).await.expect("GET")],
         other => panic!("{key} is a {other}"),
     }
 }
@@ -71,17 +72,27 @@ async fn every_key_expires_and_none_holds_a_token() {
     let keys = all_keys(&mut inspect).await;
     let count = |part: &str| keys.iter().filter(|k| k.contains(part)).count();
     assert_eq!(count(":line:c:"), 3, "three endpoints' windows: {keys:?}");
-    assert_eq!(count(":block:c:"), 1, "the usage cap: {keys:?}");
+    assert_eq!(count(":block:a"), 1, "the usage cap, the app's: {keys:?}");
+    assert_eq!(count(":gen"), 1, "the app's block generation: {keys:?}");
     assert_eq!(
         count(":flight:"),
         2,
         "the permit in flight, in both lines: {keys:?}"
     );
-    // The longest a key here may live: a 15-minute window and its assumed successor, or the
-    // usage cap's memory, plus the margin.
-    let longest = Duration::from_secs(1800) + twerr_redis::MAX_EXPIRY_MARGIN;
+    // The longest a key here may live: a 15-minute window and its assumed successor plus the
+    // margin; a block a day after its next probe (at most the policy's hour away), its
+    // generation the permit lifetime longer.
+    let window = Duration::from_secs(1800) + twerr_redis::MAX_EXPIRY_MARGIN;
+    let block = Duration::from_secs(25 * 3600) + twerr_redis::MAX_EXPIRY_MARGIN;
     for key in &keys {
         assert!(key.starts_with("twerr:v2:{"), "{key}");
+        let longest = if key.ends_with(":block:a") {
+            block
+        } else if key.ends_with(":gen") {
+            block + twerr_redis::DEFAULT_PERMIT_LIFETIME
+        } else {
+            window
+        };
         let ttl: i64 = inspect.pttl(key).await.expect("PTTL");
         assert!(ttl > 0, "{key} has no expiry ({ttl})");
         assert!(
@@ -285,22 +296,47 @@ async fn corrupt_or_foreign_values_are_not_trusted() {
         store.release(permit, now).await.expect("release");
     }
     let until = (START + 900) * 1_000_000;
+    let next = (START + 60) * 1_000_000;
+    let valid = [
+        ("cause", "p:usage-capped".to_owned()),
+        ("writes", "0".to_owned()),
+        ("until", until.to_string()),
+        ("period", "Monthly".to_owned()),
+        ("scope", "<script>\n".to_owned()),
+        ("first", "60000000".to_owned()),
+        ("max", "3600000000".to_owned()),
+        ("next", next.to_string()),
+        ("failed", "0".to_owned()),
+        ("gen", "1".to_owned()),
+    ];
+    // Any schedule field missing or corrupt: dropped.
+    for broken in ["first", "max", "next", "failed", "gen"] {
+        for value in [None, Some("-1"), Some("1e9"), Some("99999999999999999")] {
+            let _: () = inspect.del(&block_key).await.expect("DEL");
+            let fields: Vec<_> = valid
+                .iter()
+                .filter(|(name, _)| *name != broken)
+                .cloned()
+                .chain(value.map(|v| (broken, v.to_owned())))
+                .collect();
+            let _: () = inspect
+                .hset_multiple(&block_key, &fields)
+                .await
+                .expect("HSET");
+            let Ok(Acquire::Go(permit)) = store.acquire(&capped, now).await else {
+                panic!("a corrupt block was trusted: {fields:?}")
+            };
+            store.release(permit, now).await.expect("release");
+        }
+    }
     let _: () = inspect
-        .hset_multiple(
-            &block_key,
-            &[
-                ("cause", "p:usage-capped".to_owned()),
-                ("writes", "0".to_owned()),
-                ("until", until.to_string()),
-                ("period", "Monthly".to_owned()),
-                ("scope", "<script>\n".to_owned()),
-            ],
-        )
+        .hset_multiple(&block_key, &valid)
         .await
         .expect("HSET");
     let expected = Block::new(Cause::Problem(Problem::UsageCapped), Reach::Credential)
         .with_until(Some(at(START + 900)))
-        .with_period_scope(Some("Monthly".into()), None);
+        .with_period_scope(Some("Monthly".into()), None)
+        .with_probing(Duration::from_secs(60), Duration::from_secs(3600));
     match store.acquire(&capped, now).await.expect("acquire") {
         Acquire::Blocked(block) => assert_eq!(
             block, expected,

@@ -311,6 +311,8 @@ struct Windows {
     /// (credential, reset, used)
     windows: Vec<(String, u64, u64)>,
     hits: Vec<Hit>,
+    /// Every request answered with the usage-capped 429, not only `/capped` paths.
+    capped: bool,
 }
 
 #[path = "../../../tests/support/fixtures.rs"]
@@ -329,6 +331,7 @@ impl XServer {
             limit,
             windows: Vec::new(),
             hits: Vec::new(),
+            capped: false,
         }));
         let shared = Arc::clone(&state);
         tokio::spawn(async move {
@@ -346,6 +349,11 @@ impl XServer {
     /// Changes the limit of every later window.
     pub fn set_limit(&self, limit: u64) {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).limit = limit;
+    }
+
+    /// Answers every later request with the usage-capped 429 (`true`) or as usual.
+    pub fn set_capped(&self, capped: bool) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).capped = capped;
     }
 
     pub fn hits(&self) -> Vec<Hit> {
@@ -399,7 +407,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>) {
         window.2 += 1;
         let (reset, used) = (window.1, window.2);
         // `/capped`: the credential's monthly usage cap is spent (real body dev-67).
-        let capped = target.starts_with("/capped");
+        let capped = state.capped || target.starts_with("/capped");
         let status = if used > limit || capped { 429 } else { 200 };
         state.hits.push(Hit {
             at: now,
