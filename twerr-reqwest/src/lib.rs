@@ -86,9 +86,17 @@
 //!
 //! [`TwerrMiddleware::builder`] sets the [policy](twerr_core::RetryPolicy), the
 //! [store](twerr_core::RateLimitStore) (share one among clients, or use Redis across
-//! processes), the clock, sleeper and jitter (for tests), the largest error body read and
-//! the longest time spent reading it, waiting or failing fast on an exhausted window, and the credential-hashing key;
-//! [`RequestOptions`] overrides the key, the idempotency or turns retries off per request.
+//! processes), the app, the clock, sleeper and jitter (for tests), the largest error body
+//! read and the longest time spent reading it, waiting or failing fast on an exhausted window,
+//! the credential-hashing key and (feature `oauth1`) the signer; [`RequestOptions`] overrides
+//! the key, the app, the idempotency or turns retries off per request.
+//!
+//! # Versions of the crates in its API
+//!
+//! The public API names types of reqwest 0.13, reqwest-middleware 0.5 and http 1, and
+//! re-exports [`twerr_core`]. A new major version of one of them is a new major version of
+//! twerr-reqwest (while at 0.x, a new minor) that moves to it; twerr-reqwest never depends on
+//! two majors of one crate at once.
 
 mod body;
 mod builder;
