@@ -95,6 +95,8 @@ mod builder;
 mod error;
 mod identity;
 mod key;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod middleware;
 #[cfg(feature = "oauth1")]
 mod oauth1;
@@ -107,6 +109,9 @@ mod time;
 /// are the ones you name (no second copy of twerr-core in your dependency tree).
 pub use twerr_core;
 
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub use self::metrics::MetricsObserver;
 pub use builder::TwerrMiddlewareBuilder;
 pub use error::{NotSent, NotSentReason};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1, endpoint_key_v2};
