@@ -61,9 +61,10 @@
 //! headers, extensions, URL, `content_length()`, body), plus [`Attempts`] in the response's extensions and, for a
 //! failure, the final [`twerr_core::ErrorResponse`]. Every wait and every give-up is a
 //! `tracing` event (target `twerr_reqwest`) with its reason and duration; request headers,
-//! query strings and store addresses are never logged. An [observer](TwerrMiddlewareBuilder::observer) is
-//! told the same (and every rate-limit window and block) for dashboards; with the `metrics`
-//! feature, `MetricsObserver` reports them through the `metrics` facade.
+//! query strings and store addresses are never logged. An
+//! [observer](TwerrMiddlewareBuilder::observer) is told the same (and every rate-limit window
+//! and block) for dashboards; with the `metrics` feature, `MetricsObserver` reports them
+//! through the `metrics` facade.
 //!
 //! **Do not stack `reqwest-retry` (or reqwest's own retries) with this middleware**: it
 //! cannot see the body, so it would resend usage-capped requests and multiply the attempts
