@@ -39,11 +39,13 @@ mod serde_impls;
 pub use acting::conformance;
 #[cfg(feature = "std")]
 pub use acting::{
-    Acquire, Block, BlockEntry, BookKey, Cause, ClockSkew, CredentialId, Decision, FixedJitter,
-    GiveUp, Jitter, LeaseAnswer, LeaseHolder, LeaseKey, MemoryStore, NoJitter, Observation,
+    Acquire, Block, BlockEntry, BlockEvent, BookKey, Cause, ClockSkew, CredentialId,
+    CredentialSlot, Decision, EndpointLabel, FixedJitter, GiveUp, GiveUpEvent, Jitter, LeaseAnswer,
+    LeaseEvent, LeaseHolder, LeaseKey, LiftEvent, MemoryStore, NoJitter, Observation, Observer,
     Outcome, Permit, RandomJitter, RateLimitBook, RateLimitStore, Reconnect, ReconnectCause,
-    RetryPolicy, RetryState, StopKind, StoreError, StoreFuture, StreamDecision, StreamEvent,
-    StreamPolicy, StreamState, StreamStop, WindowKind, WindowReport, is_idempotent_method,
+    ReconnectEvent, ReconnectReason, ResendEvent, RetryPolicy, RetryState, StopKind, StoreError,
+    StoreFuture, StreamDecision, StreamEvent, StreamPolicy, StreamState, StreamStop, WaitEvent,
+    WaitReason, WindowEvent, WindowKind, WindowReport, is_idempotent_method,
 };
 #[cfg(feature = "std")]
 pub use advice::{RateLimit, RetryAfter, Window};

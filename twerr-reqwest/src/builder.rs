@@ -3,7 +3,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use twerr_core::{ClockSkew, Jitter, MemoryStore, RandomJitter, RateLimitStore, RetryPolicy};
+use twerr_core::{
+    ClockSkew, Jitter, MemoryStore, Observer, RandomJitter, RateLimitStore, RetryPolicy,
+};
 
 use crate::key::{self, Hasher};
 use crate::middleware::{
@@ -34,6 +36,7 @@ impl TwerrMiddleware {
             wait_for_window: true,
             hashing_key: key::DEFAULT_HASHING_KEY.to_vec(),
             app: None,
+            observer: None,
             #[cfg(feature = "oauth1")]
             signer: None,
         }
@@ -58,6 +61,7 @@ pub struct TwerrMiddlewareBuilder {
     wait_for_window: bool,
     hashing_key: Vec<u8>,
     app: Option<Arc<str>>,
+    observer: Option<Arc<dyn Observer>>,
     #[cfg(feature = "oauth1")]
     signer: Option<crate::OAuth1Signer>,
 }
@@ -118,6 +122,14 @@ impl TwerrMiddlewareBuilder {
         self.app = Some(name.into());
         self
     }
+    /// The observer told every wait, resend, give-up, rate-limit window, block, stream
+    /// reconnect and stream lease (default: none). With the `metrics` feature,
+    /// `MetricsObserver` reports them through the `metrics` facade.
+    /// Its methods run on the request's task: keep them quick.
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
     /// Signs every attempt with OAuth 1.0a (feature `oauth1`): the middleware signs each
     /// request afresh just before sending it, resends included, so retries work, and it
     /// counts the request under the user's token (the request's
@@ -166,6 +178,7 @@ impl TwerrMiddlewareBuilder {
                 app: self.app,
                 skew: Mutex::new(ClockSkew::NONE),
                 warned: Warned::default(),
+                observer: self.observer,
                 #[cfg(feature = "oauth1")]
                 signer: self.signer,
             }),
@@ -190,6 +203,7 @@ impl std::fmt::Debug for TwerrMiddlewareBuilder {
             .field("max_error_body", &self.max_error_body)
             .field("error_body_timeout", &self.error_body_timeout)
             .field("wait_for_window", &self.wait_for_window)
+            .field("observer", &self.observer)
             .finish_non_exhaustive()
     }
 }

@@ -9,9 +9,9 @@
 
 use http::HeaderMap;
 use reqwest::{Method, Url};
-use twerr_core::BookKey;
 #[cfg(test)]
 use twerr_core::CredentialId;
+use twerr_core::{BookKey, EndpointLabel};
 
 use crate::key::{Hasher, endpoint_v2};
 
@@ -73,6 +73,8 @@ pub(crate) struct Names<'a> {
 pub(crate) struct Identity {
     pub(crate) key: BookKey,
     pub(crate) identified: bool,
+    /// The endpoint as a label of few values, for observers.
+    pub(crate) label: EndpointLabel,
 }
 
 pub(crate) fn identify(
@@ -103,10 +105,17 @@ pub(crate) fn identify(
         (None, None, Auth::Bearer(token)) => hasher.credential(token.as_bytes()),
         _ => credential,
     };
+    let endpoint = endpoint_v2(method, url);
     Identity {
-        key: BookKey::new(app, credential, endpoint_v2(method, url).key),
+        key: BookKey::new(app, credential, endpoint.key),
         identified: credential_name.is_some_and(|name| !name.is_empty()),
+        label: EndpointLabel::new(method.as_str(), endpoint.template),
     }
+}
+
+/// A request's endpoint as a label of few values.
+pub(crate) fn label(method: &Method, url: &Url) -> EndpointLabel {
+    EndpointLabel::new(method.as_str(), endpoint_v2(method, url).template)
 }
 
 /// The app id of a name: what [`identify`] derives for `RequestOptions::app(name)`.

@@ -61,7 +61,10 @@
 //! headers, extensions, URL, `content_length()`, body), plus [`Attempts`] in the response's extensions and, for a
 //! failure, the final [`twerr_core::ErrorResponse`]. Every wait and every give-up is a
 //! `tracing` event (target `twerr_reqwest`) with its reason and duration; request headers,
-//! query strings and store addresses are never logged.
+//! query strings and store addresses are never logged. An
+//! [observer](TwerrMiddlewareBuilder::observer) is told the same (and every rate-limit window
+//! and block) for dashboards; with the `metrics` feature, `MetricsObserver` reports them
+//! through the `metrics` facade.
 //!
 //! **Do not stack `reqwest-retry` (or reqwest's own retries) with this middleware**: it
 //! cannot see the body, so it would resend usage-capped requests and multiply the attempts
@@ -103,6 +106,8 @@ mod builder;
 mod error;
 mod identity;
 mod key;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod middleware;
 #[cfg(feature = "oauth1")]
 mod oauth1;
@@ -115,6 +120,9 @@ mod time;
 /// are the ones you name (no second copy of twerr-core in your dependency tree).
 pub use twerr_core;
 
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub use self::metrics::MetricsObserver;
 pub use builder::TwerrMiddlewareBuilder;
 pub use error::{NotSent, NotSentReason};
 pub use key::{DEFAULT_HASHING_KEY, credential_key_v1, endpoint_key_v1, endpoint_key_v2};

@@ -11,8 +11,10 @@ use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 use tracing::{info, warn};
 use twerr_core::{
-    Acquire, BookKey, ClockSkew, Decision, ErrorResponse, GiveUp, Jitter, Observation, Outcome,
-    Permit, RateLimit, RateLimitStore, RetryPolicy, RetryState, is_idempotent_method,
+    Acquire, BlockEvent, BookKey, ClockSkew, CredentialSlot, Decision, EndpointLabel,
+    ErrorResponse, GiveUp, GiveUpEvent, Jitter, LiftEvent, Observation, Observer, Outcome, Permit,
+    RateLimit, RateLimitStore, ResendEvent, Retry, RetryPolicy, RetryState, WaitEvent, WaitReason,
+    WindowEvent, is_idempotent_method,
 };
 
 use crate::identity::{self, Auth, Names};
@@ -54,6 +56,8 @@ pub(crate) struct Inner {
     pub(crate) skew: Mutex<ClockSkew>,
     /// Warnings given once per middleware, not per request.
     pub(crate) warned: Warned,
+    /// Told every wait, resend, give-up, window and block, when set.
+    pub(crate) observer: Option<Arc<dyn Observer>>,
     /// Signs every attempt afresh, when the middleware was built with a signer.
     #[cfg(feature = "oauth1")]
     pub(crate) signer: Option<crate::OAuth1Signer>,
@@ -97,6 +101,7 @@ impl std::fmt::Debug for Inner {
             .field("error_body_timeout", &self.error_body_timeout)
             .field("wait_for_window", &self.wait_for_window)
             .field("app", &self.app.as_ref().map(|_| "<redacted>"))
+            .field("observer", &self.observer)
             .finish_non_exhaustive()
     }
 }
@@ -147,7 +152,11 @@ impl Inner {
             request.method(),
             request.url(),
         );
-        let key = identity.key;
+        let target = Target {
+            key: identity.key,
+            label: identity.label,
+        };
+        let key = &target.key;
         if !identity.identified && Warned::first(&self.warned.unidentified) {
             warn!(
                 endpoint = key.endpoint(),
@@ -183,7 +192,7 @@ impl Inner {
         loop {
             let mut permit = PermitGuard {
                 inner: self,
-                permit: self.acquire(&key, &mut state).await?,
+                permit: self.acquire(&target, &mut state).await?,
             };
             // A copy for the next attempt, when there may be one; a streaming body has none.
             let spare = (state.attempts() + 1 < policy.max_attempts() && !signed)
@@ -212,7 +221,12 @@ impl Inner {
                         })
                         .unwrap_or_default()
                         .with_success(true);
+                    let probe = permit.permit.as_ref().is_some_and(Permit::is_probe);
+                    self.observe_windows(&target, &seen, now);
                     self.record(permit.take(), seen, now).await;
+                    if probe {
+                        self.observe(|o| o.on_block_lifted(&LiftEvent::new(target.label)));
+                    }
                     let mut response = response;
                     self.attach(&mut response, state.attempts() + 1, &state);
                     return Ok(response);
@@ -221,7 +235,8 @@ impl Inner {
             };
             // Failures are rare: their handling is a boxed future of its own, so the future of
             // every request stays small.
-            let step = Box::pin(self.after_failure(result, permit, spare, &key, &mut state, now));
+            let step =
+                Box::pin(self.after_failure(result, permit, spare, &target, &mut state, now));
             match step.await {
                 Step::Resend(spare) => request = spare,
                 Step::Return(result) => return result,
@@ -235,10 +250,11 @@ impl Inner {
         result: reqwest_middleware::Result<Response>,
         mut permit: PermitGuard<'_>,
         spare: Option<Request>,
-        key: &BookKey,
+        target: &Target,
         state: &mut RetryState,
         now: SystemTime,
     ) -> Step {
+        let key = &target.key;
         let (decision, outcome) = match result {
             Ok(response) => {
                 let read = body::read(response, self.max_error_body, self.error_body_timeout).await;
@@ -252,6 +268,10 @@ impl Inner {
                     self.learn_skew(limits, now);
                 }
                 let seen = Observation::from_response(&parsed, now, state.policy());
+                self.observe_windows(target, &seen, now);
+                if let Some(block) = seen.block() {
+                    self.observe(|o| o.on_block_set(&BlockEvent::new(target.label, block.clone())));
+                }
                 self.record(permit.take(), seen, now).await;
                 let decision = state.decide(Outcome::Response(&parsed), now, &*self.jitter);
                 (decision, Ok((response, parsed)))
@@ -278,6 +298,11 @@ impl Inner {
             Ok((_, parsed)) => summary(parsed),
             Err(_) => "network error".to_owned(),
         };
+        let why = match &outcome {
+            Ok((_, parsed)) if parsed.retry() == Some(Retry::AfterReset) => WaitReason::RateLimited,
+            Ok(_) => WaitReason::Backoff,
+            Err(_) => WaitReason::NetworkError,
+        };
         let decision = match (decision, &spare) {
             (Decision::Retry { .. }, None) => Decision::GiveUp(GiveUp::NotResendable),
             (decision, _) => decision,
@@ -292,7 +317,10 @@ impl Inner {
                     reason = %reason,
                     "twerr: waiting before resending"
                 );
+                self.observe(|o| o.on_wait(&WaitEvent::new(target.label, why, wait)));
                 self.sleeper.sleep(wait).await;
+                let attempt = state.attempts() + 1;
+                self.observe(|o| o.on_resend(&ResendEvent::new(target.label, why, attempt)));
                 Step::Resend(spare)
             }
             (decision, _) => {
@@ -306,6 +334,10 @@ impl Inner {
                         give_up = %why,
                         "twerr: giving up"
                     );
+                    let attempts = state.attempts();
+                    self.observe(|o| {
+                        o.on_give_up(&GiveUpEvent::new(target.label, why, attempts));
+                    });
                 }
                 Step::Return(outcome.map(|(mut response, parsed)| {
                     self.attach(&mut response, state.attempts(), state);
@@ -322,13 +354,13 @@ impl Inner {
     /// Asks the store; the first answer is almost always go.
     async fn acquire(
         &self,
-        key: &BookKey,
+        target: &Target,
         state: &mut RetryState,
     ) -> reqwest_middleware::Result<Option<Permit>> {
         let now = self.clock.now();
-        match self.store.acquire(key, self.server_now(now)).await {
+        match self.store.acquire(&target.key, self.server_now(now)).await {
             Ok(Acquire::Go(permit)) => Ok(Some(permit)),
-            answer => Box::pin(self.acquire_slowly(key, state, answer, now)).await,
+            answer => Box::pin(self.acquire_slowly(target, state, answer, now)).await,
         }
     }
 
@@ -336,17 +368,19 @@ impl Inner {
     /// policy. `None` when the store failed: the request goes without the book (logged).
     async fn acquire_slowly(
         &self,
-        key: &BookKey,
+        target: &Target,
         state: &mut RetryState,
         mut answer: Result<Acquire, twerr_core::StoreError>,
         mut now: SystemTime,
     ) -> reqwest_middleware::Result<Option<Permit>> {
+        let key = &target.key;
         loop {
             let skew = self.skew();
             let until = match answer {
                 Ok(Acquire::Go(permit)) => return Ok(Some(permit)),
                 Ok(Acquire::Wait { until }) => skew.to_local(until),
                 Ok(Acquire::Blocked(block)) => {
+                    self.observe(|o| o.on_blocked(&BlockEvent::new(target.label, block.clone())));
                     let until = block.until().map(|until| skew.to_local(until));
                     let not_sent = NotSent::new(until, NotSentReason::Blocked(block), None);
                     return Err(self.not_sent(key, not_sent));
@@ -384,9 +418,13 @@ impl Inner {
                         reason = "rate-limit window exhausted",
                         "twerr: waiting before sending"
                     );
+                    let event = WaitEvent::new(target.label, WaitReason::Window, wait);
+                    self.observe(|o| o.on_wait(&event));
                     self.sleeper.sleep(wait).await;
                 }
                 Err(why) => {
+                    let event = GiveUpEvent::new(target.label, why, state.attempts());
+                    self.observe(|o| o.on_give_up(&event));
                     let not_sent = NotSent::new(Some(until), NotSentReason::Window, Some(why));
                     return Err(self.not_sent(key, not_sent));
                 }
@@ -438,6 +476,31 @@ impl Inner {
     fn learn_skew(&self, limits: &RateLimit, now: SystemTime) {
         if limits.ignored_date().is_none() && limits.date().is_some() {
             *self.skew.lock().unwrap_or_else(|p| p.into_inner()) = ClockSkew::of(limits, now);
+        }
+    }
+
+    /// Tells the observer, when there is one.
+    fn observe(&self, tell: impl FnOnce(&dyn Observer)) {
+        if let Some(observer) = &self.observer {
+            tell(&**observer);
+        }
+    }
+
+    /// Tells the observer each window a response reported, received at `now` (local clock).
+    fn observe_windows(&self, target: &Target, seen: &Observation, now: SystemTime) {
+        let Some(observer) = &self.observer else {
+            return;
+        };
+        let server_now = self.server_now(now);
+        for report in seen.windows() {
+            // A per-app window is the app's, whichever credential reported it.
+            let holder = if report.kind().per_app() {
+                target.key.app()
+            } else {
+                target.key.credential()
+            };
+            let slot = CredentialSlot::of(holder);
+            observer.on_window(&WindowEvent::new(target.label, slot, *report, server_now));
         }
     }
 
@@ -497,6 +560,12 @@ impl Drop for PermitGuard<'_> {
             }
         }
     }
+}
+
+/// What a request is counted under, and its endpoint as observers see it.
+struct Target {
+    key: BookKey,
+    label: EndpointLabel,
 }
 
 /// What follows a failed attempt.

@@ -83,6 +83,21 @@ pub enum GiveUp {
     },
 }
 
+impl GiveUp {
+    /// A name of few values for labels and logs: `not_retryable`, `not_idempotent`,
+    /// `not_resendable`, `attempts_exhausted`, `wait_too_long` or `total_wait_exceeded`.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            GiveUp::NotRetryable => "not_retryable",
+            GiveUp::NotIdempotent => "not_idempotent",
+            GiveUp::NotResendable => "not_resendable",
+            GiveUp::AttemptsExhausted { .. } => "attempts_exhausted",
+            GiveUp::WaitTooLong { .. } => "wait_too_long",
+            GiveUp::TotalWaitExceeded { .. } => "total_wait_exceeded",
+        }
+    }
+}
+
 impl fmt::Display for GiveUp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

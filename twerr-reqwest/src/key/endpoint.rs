@@ -94,7 +94,6 @@ pub(crate) struct Endpoint {
     pub(crate) key: String,
     /// The template of X's spec the path matched (`/2/users/{id}`), or `None` when the
     /// fallback rules wrote the key: a bounded set, for labels that must stay few.
-    #[allow(dead_code, reason = "read by the middleware's endpoint label")]
     pub(crate) template: Option<&'static str>,
 }
 

@@ -8,7 +8,10 @@ use std::task::{Context, Waker};
 use std::time::Duration;
 
 use tracing::{info, warn};
-use twerr_core::{LeaseAnswer, LeaseHolder, LeaseKey, MemoryStore, RateLimitStore};
+use twerr_core::{
+    EndpointLabel, LeaseAnswer, LeaseEvent, LeaseHolder, LeaseKey, MemoryStore, Observer,
+    RateLimitStore,
+};
 
 use crate::{Clock, Sleeper};
 
@@ -30,6 +33,10 @@ pub(crate) struct Leasing {
     pub(crate) ttl: Duration,
     /// Said once per stream: the store has no leases, the process's own are used.
     pub(crate) warned: AtomicBool,
+    /// The middleware's observer.
+    pub(crate) observer: Option<Arc<dyn Observer>>,
+    /// The stream's endpoint, for the observer.
+    pub(crate) label: EndpointLabel,
 }
 
 impl Leasing {
@@ -47,6 +54,13 @@ impl Leasing {
     /// third of it before the lease can expire.
     pub(crate) fn renew_every(&self) -> Duration {
         self.ttl / 3
+    }
+
+    /// Tells the observer, when there is one.
+    pub(crate) fn observe(&self, tell: impl FnOnce(&dyn Observer)) {
+        if let Some(observer) = &self.observer {
+            tell(&**observer);
+        }
     }
 }
 
@@ -112,6 +126,7 @@ impl LeaseGuard {
                 .sleep(retry.max(Duration::from_millis(1)))
                 .await;
         }
+        leasing.observe(|o| o.on_lease_taken(&LeaseEvent::new(leasing.label)));
         let slot = Arc::new(Mutex::new(Slot::default()));
         let renewal = tokio::runtime::Handle::try_current().ok().map(|runtime| {
             runtime.spawn(renew(
@@ -175,6 +190,7 @@ async fn renew(
         stream = key.stream(),
         "twerr: the stream's lease is lost; closing its connection"
     );
+    leasing.observe(|o| o.on_lease_lost(&LeaseEvent::new(leasing.label)));
     let (body, waker) = {
         let mut slot = lock(&slot);
         slot.lost = true;

@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use twerr_core::{Reconnect, StreamPolicy, StreamStop};
+use twerr_core::{EndpointLabel, Reconnect, StreamPolicy, StreamStop};
 
 pub use reader::LineStream;
 
-use crate::{NotSent, Sleeper, TokioSleeper, TwerrMiddleware};
+use crate::{NotSent, Sleeper, TokioSleeper, TwerrMiddleware, identity};
 
 /// The default longest line: 4 MiB. A post with every expansion is well under 100 KiB; a line
 /// that long means the stream is not X's (or not newline-delimited).
@@ -109,12 +109,23 @@ impl StreamBuilder {
     /// The stream. It connects on its first poll.
     pub fn start(self) -> LineStream {
         let inner = Arc::clone(&self.middleware.inner);
+        // The stream's endpoint for observers: a request that cannot be built now fails at
+        // the connect, which says why.
+        let label = self
+            .request
+            .try_clone()
+            .and_then(|builder| builder.build().ok())
+            .map_or(EndpointLabel::OTHER, |request| {
+                identity::label(request.method(), request.url())
+            });
         let leasing = lease::Leasing {
             store: Arc::clone(&inner.store),
             clock: Arc::clone(&inner.clock),
             timer: Arc::clone(&self.timer),
             ttl: self.lease_ttl,
             warned: AtomicBool::new(false),
+            observer: inner.observer.clone(),
+            label,
         };
         let setup = connect::Setup {
             inner,

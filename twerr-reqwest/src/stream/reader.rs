@@ -11,7 +11,10 @@ use std::time::{Duration, SystemTime};
 use futures_core::Stream;
 use http_body::Body as _;
 use tracing::{info, warn};
-use twerr_core::{Reconnect, StreamDecision, StreamEvent, StreamPolicy, StreamState, StreamStop};
+use twerr_core::{
+    Observer, Reconnect, ReconnectEvent, ReconnectReason, StreamDecision, StreamEvent,
+    StreamPolicy, StreamState, StreamStop,
+};
 
 use super::connect::{Answer, Setup, connect};
 use super::lease::{LeaseGuard, lock};
@@ -113,6 +116,13 @@ impl LineStream {
         } else {
             info!(stream, reconnect = %reconnect, "twerr: stream reconnecting");
         }
+        let event = ReconnectEvent::new(
+            self.setup.leasing.label,
+            ReconnectReason::from(reconnect.cause()),
+            reconnect.wait(),
+        )
+        .with_at_cap(reconnect.at_cap());
+        self.observe(|o| o.on_reconnect(&event));
         self.reconnect_after(reconnect.wait());
         StreamItem::Reconnecting(reconnect)
     }
@@ -181,6 +191,9 @@ impl LineStream {
                         wait_ms = wait.as_millis() as u64,
                         "twerr: stream connect window used up; waiting"
                     );
+                    let label = self.setup.leasing.label;
+                    let event = ReconnectEvent::new(label, ReconnectReason::Window, wait);
+                    self.observe(|o| o.on_reconnect(&event));
                     self.reconnect_after(wait);
                     None
                 }
@@ -299,6 +312,13 @@ impl Stream for LineStream {
 impl LineStream {
     fn lines_max(&self) -> usize {
         self.lines.max()
+    }
+
+    /// Tells the middleware's observer, when it has one.
+    fn observe(&self, tell: impl FnOnce(&dyn Observer)) {
+        if let Some(observer) = &self.setup.inner.observer {
+            tell(&**observer);
+        }
     }
 }
 
