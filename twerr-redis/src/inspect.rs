@@ -2,6 +2,9 @@
 //! permit set under a prefix, read with plain commands (`SCAN`, `TYPE`, `HGETALL`, `ZCOUNT`,
 //! `GET`, `PTTL`) that change nothing; and lifting one block.
 //!
+//! A stream lease is read as `SET key holder NX PX ttl` writes it (a string, the holder's
+//! token, with an expiry); a key of another type is listed as [`Unreadable`].
+//!
 //! It needs no scripting permission, unlike [`RedisStore`](crate::RedisStore): a read-only
 //! Redis user (`+@read +scan +info +time`, and `+del` to lift) can watch a fleet.
 
