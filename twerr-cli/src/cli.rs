@@ -51,22 +51,22 @@ credential:HASH for a credential's (credential:HASH@APPHASH when the credential 
 several apps); 8 to 32 hex digits, as long as they name exactly one block.
 
 --json prints one object (with --watch, one per line, each second), schema 1:
-  schema         1 (raised when a field changes meaning or goes away)
-  redis, prefix  the address (never the user or password) and the key prefix
-  now            Unix seconds the countdowns are measured from
-  cluster_node   true when the server is a Redis Cluster node: only its own keys were read
-  windows[]      app, credential (null for the app's window), endpoint,
-                 kind (15m | app24h | user24h), remaining, limit (null: unknown),
-                 reset (Unix seconds, X's clock)
-  blocks[]       id (the BLOCK for --lift), app, reach (app | credential), holder,
-                 cause (as `twerr explain` takes it: usage-capped, http:402, code:89),
-                 writes_only, period, scope (null when not said), until (Unix seconds or
-                 null: no known end), next_probe (Unix seconds), failed_probes,
-                 probe_in_flight
-  leases[]       app, stream, holder (first 8 characters), expires_in_ms (null: no expiry)
-  in_flight[]    app, credential (null for the app's line), endpoint, permits
-  other_versions {\"v1\": keys, ...}: keys of another twerr key layout, not read
-  unreadable[]   key (hashes cut to 8 digits), field (or null), raw, reason
+  schema          1 (raised when a field changes meaning or goes away)
+  redis, prefix   the address (never the user or password) and the key prefix
+  now             Unix seconds the countdowns are measured from
+  cluster_node    true when the server is a Redis Cluster node: only its own keys were read
+  windows[]       app, credential (null for the app's window), endpoint,
+                  kind (15m | app24h | user24h), remaining, limit (null: unknown),
+                  reset (Unix seconds, X's clock)
+  blocks[]        id (the BLOCK for --lift), app, reach (app | credential), holder,
+                  cause (as `twerr explain` takes it: usage-capped, http:402, code:89),
+                  writes_only, period, scope (null when not said), until (Unix seconds or
+                  null: no known end), next_probe (Unix seconds), failed_probes,
+                  probe_in_flight
+  leases[]        app, stream, holder (first 8 characters), expires_in_ms (null: no expiry)
+  in_flight[]     app, credential (null for the app's line), endpoint, permits
+  other_versions  keys of another twerr key layout, by version ({\"v1\": 3}): not read
+  unreadable[]    key (hashes cut to 8 digits), field (or null), raw, reason
 
 Exit status: 0 shown (or lifted); 1 nothing this version reads under the prefix, or the
 block to lift is gone or the lift was declined; 2 Redis unreachable or refusing, or unusable

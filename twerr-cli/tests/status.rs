@@ -122,6 +122,27 @@ async fn every_window_block_and_permit_of_the_fleet_is_listed() {
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     let output = json(&run);
     assert_eq!(output["schema"], 1);
+    // Exactly the members `twerr status --help` documents: the first column of its schema.
+    let help = common::twerr(&["status", "--help"], b"").stdout;
+    let schema = help
+        .split("schema 1:")
+        .nth(1)
+        .expect("the schema in --help");
+    let mut documented: Vec<String> = schema
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .flat_map(|l| {
+            let name = l.trim_start().split("  ").next().unwrap_or_default();
+            name.split(", ")
+                .map(|n| n.trim_end_matches("[]").to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    documented.sort();
+    let members: Vec<&String> = output.as_object().unwrap().keys().collect();
+    assert_eq!(members, documented.iter().collect::<Vec<_>>());
     assert_eq!(output["now"], NOW);
     assert_eq!(output["cluster_node"], false);
     assert_eq!(
