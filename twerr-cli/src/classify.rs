@@ -285,10 +285,10 @@ fn describe(
         // Each error's lines go out as they are made.
         sink.write_all(std::mem::take(&mut out).finish().as_bytes())?;
         out.field(&format!("Error {}", i + 1), &error_words(error));
-        if let Some(table_text) = error.code().and_then(Code::message) {
-            if !error.message().is_some_and(|m| same_text(m, table_text)) {
-                out.more(&format!("table: {}", clean(table_text, MAX_TEXT)));
-            }
+        if let Some(table_text) = error.code().and_then(Code::message)
+            && !error.message().is_some_and(|m| same_text(m, table_text))
+        {
+            out.more(&format!("table: {}", clean(table_text, MAX_TEXT)));
         }
         extras(&mut out, error);
     }
@@ -298,10 +298,10 @@ fn describe(
     if let Some(title) = response.html_title() {
         out.field("Page", &format!("\"{}\"", clean(title, MAX_TEXT)));
     }
-    if let Some(raw) = response.raw_body() {
-        if !raw.is_empty() {
-            out.field("Text", &format!("\"{}\"", clean(raw, MAX_TEXT)));
-        }
+    if let Some(raw) = response.raw_body()
+        && !raw.is_empty()
+    {
+        out.field("Text", &format!("\"{}\"", clean(raw, MAX_TEXT)));
     }
     let unset = if response.is_error() {
         "no advice"

@@ -35,6 +35,73 @@ pub enum Command {
     /// Check error-table.toml, or compare it with a docs page.
     #[command(subcommand)]
     Table(TableCommand),
+    /// Show what a fleet shares in Redis: rate-limit windows, blocks, stream leases and
+    /// requests in flight; lift a block once its cause is fixed.
+    #[command(after_help = STATUS_HELP)]
+    Status(StatusArgs),
+}
+
+/// `twerr status --help`, after the options: exit statuses and the JSON schema.
+const STATUS_HELP: &str = "\
+Credentials and apps appear as the first 8 hex digits of their hash (as twerr logs them);
+times are local, countdowns from now. The URL's password is never printed.
+
+BLOCK (for --lift) is written as the listing prints it: app:HASH for an app's block,
+credential:HASH for a credential's (credential:HASH@APPHASH when the credential is blocked in
+several apps); 8 to 32 hex digits, as long as they name exactly one block.
+
+--json prints one object (with --watch, one per line, each second), schema 1:
+  schema          1 (raised when a field changes meaning or goes away)
+  redis, prefix   the address (never the user or password) and the key prefix
+  now             Unix seconds the countdowns are measured from
+  cluster_node    true when the server is a Redis Cluster node: only its own keys were read
+  windows[]       app, credential (null for the app's window), endpoint,
+                  kind (15m | app24h | user24h), remaining, limit (null: unknown),
+                  reset (Unix seconds, X's clock)
+  blocks[]        id (the BLOCK for --lift), app, reach (app | credential), holder,
+                  cause (as `twerr explain` takes it: usage-capped, http:402, code:89),
+                  writes_only, period, scope (null when not said), until (Unix seconds or
+                  null: no known end), next_probe (Unix seconds), failed_probes,
+                  probe_in_flight
+  leases[]        app, stream, holder (first 8 characters), expires_in_ms (null: no expiry)
+  in_flight[]     app, credential (null for the app's line), endpoint, permits
+  other_versions  keys of another twerr key layout, by version ({\"v1\": 3}): not read
+  unreadable[]    key (hashes cut to 8 digits), field (or null), raw, reason
+
+Exit status: 0 shown (or lifted); 1 nothing this version reads under the prefix, or the
+block to lift is gone or the lift was declined; 2 Redis unreachable or refusing, or unusable
+arguments.";
+
+/// `twerr status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The Redis the workers share: `redis://[user:password@]host[:port][/db]` or
+    /// `redis+unix:///path` (no TLS). A single Redis; on a Redis Cluster node, only that
+    /// node's keys are read (a note says so).
+    #[arg(long, value_name = "URL")]
+    pub redis: String,
+    /// The store's key prefix (twerr-redis's `RedisStoreBuilder::prefix`).
+    #[arg(long, value_name = "P", default_value = "twerr")]
+    pub prefix: String,
+    /// Print one JSON object instead of text (schema below).
+    #[arg(long)]
+    pub json: bool,
+    /// Redraw every second until interrupted (Ctrl-C).
+    #[arg(long, conflicts_with = "lift")]
+    pub watch: bool,
+    /// Lift one block (as the listing names it: app:HASH, credential:HASH) after its cause
+    /// was fixed; asks for confirmation first.
+    #[arg(long, value_name = "BLOCK", conflicts_with = "json")]
+    pub lift: Option<String>,
+    /// With --lift: do not ask (needed when standard input is not a terminal).
+    #[arg(long, requires = "lift")]
+    pub yes: bool,
+    /// The current time as Unix seconds, for countdowns (default: the system clock).
+    #[arg(long, value_name = "EPOCH", hide = true)]
+    pub now: Option<u64>,
+    /// With --watch: stop after this many redraws.
+    #[arg(long, value_name = "N", hide = true, requires = "watch")]
+    pub watch_count: Option<u64>,
 }
 
 /// `twerr table ...`.

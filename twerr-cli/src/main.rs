@@ -1,8 +1,9 @@
 //! `twerr`: explain a Twitter/X API error code, classify a saved response, list the tables,
 //! check the table and compare it with a docs page.
 //!
-//! Exit status: 0 answered; 1 the value is well-formed but not in the table; 2 the input or
-//! the arguments cannot be used (messages on stderr start with `twerr: `).
+//! Exit status: 0 answered; 1 the value is well-formed but not in the table (`status`: nothing
+//! to show, or no block lifted); 2 the input or the arguments cannot be used, or Redis cannot
+//! be read (messages on stderr start with `twerr: `).
 
 mod capture;
 mod classify;
@@ -16,6 +17,8 @@ mod list;
 mod output;
 mod rows;
 mod sources;
+#[cfg(feature = "redis")]
+mod status;
 mod table;
 mod value;
 mod verbose;
@@ -38,6 +41,13 @@ fn main() -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::List(args) => Ok(rows::run(args)),
         Command::Table(command) => table::run(command),
+        #[cfg(feature = "redis")]
+        Command::Status(args) => status::run(args),
+        #[cfg(not(feature = "redis"))]
+        Command::Status(_) => Err(error::Failure(String::from(
+            "this twerr was built without `twerr status`: install it with the `redis` \
+             feature (cargo install twerr-cli --features redis)",
+        ))),
     };
     match result {
         Ok(outcome) => {

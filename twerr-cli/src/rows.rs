@@ -93,10 +93,10 @@ const DEFAULT_WIDTH: usize = 100;
 /// script choose), else the terminal's, else [`DEFAULT_WIDTH`].
 fn width() -> usize {
     let columns = std::env::var("COLUMNS").ok();
-    if let Some(n) = columns.and_then(|c| c.trim().parse::<usize>().ok()) {
-        if n > 0 {
-            return n;
-        }
+    if let Some(n) = columns.and_then(|c| c.trim().parse::<usize>().ok())
+        && n > 0
+    {
+        return n;
     }
     terminal_size::terminal_size_of(std::io::stdout())
         .map_or(DEFAULT_WIDTH, |(terminal_size::Width(w), _)| usize::from(w))

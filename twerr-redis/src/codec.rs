@@ -28,7 +28,7 @@ pub(crate) fn micros(at: SystemTime, up: bool) -> u64 {
     rounded.min(MAX_EXACT)
 }
 
-fn instant(micros: u64) -> SystemTime {
+pub(crate) fn instant(micros: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_micros(micros)
 }
 
@@ -287,7 +287,7 @@ impl<'a> BlockFields<'a> {
 }
 
 /// Decimal digits within what Lua holds exactly, as the scripts read numbers.
-fn number(text: &str) -> Option<u64> {
+pub(crate) fn number(text: &str) -> Option<u64> {
     if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -145,7 +145,7 @@ impl Keys {
 }
 
 /// A hash as [`CredentialId::to_hex`] writes it (32 lowercase hex digits).
-fn from_hex(hex: &str) -> Option<CredentialId> {
+pub(crate) fn from_hex(hex: &str) -> Option<CredentialId> {
     if hex.len() != 32 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         return None;
     }

@@ -121,6 +121,7 @@
 mod builder;
 mod codec;
 mod error;
+pub mod inspect;
 mod keys;
 mod link;
 mod scripts;

@@ -238,10 +238,10 @@ fn changed(kind: Kind, row: &Row, page_row: &PageRow, changes: &mut Vec<Change>)
             push(field, Value::Text(page.clone()), Value::Text(table.clone()));
         }
     }
-    if let Some(page) = http {
-        if row.http.as_ref().map(|(n, _)| *n) != Some(page) {
-            push(Field::Http, Value::Number(page), table_http());
-        }
+    if let Some(page) = http
+        && row.http.as_ref().map(|(n, _)| *n) != Some(page)
+    {
+        push(Field::Http, Value::Number(page), table_http());
     }
 }
 
