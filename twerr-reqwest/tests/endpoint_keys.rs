@@ -187,9 +187,16 @@ proptest! {
         if key_path.contains('{') {
             prop_assert!(spec().iter().any(|(_, p)| *p == key_path), "{}", key_path);
         }
-        // Stable: the key's own path has the same key.
+        // Stable: the key's own path has the same key. A cut key's path ends in the cut mark,
+        // which the rules may rewrite with its segment (`by/username/x…` is `:username`), so
+        // it is only required to key within the bound again.
         let mut again = url.clone();
         again.set_path(key_path);
-        prop_assert_eq!(endpoint_key_v2(&Method::GET, &again), key);
+        let rekeyed = endpoint_key_v2(&Method::GET, &again);
+        if key.ends_with('…') {
+            prop_assert!(rekeyed.len() <= HEAD.len() + 256 + '…'.len_utf8());
+        } else {
+            prop_assert_eq!(rekeyed, key);
+        }
     }
 }
