@@ -3,9 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use twerr_core::{
-    ClockSkew, Jitter, MemoryStore, Observer, RandomJitter, RateLimitStore, RetryPolicy,
-};
+use twerr_core::{Jitter, MemoryStore, Observer, RandomJitter, RateLimitStore, RetryPolicy};
 
 use crate::key::{self, Hasher};
 use crate::middleware::{
@@ -176,7 +174,7 @@ impl TwerrMiddlewareBuilder {
                 wait_for_window: self.wait_for_window,
                 hasher: HasherDebug(Hasher::new(&self.hashing_key)),
                 app: self.app,
-                skew: Mutex::new(ClockSkew::NONE),
+                server_clock: Mutex::new(None),
                 warned: Warned::default(),
                 observer: self.observer,
                 #[cfg(feature = "oauth1")]

@@ -52,8 +52,9 @@ pub(crate) struct Inner {
     pub(crate) hasher: HasherDebug,
     /// The app every request is made for, unless a request names its own.
     pub(crate) app: Option<Arc<str>>,
-    /// How far this process's clock is from the server's, from the last trusted `Date`.
-    pub(crate) skew: Mutex<ClockSkew>,
+    /// The server's time as the last trusted `Date` showed it: what this process takes for
+    /// the server's clock.
+    pub(crate) server_clock: Mutex<Option<ServerAnchor>>,
     /// Warnings given once per middleware, not per request.
     pub(crate) warned: Warned,
     /// Told every wait, resend, give-up, window and block, when set.
@@ -61,6 +62,15 @@ pub(crate) struct Inner {
     /// Signs every attempt afresh, when the middleware was built with a signer.
     #[cfg(feature = "oauth1")]
     pub(crate) signer: Option<crate::OAuth1Signer>,
+}
+
+/// A trusted `Date` and when it arrived, on the local wall clock and, where the clock has
+/// one, the monotonic clock.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ServerAnchor {
+    date: SystemTime,
+    local: SystemTime,
+    monotonic: Option<std::time::Instant>,
 }
 
 /// Mistakes of setup a request reveals, each warned about once per middleware instance.
@@ -375,13 +385,12 @@ impl Inner {
     ) -> reqwest_middleware::Result<Option<Permit>> {
         let key = &target.key;
         loop {
-            let skew = self.skew();
             let until = match answer {
                 Ok(Acquire::Go(permit)) => return Ok(Some(permit)),
-                Ok(Acquire::Wait { until }) => skew.to_local(until),
+                Ok(Acquire::Wait { until }) => self.to_local(until, now),
                 Ok(Acquire::Blocked(block)) => {
                     self.observe(|o| o.on_blocked(&BlockEvent::new(target.label, block.clone())));
-                    let until = block.until().map(|until| skew.to_local(until));
+                    let until = block.until().map(|until| self.to_local(until, now));
                     let not_sent = NotSent::new(until, NotSentReason::Blocked(block), None);
                     return Err(self.not_sent(key, not_sent));
                 }
@@ -462,20 +471,43 @@ impl Inner {
         Ok(request)
     }
 
-    /// The skew this process last measured.
-    fn skew(&self) -> ClockSkew {
-        *self.skew.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// `now` on the server's clock, as the store keeps every instant.
+    /// The server's time when the local clock says `now`, as the store keeps every instant:
+    /// the last trusted `Date` plus the time since, measured on the monotonic clock when the
+    /// clock has one (so a step of the wall clock does not move it), else on the wall clock.
+    /// A process that has seen no trusted `Date` takes its own clock for the server's.
     fn server_now(&self, now: SystemTime) -> SystemTime {
-        self.skew().server_now(now)
+        let anchor = *self.server_clock.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(anchor) = anchor else {
+            return now;
+        };
+        match (anchor.monotonic, self.clock.monotonic()) {
+            (Some(then), Some(current)) => anchor
+                .date
+                .checked_add(current.saturating_duration_since(then))
+                .unwrap_or(anchor.date),
+            _ => ClockSkew::from_date(Some(anchor.date), anchor.local).server_now(now),
+        }
     }
 
-    /// A response whose `Date` is trusted tells how far this clock is from the server's.
+    /// The local time at which the server's clock says `server` (`now`: the local time).
+    fn to_local(&self, server: SystemTime, now: SystemTime) -> SystemTime {
+        let server_now = self.server_now(now);
+        let moved = match server.duration_since(server_now) {
+            Ok(ahead) => now.checked_add(ahead),
+            Err(behind) => now.checked_sub(behind.duration()),
+        };
+        moved.unwrap_or(now)
+    }
+
+    /// A response whose `Date` is trusted tells the server's time.
     fn learn_skew(&self, limits: &RateLimit, now: SystemTime) {
-        if limits.ignored_date().is_none() && limits.date().is_some() {
-            *self.skew.lock().unwrap_or_else(|p| p.into_inner()) = ClockSkew::of(limits, now);
+        if let (None, Some(date)) = (limits.ignored_date(), limits.date()) {
+            let anchor = ServerAnchor {
+                date,
+                local: now,
+                monotonic: self.clock.monotonic(),
+            };
+            *self.server_clock.lock().unwrap_or_else(|p| p.into_inner()) = Some(anchor);
         }
     }
 

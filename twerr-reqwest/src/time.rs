@@ -3,21 +3,33 @@
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Where the middleware reads the time.
 pub trait Clock: Send + Sync + Debug + 'static {
     /// The current time.
     fn now(&self) -> SystemTime;
+
+    /// A monotonic instant, when the clock has one (default: none). The middleware measures
+    /// the time since the last trusted `Date` with it, so a step of the wall clock (NTP
+    /// correcting a clock a day off) does not move its idea of the server's time. Without one,
+    /// the server's time is the wall clock moved by the skew the last `Date` showed.
+    fn monotonic(&self) -> Option<Instant> {
+        None
+    }
 }
 
-/// [`SystemTime::now`].
+/// [`SystemTime::now`], and [`Instant::now`] as its monotonic instant.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> SystemTime {
         SystemTime::now()
+    }
+
+    fn monotonic(&self) -> Option<Instant> {
+        Some(Instant::now())
     }
 }
 

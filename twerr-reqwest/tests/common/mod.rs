@@ -309,23 +309,34 @@ pub fn at(secs: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(secs)
 }
 
-/// A clock that moves only when the fake sleeper sleeps.
+/// A clock that moves only when the fake sleeper sleeps (or a test says so): a wall clock
+/// and a monotonic clock, which a step of the wall clock (`step_wall`) does not move.
 #[derive(Debug)]
-pub struct FakeClock(Mutex<SystemTime>);
+pub struct FakeClock(Mutex<(SystemTime, std::time::Instant)>);
 
 impl FakeClock {
     pub fn new(start: SystemTime) -> Arc<Self> {
-        Arc::new(FakeClock(Mutex::new(start)))
+        Arc::new(FakeClock(Mutex::new((start, std::time::Instant::now()))))
     }
+    /// Time passes: both clocks move.
     pub fn advance(&self, by: Duration) {
         let mut now = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
+        now.0 += by;
+        now.1 += by;
+    }
+    /// The wall clock is set (NTP): only it moves, forward or back.
+    pub fn step_wall(&self, forward: bool, by: Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        now.0 = if forward { now.0 + by } else { now.0 - by };
     }
 }
 
 impl Clock for FakeClock {
     fn now(&self) -> SystemTime {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+    fn monotonic(&self) -> Option<std::time::Instant> {
+        Some(self.0.lock().unwrap_or_else(|p| p.into_inner()).1)
     }
 }
 
