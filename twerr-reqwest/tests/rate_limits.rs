@@ -303,3 +303,69 @@ async fn a_cancelled_request_is_no_longer_in_flight_but_keeps_its_slot() {
         "its slot stays used"
     );
 }
+
+/// X's windows keep their limit: when a window of 5 resets with 20 tasks waiting for it, the
+/// book assumes the next window has 5 too, so 5 go and 15 wait for the following reset,
+/// instead of all 20 going and 15 being answered 429. The server counts its own windows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_a_reset_only_the_next_windows_limit_goes() {
+    const LIMIT: u64 = 5;
+    let first_reset = CAPTURE_DATE + 60;
+    let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = Arc::clone(&count);
+    let server = Server::answering(move |_| {
+        let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (window, used) = (n / LIMIT, n % LIMIT + 1);
+        if window > 1 {
+            return reply(
+                429,
+                &[],
+                br#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#,
+            );
+        }
+        let reset = (first_reset + window * 900).to_string();
+        let remaining = (LIMIT - used).to_string();
+        reply(
+            200,
+            &[
+                ("x-rate-limit-limit", "5"),
+                ("x-rate-limit-remaining", &remaining),
+                ("x-rate-limit-reset", &reset),
+            ],
+            b"{}",
+        )
+    })
+    .await;
+    let h = harness(CAPTURE_DATE, |b| b.wait_for_window(false));
+    let url = server.url("/2/tweets/search/recent");
+    for _ in 0..LIMIT {
+        h.client
+            .get(&url)
+            .bearer_auth("t")
+            .send()
+            .await
+            .expect("first window");
+    }
+    h.clock.advance(secs(60));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = h.client.clone();
+            let url = url.clone();
+            tokio::spawn(async move { client.get(url).bearer_auth("t").send().await })
+        })
+        .collect();
+    let (mut ok, mut limited, mut refused) = (0, 0, 0);
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(response) if response.status() == 200 => ok += 1,
+            Ok(response) if response.status() == 429 => limited += 1,
+            Err(error) if NotSent::find(&error).is_some() => refused += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(limited, 0, "no request answered 429");
+    // Five, or four when a response overtakes another's on the way back (see above).
+    assert!((4..=5).contains(&ok), "{ok} went");
+    assert_eq!(ok + refused, 20);
+    assert_eq!(server.received().len(), 5 + ok);
+}
