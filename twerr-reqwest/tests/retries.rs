@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use reqwest_middleware::ClientBuilder;
 use twerr_core::{ErrorResponse, RetryPolicy};
-use twerr_reqwest::{NotSent, RequestOptions, TwerrMiddleware};
+use twerr_reqwest::{NotSent, RequestOptions, TwerrMiddleware, TwerrResponseExt};
 
 #[tokio::test]
 async fn over_capacity_backs_off_on_get_and_is_not_retried_on_post() {
@@ -194,4 +194,41 @@ async fn a_redirect_loop_is_handed_back_as_bare_reqwest_hands_it_back() {
     );
     assert_eq!(server.received().len() - by_bare, by_bare, "not resent");
     assert!(h.sleeper.slept().is_empty());
+}
+
+/// A 5xx proves nothing about whether the server acted, whatever its body says: a POST
+/// answered 500, 502 or 503 with code 88 is not resent (a second POST would be a duplicate
+/// post); only a 429 proves the request was rejected unprocessed.
+#[tokio::test]
+async fn a_post_answered_5xx_with_code_88_is_never_sent_twice() {
+    let body = br#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#;
+    for status in [500, 502, 503] {
+        let server = Server::start([reply(status, &[], body), ok()]).await;
+        let h = harness(CAPTURE_DATE, |b| b);
+        let response = h
+            .client
+            .post(server.url("/2/tweets"))
+            .bearer_auth("t")
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(server.received().len(), 1, "{status}: sent once");
+        assert_eq!(
+            response.twerr_give_up(),
+            Some(twerr_core::GiveUp::NotIdempotent)
+        );
+    }
+    // The same failure on a GET, safe to repeat, is waited out and resent.
+    let server = Server::start([reply(503, &[], body), ok()]).await;
+    let h = harness(CAPTURE_DATE, |b| b);
+    let response = h
+        .client
+        .get(server.url("/2/users/me"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.received().len(), 2);
 }
