@@ -28,7 +28,7 @@
 //! | `PREFIX:v2:{APP}:block:a` | hash | the app's block, same fields | as above |
 //! | `PREFIX:v2:{APP}:probe:c:CREDENTIAL`, `...:probe:a` | string | the probe slot: the id of the one probe in flight | the permit lifetime, on Redis's clock (`SET PX`) |
 //! | `PREFIX:v2:{APP}:gen` | string | the app's block generation | the longest block's expiry + the permit lifetime |
-//! | `PREFIX:v2:{APP}:lease:STREAM` | (reserved) | one stream connection per app and stream | not written yet |
+//! | `PREFIX:v2:{APP}:lease:STREAM` | string | the stream lease: the holder's token (32 hex digits) | the lease's ttl, on Redis's clock (`SET PX`), unless renewed |
 //!
 //! Instants in values are whole microseconds since the Unix epoch on the X server's clock
 //! (callers pass server-now); permit deadlines are on Redis's own clock.
@@ -71,6 +71,17 @@
 //! with its next request). [`blocks`](twerr_core::RateLimitStore::blocks) lists every block
 //! under the prefix (`SCAN`); `lift` deletes one with its probe slot (a credential's in any
 //! app, by `SCAN`).
+//!
+//! **Stream leases.** [`acquire_lease`](twerr_core::RateLimitStore::acquire_lease) is one
+//! script: a free, expired (gone) or own lease is set to the holder's token with `PX ttl`,
+//! so its expiry is measured by Redis alone; another holder's answers `Held` with the key's
+//! `PTTL`. Renew (`PEXPIRE`) and release (`DEL`) are scripts that first compare the stored
+//! token with the caller's, so only the holder changes its lease. A holder that dies
+//! (killed, its runtime gone) leaves a key that expires within the ttl; the waiting worker,
+//! which asks again as the lease would expire, connects then. Leases have no fallback: while
+//! Redis is unreachable a lease is neither granted nor renewed (the store answers an error),
+//! so no two workers connect at once; `twerr-reqwest`'s holder closes its connection after two
+//! failed renewals, before its lease can expire, and every worker waits for Redis.
 //!
 //! **Expiry from content.** Each key's expiry is computed from what it holds (a window's
 //! reset, the latest deadline, a block's end) plus the margin, so a call that changes
@@ -122,6 +133,7 @@ mod builder;
 mod codec;
 mod error;
 mod keys;
+mod lease;
 mod link;
 mod scripts;
 mod store;

@@ -1,4 +1,4 @@
-//! The three Lua scripts: acquire, record, release.
+//! The Lua scripts: acquire, record, release, and the stream leases.
 //!
 //! Each operation is one script, so it is one round trip and runs atomically in Redis: no
 //! other client's command can fall between reading a window and counting it down. The rules
@@ -375,11 +375,47 @@ end
 return 0
 "#;
 
-/// The three scripts, hashed once.
+/// Stream leases: KEYS[1] the lease, ARGV[1] the holder's token. A key of another type is
+/// not a lease: acquire replaces it, renew and release leave it.
+const LEASE_PRELUDE: &str = r#"
+local t = redis.call('TYPE', KEYS[1]).ok
+local held = false
+if t == 'string' then held = redis.call('GET', KEYS[1]) end
+"#;
+
+/// ARGV[2]: the ttl (ms). Reply `{1}` granted (free, expired or the holder's own: the expiry
+/// is set to the ttl on Redis's clock), `{0, ms left}` held by another (`-1`: no expiry).
+const LEASE_ACQUIRE: &str = r#"
+if held == false or held == ARGV[1] then
+  if t ~= 'string' and t ~= 'none' then redis.call('DEL', KEYS[1]) end
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1}
+end
+return {0, redis.call('PTTL', KEYS[1])}
+"#;
+
+/// ARGV[2]: the ttl (ms). Reply 1 renewed, 0 not the holder's.
+const LEASE_RENEW: &str = r#"
+if held ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"#;
+
+/// Reply 1 released, 0 not the holder's.
+const LEASE_RELEASE: &str = r#"
+if held ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+"#;
+
+/// The scripts, hashed once.
 pub(crate) struct Scripts {
     pub(crate) acquire: Script,
     pub(crate) record: Script,
     pub(crate) release: Script,
+    pub(crate) lease_acquire: Script,
+    pub(crate) lease_renew: Script,
+    pub(crate) lease_release: Script,
 }
 
 impl Scripts {
@@ -404,10 +440,20 @@ impl Scripts {
             acquire: script(ACQUIRE),
             record: script(RECORD),
             release: script(RELEASE),
+            lease_acquire: Script::new(&format!("{LEASE_PRELUDE}{LEASE_ACQUIRE}")),
+            lease_renew: Script::new(&format!("{LEASE_PRELUDE}{LEASE_RENEW}")),
+            lease_release: Script::new(&format!("{LEASE_PRELUDE}{LEASE_RELEASE}")),
         }
     }
 
-    pub(crate) fn all(&self) -> [&Script; 3] {
-        [&self.acquire, &self.record, &self.release]
+    pub(crate) fn all(&self) -> [&Script; 6] {
+        [
+            &self.acquire,
+            &self.record,
+            &self.release,
+            &self.lease_acquire,
+            &self.lease_renew,
+            &self.lease_release,
+        ]
     }
 }

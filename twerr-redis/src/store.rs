@@ -9,14 +9,15 @@ use std::time::{Duration, SystemTime};
 
 use redis::Value;
 use twerr_core::{
-    Acquire, BlockEntry, BookKey, CredentialId, MemoryStore, Observation, Permit, RateLimitStore,
-    Reach, StoreError, StoreFuture,
+    Acquire, BlockEntry, BookKey, CredentialId, LeaseAnswer, LeaseHolder, LeaseKey, MemoryStore,
+    Observation, Permit, RateLimitStore, Reach, StoreError, StoreFuture,
 };
 
 use crate::builder::RedisStoreBuilder;
 use crate::codec;
 use crate::error::ConnectError;
 use crate::keys::{KeyNames, Keys};
+use crate::lease::Leases;
 use crate::link::{Handle, Link};
 use crate::scripts::Scripts;
 
@@ -140,6 +141,14 @@ impl RedisStore {
     /// The Redis keys `key` is counted under (for inspection with `redis-cli`).
     pub fn key_names(&self, key: &BookKey) -> KeyNames {
         self.keys.names(key)
+    }
+
+    fn leases(&self) -> Leases<'_> {
+        Leases {
+            link: &self.link,
+            keys: &self.keys,
+            scripts: &self.scripts,
+        }
     }
 
     fn local_permits(&self) -> MutexGuard<'_, HashMap<u64, u64>> {
@@ -376,6 +385,35 @@ impl RateLimitStore for RedisStore {
             }
             Ok(lifted || local)
         })
+    }
+
+    fn acquire_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, LeaseAnswer> {
+        Box::pin(async move { self.leases().acquire(lease, holder, ttl).await })
+    }
+
+    fn renew_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move { self.leases().renew(lease, holder, ttl).await })
+    }
+
+    fn release_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move { self.leases().release(lease, holder).await })
     }
 }
 
