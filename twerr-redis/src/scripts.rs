@@ -228,9 +228,13 @@ end
 
 /// KEYS: credential block, app block, credential line, app line, credential permits, app
 /// permits, credential probe slot, app probe slot, the app's generation. ARGV after the four
-/// shared: `1` when the request only reads. Reply: `{0, generation, probe (0/1)}` go,
-/// `{1, until}` wait, `{2, reach, cause, writes, until or '', period, scope, first, max}`
-/// blocked.
+/// shared: `1` when the request only reads; then what the calling process knows, per kind
+/// (15m, app24h, user24h) remaining, reset, limit ('' when unknown), taken in as the record
+/// script takes a report but without subtracting the permits in flight (they are counted in
+/// it already): so what Redis lost (a restart, a stall that lost writes) is written back.
+/// Reply: `{0, generation, probe (0/1), windows...}` go, `{1, until, windows...}` wait,
+/// `{2, reach, cause, writes, until or '', period, scope, first, max}` blocked; `windows` is
+/// per kind remaining, reset, limit as text ('' when unknown), after the grant.
 const ACQUIRE: &str = r#"
 local read = ARGV[5] == '1'
 -- Blocks first: a request a block reaches goes only as that block's probe, one at a time.
@@ -249,15 +253,44 @@ local at = clock()
 local lines = { load(KEYS[3], CREDENTIAL), load(KEYS[4], APP) }
 local kinds = { CREDENTIAL, APP }
 local wait = nil
+for i = 1, 2 do roll(lines[i], kinds[i], flight(KEYS[i + 4], at)) end
+local ALL = {'15m', 'app24h', 'user24h'}
+for n, kind in ipairs(ALL) do
+  local rem, reset, limit = int(ARGV[3 * n + 3]), int(ARGV[3 * n + 4]), int(ARGV[3 * n + 5])
+  if rem ~= nil and reset ~= nil and reset > now and reset <= now + LENGTH[kind] + SLACK then
+    local i = 1
+    if kind == 'app24h' then i = 2 end
+    local w = lines[i][kind]
+    if w ~= nil and w.reset == reset then
+      if rem < w.rem then w.rem = rem end
+      if w.limit == nil then w.limit = limit end
+    elseif w == nil or w.reset < reset then
+      lines[i][kind] = { rem = rem, reset = reset, limit = limit }
+    end
+  end
+end
 for i = 1, 2 do
-  roll(lines[i], kinds[i], flight(KEYS[i + 4], at))
   for _, w in pairs(lines[i]) do
     if w.rem == 0 and (wait == nil or w.reset > wait) then wait = w.reset end
   end
 end
+-- The windows as they stand, for the caller's own book.
+local function windows(reply)
+  for _, kind in ipairs(ALL) do
+    local w = lines[1][kind] or lines[2][kind]
+    if w == nil then
+      for _ = 1, 3 do table.insert(reply, '') end
+    else
+      table.insert(reply, text(w.rem))
+      table.insert(reply, text(w.reset))
+      table.insert(reply, w.limit and text(w.limit) or '')
+    end
+  end
+  return reply
+end
 if wait ~= nil then
   for i = 1, 2 do save(KEYS[i + 2], lines[i], kinds[i]) end
-  return {1, wait}
+  return windows({1, wait})
 end
 for i = 1, 2 do
   for _, w in pairs(lines[i]) do w.rem = w.rem - 1 end
@@ -274,7 +307,7 @@ for i = 1, 2 do
     probe = 1
   end
 end
-return {0, generation(KEYS[9]), probe}
+return windows({0, generation(KEYS[9]), probe})
 "#;
 
 /// KEYS: as acquire. ARGV after the four shared: read (1/0), probe (1/0), the permit's
