@@ -301,3 +301,47 @@ fn the_book_trusts_a_date_exactly_where_the_advice_does() {
         (false, Some(at(reset)))
     );
 }
+
+#[test]
+fn a_book_that_mirrors_a_shared_store_knows_its_grants_and_windows() {
+    use twerr_core::{WindowKind, WindowReport};
+    let mut book = RateLimitBook::default();
+    let key = BookKey::new(
+        CredentialId::from_bytes([7; 16]),
+        CredentialId::from_bytes([8; 16]),
+        "GET api.x.com /2/users/me",
+    );
+    let now = at(CAPTURE_DATE);
+    let reset = at(CAPTURE_DATE + 600);
+    // The store granted a request and says 2 remain after it: the book learns both.
+    let granted = book.grant(&key, now);
+    let window = WindowReport::new(WindowKind::Endpoint, 2, reset).with_limit(Some(50));
+    book.adopt(&key, &[window], now);
+    assert_eq!(book.in_flight(&key), 1);
+    assert_eq!(book.windows(&key), vec![window]);
+    // A higher count for the same window moves nothing up; a stale window is ignored.
+    book.adopt(&key, &[window.with_remaining(40)], now);
+    book.adopt(
+        &key,
+        &[WindowReport::new(
+            WindowKind::Endpoint,
+            0,
+            at(CAPTURE_DATE + 10),
+        )],
+        now,
+    );
+    assert_eq!(book.windows(&key)[0].remaining(), 2);
+    // A grant counts down what the book knows, whatever it would have answered itself.
+    let second = book.grant(&key, now);
+    let Acquire::Go(third) = book.acquire(&key, now) else {
+        panic!("one left")
+    };
+    assert_eq!(book.acquire(&key, now), Acquire::Wait { until: reset });
+    let over = book.grant(&key, now);
+    assert_eq!(book.windows(&key)[0].remaining(), 0, "never below zero");
+    assert_eq!(book.in_flight(&key), 4);
+    for permit in [granted, second, third, over] {
+        book.release(permit);
+    }
+    assert_eq!(book.in_flight(&key), 0);
+}

@@ -120,8 +120,9 @@ impl RedisStoreBuilder {
     pub async fn connect(self, url: &str) -> Result<Arc<RedisStore>, ConnectError> {
         let keys = Keys::new(&self.prefix).ok_or_else(|| ConnectError::prefix(&self.prefix))?;
         let redactor = Redactor::for_url(url);
-        let client = redis::Client::open(url)
-            .map_err(|e| ConnectError::new(None, redactor.redact(&e.to_string())))?;
+        let client = redis::Client::open(url).map_err(|e| {
+            ConnectError::new(None, redactor.redact(&e.to_string())).caused_by(e, &redactor)
+        })?;
         let address = Some(client.get_connection_info().addr().to_string());
         let timing = self.timing;
         let attempt = async {
@@ -151,7 +152,7 @@ impl RedisStoreBuilder {
             .await
             .map_err(|_| ConnectError::timed_out(address.clone(), timing.connect))?
             .map_err(|e| {
-                if e.code() == Some("NOPERM") {
+                let error = if e.code() == Some("NOPERM") {
                     ConnectError::new(
                         address.clone(),
                         format!(
@@ -164,7 +165,8 @@ impl RedisStoreBuilder {
                     ConnectError::timed_out(address.clone(), timing.connect)
                 } else {
                     ConnectError::new(address.clone(), redactor.redact(&e.to_string()))
-                }
+                };
+                error.caused_by(e, &redactor)
             })?;
         let link = Link::new(client, connection, timing, redactor);
         Ok(Arc::new(RedisStore::new(

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use redis::Value;
 use twerr_core::{
     Acquire, Block, BookKey, Cause, Code, Observation, Permit, Problem, Reach, Status, WindowKind,
+    WindowReport,
 };
 
 /// The largest integer a Lua number (a double) holds exactly.
@@ -76,21 +77,7 @@ pub(crate) fn record_args(permit: &Permit, observation: &Observation) -> Vec<Str
         generation(permit.id()).to_string(),
         flag(observation.succeeded()),
     ]);
-    for kind in [
-        WindowKind::Endpoint,
-        WindowKind::App24Hour,
-        WindowKind::User24Hour,
-    ] {
-        match observation.windows().iter().find(|w| w.kind() == kind) {
-            Some(w) => args.extend([
-                w.remaining().min(MAX_EXACT).to_string(),
-                micros(w.reset(), true).to_string(),
-                w.limit()
-                    .map_or_else(String::new, |l| l.min(MAX_EXACT).to_string()),
-            ]),
-            None => args.extend(std::iter::repeat_n(String::new(), 3)),
-        }
-    }
+    window_args(&mut args, observation.windows());
     let reach = observation.block().and_then(|b| match b.reach() {
         Reach::Credential => Some("credential"),
         Reach::App => Some("app"),
@@ -112,6 +99,68 @@ pub(crate) fn record_args(permit: &Permit, observation: &Observation) -> Vec<Str
         _ => args.extend(std::iter::repeat_n(String::new(), 8)),
     }
     args
+}
+
+/// The window kinds in the order the scripts take and give them.
+const KINDS: [WindowKind; 3] = [
+    WindowKind::Endpoint,
+    WindowKind::App24Hour,
+    WindowKind::User24Hour,
+];
+
+/// Per kind: remaining, reset (µs), limit; '' for what is not known.
+fn window_args(args: &mut Vec<String>, windows: &[WindowReport]) {
+    for kind in KINDS {
+        match windows.iter().find(|w| w.kind() == kind) {
+            Some(w) => args.extend([
+                w.remaining().min(MAX_EXACT).to_string(),
+                micros(w.reset(), true).to_string(),
+                w.limit()
+                    .map_or_else(String::new, |l| l.min(MAX_EXACT).to_string()),
+            ]),
+            None => args.extend(std::iter::repeat_n(String::new(), 3)),
+        }
+    }
+}
+
+/// The acquire script's arguments after the four shared ones: whether the request only
+/// reads, and the windows this process's own book holds for the key.
+pub(crate) fn acquire_args(key: &BookKey, known: &[WindowReport]) -> Vec<String> {
+    let mut args = Vec::with_capacity(10);
+    args.push(flag(reads(key)));
+    window_args(&mut args, known);
+    args
+}
+
+/// The windows an acquire reply ends with (per kind remaining, reset, limit as text).
+fn reply_windows(items: &[Value]) -> Result<Vec<WindowReport>, BadReply> {
+    let bad = BadReply("acquire");
+    if items.len() != 9 {
+        return Err(bad);
+    }
+    let mut windows = Vec::new();
+    for (kind, values) in KINDS.iter().zip(items.chunks(3)) {
+        let texts: Vec<&str> = values
+            .iter()
+            .map(|v| text(Some(v)))
+            .collect::<Option<_>>()
+            .ok_or(BadReply("acquire"))?;
+        let number = |t: &str| t.parse::<u64>().ok().filter(|n| *n <= MAX_EXACT);
+        match (texts[0], texts[1], texts[2]) {
+            ("", "", "") => {}
+            (remaining, reset, limit) => {
+                let (Some(remaining), Some(reset)) = (number(remaining), number(reset)) else {
+                    return Err(bad);
+                };
+                let limit = match limit {
+                    "" => None,
+                    limit => Some(number(limit).ok_or(BadReply("acquire"))?),
+                };
+                windows.push(WindowReport::new(*kind, remaining, instant(reset)).with_limit(limit));
+            }
+        }
+    }
+    Ok(windows)
 }
 
 /// A duration in whole microseconds, at least 1, within what Lua holds exactly.
@@ -175,19 +224,20 @@ fn text(value: Option<&Value>) -> Option<&str> {
     }
 }
 
-/// The acquire script's reply as the store's answer; a Go permit gets the id of `sequence`
-/// and the generation Redis answered.
+/// The acquire script's reply as the store's answer, with the windows Redis holds for the
+/// key after it (none when blocked); a Go permit gets the id of `sequence` and the
+/// generation Redis answered.
 pub(crate) fn acquire_reply(
     value: &Value,
     key: &BookKey,
     sequence: u32,
-) -> Result<Acquire, BadReply> {
+) -> Result<(Acquire, Vec<WindowReport>), BadReply> {
     let bad = BadReply("acquire");
     let Value::Array(items) = value else {
         return Err(bad);
     };
     match (items.first().and_then(integer), items.len()) {
-        (Some(0), 3) => {
+        (Some(0), 12) => {
             let generation = items.get(1).and_then(integer).ok_or(BadReply("acquire"))?;
             let generation = u32::try_from(generation).map_err(|_| BadReply("acquire"))?;
             let probe = match items.get(2).and_then(integer) {
@@ -196,13 +246,14 @@ pub(crate) fn acquire_reply(
                 _ => return Err(bad),
             };
             let permit = Permit::new(key.clone()).with_id(permit_id(generation, sequence));
-            Ok(Acquire::Go(permit.with_probe(probe)))
+            let windows = reply_windows(&items[3..])?;
+            Ok((Acquire::Go(permit.with_probe(probe)), windows))
         }
-        (Some(1), 2) => {
+        (Some(1), 11) => {
             let until = items.get(1).and_then(integer).ok_or(bad)?;
-            Ok(Acquire::Wait {
-                until: instant(until),
-            })
+            let windows = reply_windows(&items[2..])?;
+            let until = instant(until);
+            Ok((Acquire::Wait { until }, windows))
         }
         (Some(2), 9) => {
             let texts: Vec<&str> = items[1..]
@@ -211,7 +262,7 @@ pub(crate) fn acquire_reply(
                 .collect::<Option<_>>()
                 .ok_or(BadReply("acquire"))?;
             block_of(&BlockFields::from_reply(&texts))
-                .map(Acquire::Blocked)
+                .map(|block| (Acquire::Blocked(block), Vec::new()))
                 .ok_or(bad)
         }
         _ => Err(bad),
@@ -400,12 +451,38 @@ mod tests {
             .with_period_scope(Some("Monthly".into()), None);
         assert_eq!(
             acquire_reply(&capped, &key, 1).ok(),
-            Some(Acquire::Blocked(block))
+            Some((Acquire::Blocked(block), Vec::new()))
         );
-        let go = Value::Array(vec![Value::Int(0), Value::Int(7), Value::Int(1)]);
-        let Ok(Acquire::Go(permit)) = acquire_reply(&go, &key, 9) else {
+        let mut go = vec![Value::Int(0), Value::Int(7), Value::Int(1)];
+        go.extend(["3", "900000000", "50"].map(bulk));
+        go.extend(["", "", ""].map(bulk));
+        go.extend(["0", "86400000000", ""].map(bulk));
+        let Ok((Acquire::Go(permit), windows)) = acquire_reply(&Value::Array(go.clone()), &key, 9)
+        else {
             panic!("a probe's permit")
         };
+        assert_eq!(
+            windows,
+            vec![
+                WindowReport::new(
+                    WindowKind::Endpoint,
+                    3,
+                    UNIX_EPOCH + Duration::from_secs(900)
+                )
+                .with_limit(Some(50)),
+                WindowReport::new(
+                    WindowKind::User24Hour,
+                    0,
+                    UNIX_EPOCH + Duration::from_secs(86_400)
+                ),
+            ]
+        );
+        // A window missing its reset, or a count that is not a number, is not understood.
+        for (at, value) in [(4, ""), (3, "-1"), (5, "x")] {
+            let mut bad = go.clone();
+            bad[at] = bulk(value);
+            assert!(acquire_reply(&Value::Array(bad), &key, 9).is_err());
+        }
         assert!(permit.is_probe());
         assert_eq!((generation(permit.id()), permit.id() & 0xffff_ffff), (7, 9));
         assert_eq!(member(0xab, permit.id()), "00000000000000ab00000009");

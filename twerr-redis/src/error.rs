@@ -9,12 +9,29 @@ use std::fmt;
 ///
 /// The message names the address (host and port, or socket path) and the reason, never the
 /// user name or password of the URL.
+///
+/// [`source`](Error::source) is the driver's error (`redis::RedisError`) when there was one;
+/// when its message quotes a secret of the URL, a copy with the secret removed stands in for
+/// it (same message otherwise).
 #[derive(Debug)]
 pub struct ConnectError {
     address: Option<String>,
     reason: String,
     timed_out: bool,
+    source: Option<Box<dyn Error + Send + Sync>>,
 }
+
+/// A driver error whose message held a secret: its message with the secret removed.
+#[derive(Debug)]
+struct Redacted(String);
+
+impl fmt::Display for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for Redacted {}
 
 impl ConnectError {
     pub(crate) fn new(address: Option<String>, reason: String) -> Self {
@@ -26,7 +43,21 @@ impl ConnectError {
             address,
             reason,
             timed_out: false,
+            source: None,
         }
+    }
+
+    /// The same error, caused by the driver's `error`; `redactor` keeps the URL's secrets out
+    /// of the source's message.
+    pub(crate) fn caused_by(mut self, error: redis::RedisError, redactor: &Redactor) -> Self {
+        let text = error.to_string();
+        let clean = redactor.redact(&text);
+        self.source = Some(if clean == text {
+            Box::new(error)
+        } else {
+            Box::new(Redacted(clean))
+        });
+        self
     }
 
     pub(crate) fn prefix(prefix: &str) -> Self {
@@ -37,6 +68,7 @@ impl ConnectError {
                  tag must be the first braces of every key; choose a prefix without braces"
             ),
             timed_out: false,
+            source: None,
         }
     }
 
@@ -45,6 +77,7 @@ impl ConnectError {
             address,
             reason: format!("no answer within {} ms", after.as_millis()),
             timed_out: true,
+            source: None,
         }
     }
 
@@ -68,7 +101,11 @@ impl fmt::Display for ConnectError {
     }
 }
 
-impl Error for ConnectError {}
+impl Error for ConnectError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn Error + 'static))
+    }
+}
 
 /// Removes the secrets of a Redis URL (its user name and password, as written and
 /// percent-decoded) from messages: a driver's error text may quote what it was given.

@@ -1,6 +1,6 @@
 //! Key layout v2: where each part of the book lives in Redis (see the crate's design notes).
 
-use twerr_core::{BookKey, CredentialId, Reach};
+use twerr_core::{BookKey, CredentialId, LeaseKey, Reach};
 
 /// The names of the Redis keys one [`BookKey`] is counted under, for inspection with
 /// `redis-cli` (see the crate's design notes for what each holds).
@@ -80,6 +80,12 @@ impl Keys {
 
     fn app(&self, app: CredentialId) -> String {
         format!("{}:{VERSION}:{{{}}}", self.prefix, app.to_hex())
+    }
+
+    /// The stream lease of an app: a string holding the holder's token, with an expiry on
+    /// Redis's clock.
+    pub(crate) fn lease(&self, lease: &LeaseKey) -> String {
+        format!("{}:lease:{}", self.app(lease.app()), lease.stream())
     }
 
     /// The app's block and its probe slot.
@@ -209,6 +215,9 @@ mod tests {
             Keys::new("a*b").map(|k| k.block_pattern(None)).as_deref(),
             Some("a\\*b:v2:*:block:*")
         );
+        let lease = keys.lease(&LeaseKey::new(app, "GET api.x.com /2/tweets/search/stream"));
+        assert_eq!(hash_tag(&lease), app.to_hex());
+        assert!(lease.ends_with(":lease:GET api.x.com /2/tweets/search/stream"));
         assert!(Keys::new("bad{prefix").is_none());
         assert!(Keys::new("bad}prefix").is_none());
     }

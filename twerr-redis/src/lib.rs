@@ -28,7 +28,7 @@
 //! | `PREFIX:v2:{APP}:block:a` | hash | the app's block, same fields | as above |
 //! | `PREFIX:v2:{APP}:probe:c:CREDENTIAL`, `...:probe:a` | string | the probe slot: the id of the one probe in flight | the permit lifetime, on Redis's clock (`SET PX`) |
 //! | `PREFIX:v2:{APP}:gen` | string | the app's block generation | the longest block's expiry + the permit lifetime |
-//! | `PREFIX:v2:{APP}:lease:STREAM` | (reserved) | one stream connection per app and stream | not written yet |
+//! | `PREFIX:v2:{APP}:lease:STREAM` | string | the stream lease: the holder's token (32 hex digits) | the lease's ttl, on Redis's clock (`SET PX`), unless renewed |
 //!
 //! Instants in values are whole microseconds since the Unix epoch on the X server's clock
 //! (callers pass server-now); permit deadlines are on Redis's own clock.
@@ -72,6 +72,17 @@
 //! under the prefix (`SCAN`); `lift` deletes one with its probe slot (a credential's in any
 //! app, by `SCAN`).
 //!
+//! **Stream leases.** [`acquire_lease`](twerr_core::RateLimitStore::acquire_lease) is one
+//! script: a free, expired (gone) or own lease is set to the holder's token with `PX ttl`,
+//! so its expiry is measured by Redis alone; another holder's answers `Held` with the key's
+//! `PTTL`. Renew (`PEXPIRE`) and release (`DEL`) are scripts that first compare the stored
+//! token with the caller's, so only the holder changes its lease. A holder that dies
+//! (killed, its runtime gone) leaves a key that expires within the ttl; the waiting worker,
+//! which asks again as the lease would expire, connects then. Leases have no fallback: while
+//! Redis is unreachable a lease is neither granted nor renewed (the store answers an error),
+//! so no two workers connect at once; `twerr-reqwest`'s holder closes its connection after two
+//! failed renewals, before its lease can expire, and every worker waits for Redis.
+//!
 //! **Expiry from content.** Each key's expiry is computed from what it holds (a window's
 //! reset, the latest deadline, a block's end) plus the margin, so a call that changes
 //! nothing in a key does not move its expiry, and nothing lives on because traffic lasts.
@@ -99,11 +110,31 @@
 //!
 //! A call that fails or takes longer than the [timeout](RedisStoreBuilder::timeout) (50 ms by
 //! default) is answered from a book in this process's memory, which has seen every response
-//! the process recorded. One `tracing` warning marks the outage; reconnection is tried in the
-//! background every [second](RedisStoreBuilder::retry_every), and an `info` event marks the
-//! return. No request fails because of Redis. During an outage each process counts on its
-//! own: its book knows the responses it recorded, not the permits Redis granted it or other
-//! processes' requests, so a fleet may together exceed a window while Redis is away.
+//! the process recorded. One `tracing` warning marks the outage, and the connection is
+//! marked down. **When it reconnects:** there is no timer; while the connection is down, the
+//! first store operation (acquire, record, release, blocks, lift, a lease) made at least
+//! [`retry_every`](RedisStoreBuilder::retry_every) (1 s by default) after the outage began
+//! or after the last failed attempt starts one reconnection attempt as a background task,
+//! bounded by the [connect timeout](RedisStoreBuilder::connect_timeout); that operation and
+//! those during the attempt are answered from the local book without waiting for it. The
+//! first operation after the attempt succeeds uses Redis again, and an `info` event marks the
+//! return. A store that is not called does not reconnect; an operation polled outside a
+//! tokio runtime never starts an attempt; after a `NOPERM` refusal (below) none is ever
+//! started. No request fails because of Redis.
+//!
+//! The local book mirrors Redis: every grant Redis answered this process is counted in it
+//! (in flight, one less remaining) and every window an acquire reply holds is taken in
+//! (only ever lower), so an outage starts from everything this process got from Redis: a
+//! stall does not open a second window to it. Each acquire sends the book's windows along,
+//! and Redis takes in what it lost (an empty restart, a stall that dropped writes) as the
+//! record script takes a response: a window this process knows is spent stays spent, and is
+//! written back for every worker.
+//!
+//! What no process can know during an outage is the others' requests. The bound: a window
+//! may receive, beyond its limit, at most what each *other* process of the fleet last saw
+//! remaining in it (from Redis or a response) when the outage began; one process alone never
+//! exceeds a window. A Redis call that times out after Redis ran it counts a permit that was
+//! not sent (it expires after the permit lifetime): caution, never a request too many.
 //!
 //! A Redis user whose ACL denies scripts (`NOPERM`) is refused by
 //! [`connect`](RedisStoreBuilder::connect) with an error that says what to grant
@@ -123,6 +154,7 @@ mod codec;
 mod error;
 pub mod inspect;
 mod keys;
+mod lease;
 mod link;
 mod scripts;
 mod store;

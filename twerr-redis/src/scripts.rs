@@ -1,4 +1,4 @@
-//! The three Lua scripts: acquire, record, release.
+//! The Lua scripts: acquire, record, release, and the stream leases.
 //!
 //! Each operation is one script, so it is one round trip and runs atomically in Redis: no
 //! other client's command can fall between reading a window and counting it down. The rules
@@ -228,9 +228,13 @@ end
 
 /// KEYS: credential block, app block, credential line, app line, credential permits, app
 /// permits, credential probe slot, app probe slot, the app's generation. ARGV after the four
-/// shared: `1` when the request only reads. Reply: `{0, generation, probe (0/1)}` go,
-/// `{1, until}` wait, `{2, reach, cause, writes, until or '', period, scope, first, max}`
-/// blocked.
+/// shared: `1` when the request only reads; then what the calling process knows, per kind
+/// (15m, app24h, user24h) remaining, reset, limit ('' when unknown), taken in as the record
+/// script takes a report but without subtracting the permits in flight (they are counted in
+/// it already): so what Redis lost (a restart, a stall that lost writes) is written back.
+/// Reply: `{0, generation, probe (0/1), windows...}` go, `{1, until, windows...}` wait,
+/// `{2, reach, cause, writes, until or '', period, scope, first, max}` blocked; `windows` is
+/// per kind remaining, reset, limit as text ('' when unknown), after the grant.
 const ACQUIRE: &str = r#"
 local read = ARGV[5] == '1'
 -- Blocks first: a request a block reaches goes only as that block's probe, one at a time.
@@ -249,15 +253,44 @@ local at = clock()
 local lines = { load(KEYS[3], CREDENTIAL), load(KEYS[4], APP) }
 local kinds = { CREDENTIAL, APP }
 local wait = nil
+for i = 1, 2 do roll(lines[i], kinds[i], flight(KEYS[i + 4], at)) end
+local ALL = {'15m', 'app24h', 'user24h'}
+for n, kind in ipairs(ALL) do
+  local rem, reset, limit = int(ARGV[3 * n + 3]), int(ARGV[3 * n + 4]), int(ARGV[3 * n + 5])
+  if rem ~= nil and reset ~= nil and reset > now and reset <= now + LENGTH[kind] + SLACK then
+    local i = 1
+    if kind == 'app24h' then i = 2 end
+    local w = lines[i][kind]
+    if w ~= nil and w.reset == reset then
+      if rem < w.rem then w.rem = rem end
+      if w.limit == nil then w.limit = limit end
+    elseif w == nil or w.reset < reset then
+      lines[i][kind] = { rem = rem, reset = reset, limit = limit }
+    end
+  end
+end
 for i = 1, 2 do
-  roll(lines[i], kinds[i], flight(KEYS[i + 4], at))
   for _, w in pairs(lines[i]) do
     if w.rem == 0 and (wait == nil or w.reset > wait) then wait = w.reset end
   end
 end
+-- The windows as they stand, for the caller's own book.
+local function windows(reply)
+  for _, kind in ipairs(ALL) do
+    local w = lines[1][kind] or lines[2][kind]
+    if w == nil then
+      for _ = 1, 3 do table.insert(reply, '') end
+    else
+      table.insert(reply, text(w.rem))
+      table.insert(reply, text(w.reset))
+      table.insert(reply, w.limit and text(w.limit) or '')
+    end
+  end
+  return reply
+end
 if wait ~= nil then
   for i = 1, 2 do save(KEYS[i + 2], lines[i], kinds[i]) end
-  return {1, wait}
+  return windows({1, wait})
 end
 for i = 1, 2 do
   for _, w in pairs(lines[i]) do w.rem = w.rem - 1 end
@@ -274,7 +307,7 @@ for i = 1, 2 do
     probe = 1
   end
 end
-return {0, generation(KEYS[9]), probe}
+return windows({0, generation(KEYS[9]), probe})
 "#;
 
 /// KEYS: as acquire. ARGV after the four shared: read (1/0), probe (1/0), the permit's
@@ -375,11 +408,47 @@ end
 return 0
 "#;
 
-/// The three scripts, hashed once.
+/// Stream leases: KEYS[1] the lease, ARGV[1] the holder's token. A key of another type is
+/// not a lease: acquire replaces it, renew and release leave it.
+const LEASE_PRELUDE: &str = r#"
+local t = redis.call('TYPE', KEYS[1]).ok
+local held = false
+if t == 'string' then held = redis.call('GET', KEYS[1]) end
+"#;
+
+/// ARGV[2]: the ttl (ms). Reply `{1}` granted (free, expired or the holder's own: the expiry
+/// is set to the ttl on Redis's clock), `{0, ms left}` held by another (`-1`: no expiry).
+const LEASE_ACQUIRE: &str = r#"
+if held == false or held == ARGV[1] then
+  if t ~= 'string' and t ~= 'none' then redis.call('DEL', KEYS[1]) end
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1}
+end
+return {0, redis.call('PTTL', KEYS[1])}
+"#;
+
+/// ARGV[2]: the ttl (ms). Reply 1 renewed, 0 not the holder's.
+const LEASE_RENEW: &str = r#"
+if held ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"#;
+
+/// Reply 1 released, 0 not the holder's.
+const LEASE_RELEASE: &str = r#"
+if held ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+"#;
+
+/// The scripts, hashed once.
 pub(crate) struct Scripts {
     pub(crate) acquire: Script,
     pub(crate) record: Script,
     pub(crate) release: Script,
+    pub(crate) lease_acquire: Script,
+    pub(crate) lease_renew: Script,
+    pub(crate) lease_release: Script,
 }
 
 impl Scripts {
@@ -404,10 +473,20 @@ impl Scripts {
             acquire: script(ACQUIRE),
             record: script(RECORD),
             release: script(RELEASE),
+            lease_acquire: Script::new(&format!("{LEASE_PRELUDE}{LEASE_ACQUIRE}")),
+            lease_renew: Script::new(&format!("{LEASE_PRELUDE}{LEASE_RENEW}")),
+            lease_release: Script::new(&format!("{LEASE_PRELUDE}{LEASE_RELEASE}")),
         }
     }
 
-    pub(crate) fn all(&self) -> [&Script; 3] {
-        [&self.acquire, &self.record, &self.release]
+    pub(crate) fn all(&self) -> [&Script; 6] {
+        [
+            &self.acquire,
+            &self.record,
+            &self.release,
+            &self.lease_acquire,
+            &self.lease_renew,
+            &self.lease_release,
+        ]
     }
 }

@@ -9,14 +9,15 @@ use std::time::{Duration, SystemTime};
 
 use redis::Value;
 use twerr_core::{
-    Acquire, BlockEntry, BookKey, CredentialId, MemoryStore, Observation, Permit, RateLimitStore,
-    Reach, StoreError, StoreFuture,
+    Acquire, BlockEntry, BookKey, CredentialId, LeaseAnswer, LeaseHolder, LeaseKey, MemoryStore,
+    Observation, Permit, RateLimitStore, Reach, StoreError, StoreFuture,
 };
 
 use crate::builder::RedisStoreBuilder;
 use crate::codec;
 use crate::error::ConnectError;
 use crate::keys::{KeyNames, Keys};
+use crate::lease::Leases;
 use crate::link::{Handle, Link};
 use crate::scripts::Scripts;
 
@@ -142,6 +143,14 @@ impl RedisStore {
         self.keys.names(key)
     }
 
+    fn leases(&self) -> Leases<'_> {
+        Leases {
+            link: &self.link,
+            keys: &self.keys,
+            scripts: &self.scripts,
+        }
+    }
+
     fn local_permits(&self) -> MutexGuard<'_, HashMap<u64, u64>> {
         // A set of ids, consistent after any panic.
         self.local_permits.lock().unwrap_or_else(|p| p.into_inner())
@@ -174,16 +183,27 @@ impl RedisStore {
         let handle = self.link.handle()?;
         let names = self.keys.names(key);
         let sequence = self.ids.next();
+        // What this process knows goes with every call: Redis takes in what it lost.
+        let known = self.local.book().windows(key);
         let call = Call {
             what: "acquire",
             script: &self.scripts.acquire,
             keys: &names.for_scripts(),
             permit: self.ids.member(u64::from(sequence)),
-            args: &[String::from(if codec::reads(key) { "1" } else { "0" })],
+            args: &codec::acquire_args(key, &known),
         };
         let reply = self.eval(&handle, call, now).await?;
         match codec::acquire_reply(&reply, key, sequence) {
-            Ok(answer) => Some(answer),
+            Ok((answer, windows)) => {
+                // The local book mirrors every grant and window, so an outage starts from
+                // everything this process got from Redis.
+                let mut book = self.local.book();
+                if let Acquire::Go(_) = answer {
+                    let _mirror = book.grant(key, now);
+                }
+                book.adopt(key, &windows, now);
+                Some(answer)
+            }
             Err(bad) => {
                 let failed = async { Err::<(), _>(bad.into()) };
                 self.link.call(&handle, "acquire", failed).await;
@@ -268,9 +288,8 @@ impl RateLimitStore for RedisStore {
             let names = self.keys.names(permit.key());
             let member = self.ids.member(permit.id());
             // The local book sees every response, so an outage starts from what this process
-            // knows. Its in-flight count holds only its own permits.
-            let mirror = Permit::new(permit.key().clone()).with_id(u64::MAX);
-            self.local.book().record(mirror, observation, now);
+            // knows; it counted the grant, so the response ends it there.
+            self.local.book().record(mirror(&permit), observation, now);
             if let Some(handle) = self.link.handle() {
                 let call = Call {
                     what: "record",
@@ -291,6 +310,8 @@ impl RateLimitStore for RedisStore {
                 self.local.book().release(local);
                 return Ok(());
             }
+            // The local book counted the grant: end it there.
+            self.local.book().release(mirror(&permit));
             // A Redis permit whose release cannot reach Redis (an outage, no runtime) stays
             // counted there until its deadline, and a probe's slot with it: a little caution,
             // never a request too many.
@@ -377,6 +398,41 @@ impl RateLimitStore for RedisStore {
             Ok(lifted || local)
         })
     }
+
+    fn acquire_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, LeaseAnswer> {
+        Box::pin(async move { self.leases().acquire(lease, holder, ttl).await })
+    }
+
+    fn renew_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move { self.leases().renew(lease, holder, ttl).await })
+    }
+
+    fn release_lease<'a>(
+        &'a self,
+        lease: &'a LeaseKey,
+        holder: LeaseHolder,
+        _now: SystemTime,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move { self.leases().release(lease, holder).await })
+    }
+}
+
+/// The local book's copy of a Redis permit: a success lifts any block the book holds (the
+/// book's blocks come from this process's own responses), never a probe of the book's.
+fn mirror(permit: &Permit) -> Permit {
+    Permit::new(permit.key().clone()).with_id(u64::MAX)
 }
 
 fn unreachable() -> StoreError {

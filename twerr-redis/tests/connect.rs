@@ -41,6 +41,13 @@ async fn an_unreachable_redis_is_a_clear_error_without_the_password() {
         "{text}"
     );
     assert!(!error.is_timeout());
+    let source = error.source().expect("the driver's error is the source");
+    assert!(
+        source
+            .downcast_ref::<redis::RedisError>()
+            .is_some_and(|e| e.is_io_error()),
+        "{source:?}"
+    );
 }
 
 #[tokio::test]

@@ -274,6 +274,51 @@ impl RateLimitBook {
         }
     }
 
+    /// Counts a request that a shared store let go under `key` at `now`, whatever this book
+    /// would have answered: one more in flight, and one less in every window known here. A
+    /// store that keeps this book as its fallback calls it for each grant, so the book knows
+    /// the requests it did not hand out itself. End the permit like any other.
+    pub fn grant(&mut self, key: &BookKey, now: SystemTime) -> Permit {
+        self.tick(now);
+        for line_key in line_keys(key) {
+            let line = self.lines.entry(line_key).or_default();
+            line.roll(now);
+            for w in line.windows.iter_mut().flatten() {
+                *w = w.with_remaining(w.remaining().saturating_sub(1));
+            }
+            line.in_flight = line.in_flight.saturating_add(1);
+        }
+        Permit::new(key.clone()).with_id(self.epoch)
+    }
+
+    /// Takes in the windows a shared store holds for `key` at `now`, each already counted
+    /// down for every request in flight: with the reset known here, the lower `remaining`
+    /// (and the limit when none is known); a later reset replaces the window; an earlier or
+    /// malformed one is ignored. Nothing is subtracted for requests in flight, and nothing
+    /// here ever rises: the book only learns that less remains.
+    pub fn adopt(&mut self, key: &BookKey, windows: &[WindowReport], now: SystemTime) {
+        let [credential, app] = line_keys(key);
+        for report in windows {
+            let kind = report.kind();
+            if !kind.accepts_reset(report.reset(), now) {
+                continue;
+            }
+            let line_key = if kind.per_app() { &app } else { &credential };
+            let line = self.lines.entry(line_key.clone()).or_default();
+            line.roll(now);
+            let known = &mut line.windows[slot(kind)];
+            match known {
+                Some(w) if w.reset() == report.reset() => {
+                    *w = w
+                        .with_remaining(w.remaining().min(report.remaining()))
+                        .with_limit(w.limit().or(report.limit()));
+                }
+                Some(w) if w.reset() > report.reset() => {}
+                _ => *known = Some(*report),
+            }
+        }
+    }
+
     /// The windows known for `key` (after the counting above): those of its credential, then
     /// its app's.
     pub fn windows(&self, key: &BookKey) -> Vec<WindowReport> {

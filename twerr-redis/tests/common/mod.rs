@@ -303,6 +303,8 @@ pub struct Hit {
 pub struct XServer {
     pub base: String,
     state: Arc<Mutex<Windows>>,
+    /// While `true`, answers wait (requests are counted as they arrive).
+    hold: Arc<watch::Sender<bool>>,
 }
 
 struct Windows {
@@ -334,12 +336,20 @@ impl XServer {
             capped: false,
         }));
         let shared = Arc::clone(&state);
+        let hold = Arc::new(watch::Sender::new(false));
+        let held = Arc::clone(&hold);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, Arc::clone(&shared)));
+                tokio::spawn(serve(stream, Arc::clone(&shared), held.subscribe()));
             }
         });
-        XServer { base, state }
+        XServer { base, state, hold }
+    }
+
+    /// Holds every answer back (`true`: requests are still counted as they arrive) or lets
+    /// them go.
+    pub fn hold(&self, on: bool) {
+        self.hold.send_replace(on);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -365,7 +375,7 @@ impl XServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>) {
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>, mut hold: watch::Receiver<bool>) {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head = loop {
@@ -441,6 +451,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<Windows>>) {
         out.extend_from_slice(&body);
         out
     };
+    let _ = hold.wait_for(|on| !*on).await;
     let _ = stream.write_all(&bytes).await;
     let _ = stream.shutdown().await;
 }
