@@ -102,6 +102,8 @@ pub(crate) fn identify(
         (Some(name), _, _) | (None, Some(name), _) => hasher.app(name.as_bytes()),
         // An app-only Bearer token is its app; a user's OAuth 2 token names none, so the
         // credential stands in (name the app to share its 24-hour window across users).
+        // (Hashed once: the credential is usually that same token.)
+        (None, None, Auth::Bearer(token)) if credential_name == Some(*token) => credential,
         (None, None, Auth::Bearer(token)) => hasher.credential(token.as_bytes()),
         _ => credential,
     };

@@ -96,11 +96,21 @@ impl BlockState {
 
 /// A credential's line (its 15-minute and user 24-hour windows of an endpoint) or an app's
 /// (its app 24-hour window of an endpoint).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct LineKey {
     owner: CredentialId,
     endpoint: Arc<str>,
+    endpoint_hash: u64,
     app: bool,
+}
+
+impl std::hash::Hash for LineKey {
+    // The endpoint by the hash its key computed once; equality still compares the text.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.owner.hash(state);
+        state.write_u64(self.endpoint_hash);
+        self.app.hash(state);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -134,6 +144,7 @@ fn line_keys(key: &BookKey) -> [LineKey; 2] {
     let line = |owner, app| LineKey {
         owner,
         endpoint: Arc::clone(key.endpoint_arc()),
+        endpoint_hash: key.endpoint_hash(),
         app,
     };
     [line(key.credential(), false), line(key.app(), true)]
@@ -163,6 +174,45 @@ impl Line {
         }
     }
 
+    /// The latest reset among its exhausted windows, if any is.
+    fn exhausted_until(&self) -> Option<SystemTime> {
+        let exhausted = self.windows.iter().flatten().filter(|w| w.remaining() == 0);
+        exhausted.map(WindowReport::reset).max()
+    }
+
+    /// Counts a request: one less in every known window, one more in flight.
+    fn take(&mut self) {
+        for w in self.windows.iter_mut().flatten() {
+            *w = w.with_remaining(w.remaining() - 1);
+        }
+        self.in_flight = self.in_flight.saturating_add(1);
+    }
+
+    /// Undoes [`take`](Self::take) for a request that did not go after all.
+    fn give_back(&mut self) {
+        for w in self.windows.iter_mut().flatten() {
+            *w = w.with_remaining(w.remaining().saturating_add(1));
+        }
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    /// A reported window, counted against the requests still in flight: with the same reset,
+    /// `min(local, reported - others in flight)`; a later reset replaces the window; an
+    /// earlier one is stale and ignored.
+    fn apply(&mut self, report: &WindowReport) {
+        let reported = report.remaining().saturating_sub(self.in_flight);
+        let known = &mut self.windows[slot(report.kind())];
+        match known {
+            Some(w) if w.reset() == report.reset() => {
+                *w = w
+                    .with_remaining(w.remaining().min(reported))
+                    .with_limit(report.limit().or(w.limit()));
+            }
+            Some(w) if w.reset() > report.reset() => {}
+            _ => *known = Some(report.with_remaining(reported)),
+        }
+    }
+
     /// Whether the line still says anything at `now`.
     fn live(&self, now: SystemTime) -> bool {
         self.in_flight > 0
@@ -189,27 +239,27 @@ impl RateLimitBook {
                 probe = true;
             }
         }
-        let [credential, app] = line_keys(key);
+        // One lookup per line: take the slot, and give it back if another window waits.
         let mut wait: Option<SystemTime> = None;
-        for line_key in [&credential, &app] {
-            if let Some(line) = self.lines.get_mut(line_key) {
-                line.roll(now);
-                for w in line.windows.iter().flatten() {
-                    if w.remaining() == 0 {
-                        wait = Some(wait.map_or(w.reset(), |until| until.max(w.reset())));
-                    }
+        let mut taken = [false; 2];
+        for (line_key, taken) in line_keys(key).into_iter().zip(&mut taken) {
+            let line = self.lines.entry(line_key).or_default();
+            line.roll(now);
+            match line.exhausted_until() {
+                Some(until) => wait = Some(wait.map_or(until, |known| known.max(until))),
+                None => {
+                    line.take();
+                    *taken = true;
                 }
             }
         }
         if let Some(until) = wait {
-            return Acquire::Wait { until };
-        }
-        for line_key in [credential, app] {
-            let line = self.lines.entry(line_key).or_default();
-            for w in line.windows.iter_mut().flatten() {
-                *w = w.with_remaining(w.remaining() - 1);
+            for (line_key, taken) in line_keys(key).iter().zip(taken) {
+                if let Some(line) = self.lines.get_mut(line_key).filter(|_| taken) {
+                    line.give_back();
+                }
             }
-            line.in_flight = line.in_flight.saturating_add(1);
+            return Acquire::Wait { until };
         }
         if probe {
             for owner in &owners {
@@ -230,29 +280,15 @@ impl RateLimitBook {
             Some(block) => self.block(&permit, block, now),
             None => self.unblock(&permit, observation.succeeded(), now),
         }
-        let [credential, app] = line_keys(key);
-        for line_key in [&credential, &app] {
-            if let Some(line) = self.lines.get_mut(line_key) {
-                line.in_flight = line.in_flight.saturating_sub(1);
-            }
-        }
-        for report in observation.windows() {
-            let kind = report.kind();
-            if !kind.accepts_reset(report.reset(), now) {
-                continue;
-            }
-            let line_key = if kind.per_app() { &app } else { &credential };
-            let line = self.lines.entry(line_key.clone()).or_default();
-            let reported = report.remaining().saturating_sub(line.in_flight);
-            let known = &mut line.windows[slot(kind)];
-            match known {
-                Some(w) if w.reset() == report.reset() => {
-                    *w = w
-                        .with_remaining(w.remaining().min(reported))
-                        .with_limit(report.limit().or(w.limit()));
+        for line_key in line_keys(key) {
+            let app = line_key.app;
+            let line = self.lines.entry(line_key).or_default();
+            line.in_flight = line.in_flight.saturating_sub(1);
+            let reports = observation.windows().iter();
+            for report in reports.filter(|report| report.kind().per_app() == app) {
+                if report.kind().accepts_reset(report.reset(), now) {
+                    line.apply(report);
                 }
-                Some(w) if w.reset() > report.reset() => {}
-                _ => *known = Some(report.with_remaining(reported)),
             }
         }
     }

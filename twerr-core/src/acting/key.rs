@@ -75,6 +75,8 @@ pub struct BookKey {
     app: CredentialId,
     credential: CredentialId,
     endpoint: Arc<str>,
+    /// The endpoint's hash, computed once: the book looks a key up several times per request.
+    endpoint_hash: u64,
 }
 
 impl BookKey {
@@ -82,11 +84,21 @@ impl BookKey {
     /// token is both. The endpoint must not contain secrets or a query string: it appears in
     /// logs and store keys.
     pub fn new(app: CredentialId, credential: CredentialId, endpoint: impl Into<Arc<str>>) -> Self {
+        let endpoint = endpoint.into();
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hasher::write(&mut hasher, endpoint.as_bytes());
         BookKey {
             app,
             credential,
-            endpoint: endpoint.into(),
+            endpoint_hash: std::hash::Hasher::finish(&hasher),
+            endpoint,
         }
+    }
+
+    /// A hash of the endpoint, the same in every process (for in-memory maps; not for
+    /// store keys, which hold the endpoint itself).
+    pub(crate) fn endpoint_hash(&self) -> u64 {
+        self.endpoint_hash
     }
 
     /// The app.

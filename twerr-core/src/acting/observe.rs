@@ -129,9 +129,62 @@ impl WindowReport {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Observation {
-    windows: Vec<WindowReport>,
+    windows: Windows,
     block: Option<Block>,
     succeeded: bool,
+}
+
+/// At most one report per window kind, kept inline: recording a success's headers allocates
+/// nothing.
+#[derive(Clone, Copy)]
+struct Windows {
+    reports: [WindowReport; 3],
+    len: usize,
+}
+
+impl Windows {
+    fn as_slice(&self) -> &[WindowReport] {
+        &self.reports[..self.len]
+    }
+
+    /// Adds `report`, or replaces the report of its kind.
+    fn put(&mut self, report: WindowReport) {
+        let known = self.reports[..self.len]
+            .iter()
+            .position(|r| r.kind == report.kind);
+        match known {
+            Some(at) => self.reports[at] = report,
+            None => {
+                // Three kinds, three places: a new kind always fits.
+                self.reports[self.len] = report;
+                self.len += 1;
+            }
+        }
+    }
+}
+
+impl Default for Windows {
+    fn default() -> Self {
+        let unused = WindowReport::new(WindowKind::Endpoint, 0, std::time::UNIX_EPOCH);
+        Windows {
+            reports: [unused; 3],
+            len: 0,
+        }
+    }
+}
+
+impl PartialEq for Windows {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Windows {}
+
+impl std::fmt::Debug for Windows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
 }
 
 impl Observation {
@@ -140,10 +193,10 @@ impl Observation {
         Self::default()
     }
 
-    /// The same observation with one more window.
+    /// The same observation with one more window (replacing a report of the same kind).
     #[must_use = "returns a changed copy"]
     pub fn with_window(mut self, window: WindowReport) -> Self {
-        self.windows.push(window);
+        self.windows.put(window);
         self
     }
 
@@ -169,7 +222,7 @@ impl Observation {
 
     /// The windows the response reported, each kind at most once.
     pub fn windows(&self) -> &[WindowReport] {
-        &self.windows
+        self.windows.as_slice()
     }
 
     /// A failure reaching beyond the request, to remember.
@@ -201,15 +254,15 @@ impl Observation {
         let facts = facts(limits);
         let server_now = facts.date.unwrap_or(now);
         let latest = server_now.checked_add(LONGEST_WINDOW + DATE_MARGIN);
-        let windows = WindowKind::ALL
-            .into_iter()
-            .zip(facts.windows)
-            .filter_map(|(kind, (limit, remaining, reset))| {
+        let mut windows = Windows::default();
+        let reports = WindowKind::ALL.into_iter().zip(facts.windows).filter_map(
+            |(kind, (limit, remaining, reset))| {
                 let (remaining, reset) = (remaining?, reset?);
                 let plausible = reset > server_now && latest.is_none_or(|latest| reset <= latest);
                 plausible.then(|| WindowReport::new(kind, remaining, reset).with_limit(limit))
-            })
-            .collect();
+            },
+        );
+        reports.for_each(|report| windows.put(report));
         Observation {
             windows,
             block: None,
