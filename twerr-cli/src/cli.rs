@@ -54,7 +54,8 @@ several apps); 8 to 32 hex digits, as long as they name exactly one block.
   schema          1 (raised when a field changes meaning or goes away)
   redis, prefix   the address (never the user or password) and the key prefix
   now             Unix seconds the countdowns are measured from
-  cluster_node    true when the server is a Redis Cluster node: only its own keys were read
+  cluster_node    true when the server is a Redis Cluster node
+  masters[]       the cluster's masters read, host:port (every one; empty for a single Redis)
   windows[]       app, credential (null for the app's window), endpoint,
                   kind (15m | app24h | user24h), remaining, limit (null: unknown),
                   reset (Unix seconds, X's clock)

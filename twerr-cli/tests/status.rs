@@ -145,6 +145,7 @@ async fn every_window_block_and_permit_of_the_fleet_is_listed() {
     assert_eq!(members, documented.iter().collect::<Vec<_>>());
     assert_eq!(output["now"], NOW);
     assert_eq!(output["cluster_node"], false);
+    assert_eq!(output["masters"], serde_json::json!([]));
     assert_eq!(
         output["windows"].as_array().map(Vec::len),
         Some(6),

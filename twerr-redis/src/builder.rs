@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::connection::Connector;
 use crate::error::{ConnectError, Redactor};
 use crate::keys::Keys;
 use crate::link::{Link, Timing};
@@ -118,24 +119,71 @@ impl RedisStoreBuilder {
     /// timeout.
     /// Its message never holds the URL's user name or password.
     pub async fn connect(self, url: &str) -> Result<Arc<RedisStore>, ConnectError> {
-        let keys = Keys::new(&self.prefix).ok_or_else(|| ConnectError::prefix(&self.prefix))?;
         let redactor = Redactor::for_url(url);
         let client = redis::Client::open(url).map_err(|e| {
             ConnectError::new(None, redactor.redact(&e.to_string())).caused_by(e, &redactor)
         })?;
-        let address = Some(client.get_connection_info().addr().to_string());
+        let address = client.get_connection_info().addr().to_string();
+        self.connect_to(Connector::Single(client), address, redactor)
+            .await
+    }
+
+    /// Connects to a Redis Cluster through any of its `nodes` (URLs as for
+    /// [`connect`](Self::connect), without `/db`: a cluster has one database; the first that
+    /// answers gives the others) and loads the scripts on every master.
+    ///
+    /// Each operation's keys share the app's hash tag, so each script runs on the master of
+    /// the app's slot; the client follows `MOVED` and `ASK` and refreshes its view of the
+    /// slots when a master fails over. [`blocks`](twerr_core::RateLimitStore::blocks),
+    /// [`lift`](twerr_core::RateLimitStore::lift) and [`inspect`](crate::inspect) scan every
+    /// master. While the master of an app's slot is unreachable (from its failure until its
+    /// replica takes over, about twice the cluster's `cluster-node-timeout`), that app's
+    /// operations are answered from the local book as in any outage (see the crate's notes
+    /// "When Redis is down" for the bound).
+    ///
+    /// Requires the feature `cluster`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectError`] as for [`connect`](Self::connect), and when `nodes` is empty.
+    #[cfg(feature = "cluster")]
+    pub async fn connect_cluster<I, S>(self, nodes: I) -> Result<Arc<RedisStore>, ConnectError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let urls: Vec<String> = nodes.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        let redactor = Redactor::for_urls(&urls);
+        let client = redis::cluster::ClusterClient::builder(urls.iter().map(String::as_str))
+            .connection_timeout(self.timing.connect)
+            .build()
+            .map_err(|e| {
+                ConnectError::new(None, redactor.redact(&e.to_string())).caused_by(e, &redactor)
+            })?;
+        let address = cluster_address(&urls);
+        self.connect_to(Connector::Cluster(Box::new(client)), address, redactor)
+            .await
+    }
+
+    async fn connect_to(
+        self,
+        connector: Connector,
+        address: String,
+        redactor: Redactor,
+    ) -> Result<Arc<RedisStore>, ConnectError> {
+        let keys = Keys::new(&self.prefix).ok_or_else(|| ConnectError::prefix(&self.prefix))?;
+        let address = Some(address);
         let timing = self.timing;
         let attempt = async {
             let config = Link::config(timing);
-            let mut connection = client
-                .get_multiplexed_async_connection_with_config(&config)
-                .await?;
+            let mut connection = connector.connect(&config).await?;
             let scripts = Scripts::new();
             for script in scripts.all() {
                 script.prepare_invoke().load_async(&mut connection).await?;
             }
             // A user allowed to load scripts but not to run them fails here, once, rather
             // than on every request: the release script on keys nothing uses changes nothing.
+            // The keys share one hash tag, as every script call's do.
             let mut check = scripts.release.prepare_invoke();
             for slot in ["c", "a", "cp", "ap"] {
                 check.key(format!(
@@ -168,7 +216,7 @@ impl RedisStoreBuilder {
                 };
                 error.caused_by(e, &redactor)
             })?;
-        let link = Link::new(client, connection, timing, redactor);
+        let link = Link::new(connector, connection, timing, redactor);
         Ok(Arc::new(RedisStore::new(
             link,
             keys,
@@ -177,4 +225,17 @@ impl RedisStoreBuilder {
             self.lifetime,
         )))
     }
+}
+
+/// How a cluster is named in errors: its seed nodes' addresses, never their user names or
+/// passwords.
+#[cfg(feature = "cluster")]
+fn cluster_address(urls: &[String]) -> String {
+    use redis::IntoConnectionInfo;
+    let addresses: Vec<String> = urls
+        .iter()
+        .filter_map(|url| url.as_str().into_connection_info().ok())
+        .map(|info| info.addr().to_string())
+        .collect();
+    format!("{} (cluster)", addresses.join(", "))
 }

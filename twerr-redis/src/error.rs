@@ -147,6 +147,18 @@ impl Redactor {
         Redactor { secrets }
     }
 
+    /// The secrets of every URL (a cluster's seed nodes).
+    #[cfg(feature = "cluster")]
+    pub(crate) fn for_urls(urls: &[String]) -> Self {
+        let mut secrets: Vec<String> = urls
+            .iter()
+            .flat_map(|url| Self::for_url(url).secrets)
+            .collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Redactor { secrets }
+    }
+
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.secrets {

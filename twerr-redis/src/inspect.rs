@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis::Value;
-use redis::aio::MultiplexedConnection;
 use twerr_core::{BlockEntry, CredentialId, Reach, WindowKind};
 
 use crate::codec::{self, BlockFields};
+use crate::connection::{Connection, Node};
 use crate::error::{ConnectError, Redactor};
 use crate::keys::{self, Keys, VERSION};
 
@@ -41,10 +41,12 @@ const MAX_RAW: usize = 200;
 /// # Ok(()) }
 /// ```
 ///
-/// Only a single Redis (or one node) is read: on a Redis Cluster node, [`Snapshot::cluster`]
-/// says so and the snapshot holds that node's keys alone.
+/// A URL of a Redis Cluster node is read as the whole cluster when the feature `cluster` is
+/// on: every master is scanned ([`Snapshot::masters`]). Without it, [`Snapshot::cluster`]
+/// says the server is a cluster node and the snapshot holds that node's keys alone.
 pub struct Inspector {
-    connection: MultiplexedConnection,
+    connection: Connection,
+    cluster: bool,
     prefix: String,
     address: String,
     redactor: Redactor,
@@ -67,8 +69,13 @@ impl std::fmt::Debug for Inspector {
 pub struct Snapshot {
     /// Redis's clock when the snapshot was taken (`TIME`): permits in flight are counted by it.
     pub redis_time: SystemTime,
-    /// The server is a Redis Cluster node: only its own keys were read.
+    /// The server is a Redis Cluster node.
     pub cluster: bool,
+    /// The cluster's masters whose keys were read (`host:port`, sorted): every master, as
+    /// the cluster reported them when the snapshot was taken. Empty for a single Redis, and
+    /// for a cluster node read without the feature `cluster` (then only its own keys were
+    /// read).
+    pub masters: Vec<String>,
     /// Every rate-limit window.
     pub windows: Vec<WindowState>,
     /// Every block.
@@ -317,7 +324,8 @@ impl Inspector {
     /// Connects to the Redis at `url` (`redis://[user:password@]host[:port][/db]` or
     /// `redis+unix:///path`) to read the keys under `prefix` (the store's
     /// [prefix](crate::RedisStoreBuilder::prefix), default `twerr`). `timeout` bounds the
-    /// connection and each round trip after it.
+    /// connection and each round trip after it. A Redis Cluster node (`INFO cluster`) is
+    /// taken as the way into its cluster, with the feature `cluster`.
     ///
     /// # Errors
     ///
@@ -353,12 +361,42 @@ impl Inspector {
             }
             Ok(Ok(connection)) => connection,
         };
-        Ok(Inspector {
-            connection,
+        let mut inspector = Inspector {
+            connection: Connection::Single(connection),
+            cluster: false,
             prefix: prefix.to_owned(),
             address,
             redactor,
-        })
+        };
+        let info: String = inspector
+            .query(redis::cmd("INFO").arg("cluster"))
+            .await
+            .map_err(|e| ConnectError::new(Some(inspector.address.clone()), e.0))?;
+        inspector.cluster = info.contains("cluster_enabled:1");
+        #[cfg(feature = "cluster")]
+        if inspector.cluster {
+            let client = redis::cluster::ClusterClient::builder([url])
+                .connection_timeout(timeout)
+                .response_timeout(timeout)
+                .build()
+                .map_err(|e| {
+                    ConnectError::new(
+                        Some(inspector.address.clone()),
+                        inspector.redactor.redact(&e.to_string()),
+                    )
+                })?;
+            let connection = tokio::time::timeout(timeout, client.get_async_connection())
+                .await
+                .map_err(|_| ConnectError::timed_out(Some(inspector.address.clone()), timeout))?
+                .map_err(|e| {
+                    ConnectError::new(
+                        Some(inspector.address.clone()),
+                        inspector.redactor.redact(&e.to_string()),
+                    )
+                })?;
+            inspector.connection = Connection::Cluster(connection);
+        }
+        Ok(inspector)
     }
 
     /// The server's address (host and port, or socket path): never the user name or password.
@@ -385,8 +423,8 @@ impl Inspector {
             .map_err(|e| self.failed(&e))
     }
 
-    /// Reads every key under the prefix: a `SCAN` of the whole key space, then each key by
-    /// its type, a thousand keys per round trip.
+    /// Reads every key under the prefix: a `SCAN` of the whole key space (of every master,
+    /// on a cluster), then each key by its type, a thousand keys per round trip.
     ///
     /// # Errors
     ///
@@ -395,10 +433,15 @@ impl Inspector {
         let (secs, micros): (u64, u64) = self.query(&redis::cmd("TIME")).await?;
         let redis_time = UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_micros(micros);
         let now_ms = secs * 1000 + micros / 1000;
-        let info: String = self.query(redis::cmd("INFO").arg("cluster")).await?;
+        let nodes = self.connection.nodes().await.map_err(|e| self.failed(&e))?;
         let mut snapshot = Snapshot {
             redis_time,
-            cluster: info.contains("cluster_enabled:1"),
+            cluster: self.cluster,
+            masters: nodes
+                .iter()
+                .filter(|node| **node != Node::Only)
+                .map(ToString::to_string)
+                .collect(),
             windows: Vec::new(),
             blocks: Vec::new(),
             leases: Vec::new(),
@@ -407,25 +450,28 @@ impl Inspector {
             unreadable: Vec::new(),
         };
         let mut probes = HashSet::new();
-        let mut cursor = 0u64;
         let pattern = pattern(&self.prefix);
-        loop {
-            let (next, names): (u64, Vec<String>) = self
-                .query(
-                    redis::cmd("SCAN")
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg(&pattern)
-                        .arg("COUNT")
-                        .arg(BATCH),
-                )
-                .await?;
-            self.read(&names, now_ms, &mut snapshot, &mut probes)
-                .await?;
-            if next == 0 {
-                break;
+        for node in &nodes {
+            let mut cursor = 0u64;
+            loop {
+                let mut scan = redis::cmd("SCAN");
+                scan.arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(BATCH);
+                let (next, names): (u64, Vec<String>) = self
+                    .connection
+                    .query_on(node, &scan)
+                    .await
+                    .map_err(|e| self.failed(&e))?;
+                self.read(node, &names, now_ms, &mut snapshot, &mut probes)
+                    .await?;
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
             }
-            cursor = next;
         }
         for block in &mut snapshot.blocks {
             block.probe_in_flight = Keys::probe_of(&block.key).is_some_and(|p| probes.contains(&p));
@@ -456,6 +502,7 @@ impl Inspector {
     /// Reads one `SCAN` batch: each key's type, then its content by its type (two pipelines).
     async fn read(
         &self,
+        node: &Node,
         names: &[String],
         now_ms: u64,
         snapshot: &mut Snapshot,
@@ -494,9 +541,9 @@ impl Inspector {
         for (name, _) in &ours {
             types.cmd("TYPE").arg(name.as_str());
         }
-        let mut connection = self.connection.clone();
-        let types: Vec<String> = types
-            .query_async(&mut connection)
+        let types: Vec<String> = self
+            .connection
+            .pipeline_on(node, &types)
             .await
             .map_err(|e| self.failed(&e))?;
         let mut reads = redis::pipe();
@@ -531,8 +578,12 @@ impl Inspector {
             reads.cmd("PTTL").arg(name.as_str());
             wanted.push((name, shape));
         }
-        let values: Vec<Value> = reads
-            .query_async(&mut connection)
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let values: Vec<Value> = self
+            .connection
+            .pipeline_on(node, &reads)
             .await
             .map_err(|e| self.failed(&e))?;
         for ((name, shape), pair) in wanted.into_iter().zip(values.chunks_exact(2)) {

@@ -5,10 +5,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, Client};
+use redis::AsyncConnectionConfig;
 use tracing::{error, info, warn};
 
+use crate::connection::{Connection, Connector};
 use crate::error::Redactor;
 
 /// How long and how often: the per-call timeout, the connect timeout, the pause between
@@ -22,7 +22,7 @@ pub(crate) struct Timing {
 
 /// The connection, shared by every clone of the store's futures.
 pub(crate) struct Link {
-    client: Client,
+    connector: Connector,
     timing: Timing,
     redactor: Redactor,
     state: Mutex<State>,
@@ -30,7 +30,7 @@ pub(crate) struct Link {
 
 struct State {
     /// The live connection and its generation, or `None` while Redis is unreachable.
-    up: Option<(MultiplexedConnection, u64)>,
+    up: Option<(Connection, u64)>,
     generation: u64,
     /// When the next reconnection attempt may start.
     retry_at: Instant,
@@ -42,19 +42,19 @@ struct State {
 
 /// A connection handed to one call, with the generation a failure is reported against.
 pub(crate) struct Handle {
-    pub(crate) connection: MultiplexedConnection,
+    pub(crate) connection: Connection,
     generation: u64,
 }
 
 impl Link {
     pub(crate) fn new(
-        client: Client,
-        connection: MultiplexedConnection,
+        connector: Connector,
+        connection: Connection,
         timing: Timing,
         redactor: Redactor,
     ) -> Arc<Self> {
         Arc::new(Link {
-            client,
+            connector,
             timing,
             redactor,
             state: Mutex::new(State {
@@ -110,12 +110,8 @@ impl Link {
 
     async fn reconnect(&self) {
         let config = Self::config(self.timing);
-        let attempt = tokio::time::timeout(
-            self.timing.connect,
-            self.client
-                .get_multiplexed_async_connection_with_config(&config),
-        )
-        .await;
+        let attempt =
+            tokio::time::timeout(self.timing.connect, self.connector.connect(&config)).await;
         let mut state = self.lock();
         state.reconnecting = false;
         match attempt {

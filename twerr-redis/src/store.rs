@@ -212,34 +212,46 @@ impl RedisStore {
         }
     }
 
-    /// Every key matching `pattern` (`SCAN`, a thousand at a time).
+    /// Every key matching `pattern` (`SCAN`, a thousand at a time, on every master of a
+    /// cluster).
     async fn scan(&self, handle: &Handle, pattern: &str) -> Result<Vec<String>, StoreError> {
-        let mut cursor = 0u64;
+        let nodes = async { handle.connection.nodes().await.map_err(Into::into) };
+        let nodes = self
+            .link
+            .call(handle, "scan", nodes)
+            .await
+            .ok_or_else(unreachable)?;
         let mut found = Vec::new();
-        loop {
-            let mut connection = handle.connection.clone();
-            let step = async {
-                redis::cmd("SCAN")
+        for node in &nodes {
+            let mut cursor = 0u64;
+            loop {
+                let mut command = redis::cmd("SCAN");
+                command
                     .arg(cursor)
                     .arg("MATCH")
                     .arg(pattern)
                     .arg("COUNT")
-                    .arg(1000)
-                    .query_async::<(u64, Vec<String>)>(&mut connection)
+                    .arg(1000);
+                let step = async {
+                    handle
+                        .connection
+                        .query_on::<(u64, Vec<String>)>(node, &command)
+                        .await
+                        .map_err(Into::into)
+                };
+                let (next, keys) = self
+                    .link
+                    .call(handle, "scan", step)
                     .await
-                    .map_err(Into::into)
-            };
-            let (next, keys) = self
-                .link
-                .call(handle, "scan", step)
-                .await
-                .ok_or_else(unreachable)?;
-            found.extend(keys);
-            if next == 0 {
-                return Ok(found);
+                    .ok_or_else(unreachable)?;
+                found.extend(keys);
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
             }
-            cursor = next;
         }
+        Ok(found)
     }
 
     /// A permit the local book gave out, under the id this store gives it out with.

@@ -96,6 +96,7 @@ pub fn render(frame: &Frame<'_>) -> Value {
         "prefix": frame.prefix,
         "now": unix(frame.now),
         "cluster_node": snapshot.cluster,
+        "masters": snapshot.masters,
         "windows": windows,
         "blocks": blocks,
         "leases": leases,

@@ -23,11 +23,14 @@ pub fn render(frame: &Frame<'_>) -> String {
         clean(frame.prefix, 80),
         local(frame.now, frame.now)
     );
-    if snapshot.cluster {
-        out.push_str(
-            "Note: this server is a Redis Cluster node; only its own keys are shown \
-             (twerr status reads a single Redis).\n",
+    if !snapshot.masters.is_empty() {
+        let _ = writeln!(
+            out,
+            "Redis Cluster: every master read ({})",
+            snapshot.masters.join(", ")
         );
+    } else if snapshot.cluster {
+        out.push_str("Note: this server is a Redis Cluster node; only its own keys are shown.\n");
     }
     if !frame.readable() {
         let _ = writeln!(

@@ -317,6 +317,9 @@ struct Windows {
     capped: bool,
 }
 
+#[cfg(feature = "cluster")]
+pub mod cluster;
+
 #[path = "../../../tests/support/fixtures.rs"]
 mod fixtures;
 #[allow(unused_imports)] // each test binary uses its own part
