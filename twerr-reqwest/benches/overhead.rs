@@ -155,6 +155,21 @@ fn middleware(bencher: Bencher) {
     });
 }
 
+/// Sends GET `url` through `client` in every iteration; the response is dropped unread.
+fn send_in_process(bencher: Bencher, client: reqwest_middleware::ClientWithMiddleware, url: &str) {
+    let runtime = runtime();
+    bencher.bench_local(|| {
+        runtime.block_on(async {
+            client
+                .get(url)
+                .bearer_auth("AAAA")
+                .send()
+                .await
+                .expect("response")
+        })
+    });
+}
+
 /// The middleware's own work per success, without the network.
 mod parts {
     use super::*;
@@ -271,17 +286,11 @@ mod in_process {
     }
 
     fn run(bencher: Bencher, client: reqwest_middleware::ClientWithMiddleware) {
-        let runtime = runtime();
-        bencher.bench_local(|| {
-            runtime.block_on(async {
-                client
-                    .get("https://api.x.com/2/users/2244994945?user.fields=id")
-                    .bearer_auth("AAAA")
-                    .send()
-                    .await
-                    .expect("response")
-            })
-        });
+        send_in_process(
+            bencher,
+            client,
+            "https://api.x.com/2/users/2244994945?user.fields=id",
+        );
     }
 
     #[divan::bench]
@@ -342,17 +351,7 @@ mod in_process_error {
     }
 
     fn run(bencher: Bencher, client: reqwest_middleware::ClientWithMiddleware) {
-        let runtime = runtime();
-        bencher.bench_local(|| {
-            runtime.block_on(async {
-                client
-                    .get("https://api.x.com/2/tweets/1")
-                    .bearer_auth("AAAA")
-                    .send()
-                    .await
-                    .expect("response")
-            })
-        });
+        send_in_process(bencher, client, "https://api.x.com/2/tweets/1");
     }
 
     #[divan::bench]
