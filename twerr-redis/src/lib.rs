@@ -97,8 +97,8 @@
 //! `GET api.x.com /2/users/{id}/tweets` (`cargo bench -p twerr-redis --bench memory`):
 //! a credential line with both windows 248 bytes, an app line 184, a credential block (a
 //! usage cap with its period, scope and probe schedule) 296, the app's block generation 104,
-//! a permit set with 1 permit in flight 216 and with 10 permits 552. Every key expires as above, so memory follows the credentials and
-//! endpoints active within the last day.
+//! a permit set with 1 permit in flight 216 and with 10 permits 552. Every key expires as
+//! above, so memory follows the credentials and endpoints active within the last day.
 //!
 //! Each operation is one Lua script (one round trip, atomic across processes) that counts
 //! exactly as [`twerr_core::RateLimitBook`] does (the conformance suite checks it); stored
@@ -157,6 +157,26 @@
 //! asynchronously): each acquire sends what this process knows, and the new master takes it
 //! in. `tests/cluster.rs` kills a master with 16 tasks in flight: no request fails and none
 //! exceeds a window.
+//!
+//! # Measured
+//!
+//! On a shared 2-core machine, redis-server 7.0.15, release builds, one run each
+//! (`cargo run --release -p twerr-redis --example throughput`; `--features cluster` and
+//! `-- --cluster` for the cluster): 4 worker processes x 64 tasks through `TwerrMiddleware`
+//! to a local HTTP server for 10 s sent 8,405 requests a second through one redis-server
+//! (7,709 through a cluster of 3 masters and 3 replicas sharing the same two cores), each
+//! **2.00 round trips** (`EVALSHA`) with 56.9 commands run inside the scripts
+//! (`INFO commandstats`). Redis was then saturated: the store's time per request (acquire,
+//! record and release, timed by a wrapping store) was 28 ms at the median, 46 ms at the 99th
+//! percentile (71 ms on the cluster), nearly all of it waiting in Redis's queue; with one task
+//! per worker (`-- --tasks 1`) it was 634 µs and 1.42 ms. Each worker with its own
+//! [`MemoryStore`](twerr_core::MemoryStore) (`-- --memory`): 1.9 µs and 5.1 µs.
+//!
+//! The local book (`cargo run --release -p twerr-redis --example book_memory`) holds 424
+//! bytes per credential x endpoint line and 204 per block at 10^6 lines; a book call there
+//! takes 1.2 µs at the median and 31 µs at the longest (its sweep visits a few lines per
+//! call); the lines of windows that are over are dropped within one turn of the sweep and
+//! their memory reused. The README has every figure.
 //!
 //! # TLS and AUTH
 //!

@@ -5,15 +5,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use super::swept::SweptMap;
 use super::{
     Acquire, Block, BlockEntry, BookKey, CredentialId, Observation, Permit, WindowKind,
     WindowReport,
 };
 use crate::Reach;
 
-/// Every this many operations, lines with nothing in flight whose windows are over are
-/// dropped, so a book over many endpoints does not grow without bound.
-const SWEEP_EVERY: u32 = 1024;
+/// Lines each operation visits (plus two for each line it added) to drop those with nothing
+/// in flight whose windows are over, going round all of them in turn: a book over many
+/// credentials and endpoints does not grow without bound, and no operation pauses to sweep
+/// them all at once.
+const SWEEP_PER_OPERATION: usize = 2;
 
 /// The windows last reported, counted down for requests in flight, and the blocks.
 ///
@@ -69,12 +72,11 @@ const SWEEP_EVERY: u32 = 1024;
 /// ```
 #[derive(Debug, Default)]
 pub struct RateLimitBook {
-    lines: HashMap<LineKey, Line>,
+    lines: SweptMap<LineKey, Line>,
     blocks: HashMap<(Reach, CredentialId), BlockState>,
     /// Counts blocks set; a permit carries the count at its grant, so a success can tell
     /// whether its request was granted after a block was set.
     epoch: u64,
-    operations: u32,
 }
 
 #[derive(Debug)]
@@ -243,7 +245,7 @@ impl RateLimitBook {
         let mut wait: Option<SystemTime> = None;
         let mut taken = [false; 2];
         for (line_key, taken) in line_keys(key).into_iter().zip(&mut taken) {
-            let line = self.lines.entry(line_key).or_default();
+            let line = self.lines.entry(line_key);
             line.roll(now);
             match line.exhausted_until() {
                 Some(until) => wait = Some(wait.map_or(until, |known| known.max(until))),
@@ -282,7 +284,7 @@ impl RateLimitBook {
         }
         for line_key in line_keys(key) {
             let app = line_key.app;
-            let line = self.lines.entry(line_key).or_default();
+            let line = self.lines.entry(line_key);
             line.in_flight = line.in_flight.saturating_sub(1);
             let reports = observation.windows().iter();
             for report in reports.filter(|report| report.kind().per_app() == app) {
@@ -317,7 +319,7 @@ impl RateLimitBook {
     pub fn grant(&mut self, key: &BookKey, now: SystemTime) -> Permit {
         self.tick(now);
         for line_key in line_keys(key) {
-            let line = self.lines.entry(line_key).or_default();
+            let line = self.lines.entry(line_key);
             line.roll(now);
             for w in line.windows.iter_mut().flatten() {
                 *w = w.with_remaining(w.remaining().saturating_sub(1));
@@ -340,7 +342,7 @@ impl RateLimitBook {
                 continue;
             }
             let line_key = if kind.per_app() { &app } else { &credential };
-            let line = self.lines.entry(line_key.clone()).or_default();
+            let line = self.lines.entry(line_key.clone());
             line.roll(now);
             let known = &mut line.windows[slot(kind)];
             match known {
@@ -449,10 +451,81 @@ impl RateLimitBook {
         }
     }
 
-    fn tick(&mut self, now: SystemTime) {
-        self.operations = self.operations.wrapping_add(1);
-        if self.operations % SWEEP_EVERY == 0 {
-            self.lines.retain(|_, line| line.live(now));
+    /// The sweep's share of an operation: a few lines visited, the expired ones dropped.
+    /// Answers how many lines it visited.
+    fn tick(&mut self, now: SystemTime) -> usize {
+        self.lines.sweep(SWEEP_PER_OPERATION, |line| line.live(now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+
+    fn key(n: u32) -> BookKey {
+        let mut credential = [0xc0; 16];
+        credential[..4].copy_from_slice(&n.to_le_bytes());
+        let app = CredentialId::from_bytes([0xa0; 16]);
+        BookKey::new(
+            app,
+            CredentialId::from_bytes(credential),
+            "GET api.x.com /2/users/me",
+        )
+    }
+
+    #[test]
+    fn each_operation_visits_a_few_lines_and_a_turn_drops_every_expired_one() {
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+        let mut book = RateLimitBook::default();
+        // 1,000 credentials with a 15-minute window, 1,000 with a user 24-hour window, and
+        // the app's 24-hour window.
+        for n in 0..2000 {
+            let (kind, secs) = match n < 1000 {
+                true => (WindowKind::Endpoint, 900),
+                false => (WindowKind::User24Hour, 86_000),
+            };
+            let Acquire::Go(permit) = book.acquire(&key(n), t0) else {
+                panic!("a fresh line goes")
+            };
+            let reset = t0 + Duration::from_secs(secs);
+            let seen = Observation::new()
+                .with_window(WindowReport::new(kind, 50, reset).with_limit(Some(100)))
+                .with_window(WindowReport::new(WindowKind::App24Hour, 5_000, reset));
+            book.record(permit, seen, t0);
         }
+        let Acquire::Go(in_flight) = book.acquire(&key(0), t0) else {
+            panic!("goes")
+        };
+        assert_eq!(book.lines.len(), 2001);
+        // The 15-minute windows and the ones assumed to follow them are over.
+        let later = t0 + Duration::from_secs(1801);
+        let mut turn = 0;
+        while book.lines.len() > 1002 {
+            assert_eq!(book.tick(later), SWEEP_PER_OPERATION);
+            turn += 1;
+            assert!(
+                turn <= 2001 / SWEEP_PER_OPERATION + 1,
+                "a turn drops them all"
+            );
+        }
+        // Kept: the line with a request in flight, the 24-hour windows and the app's (the
+        // only window left under the others).
+        assert_eq!(book.in_flight(&key(0)), 1);
+        assert!((1..1000).all(|n| book.windows(&key(n)).len() == 1));
+        assert!((1000..2000).all(|n| book.windows(&key(n)).len() == 2));
+        let kept = book.lines.len();
+        for _ in 0..1000 {
+            assert_eq!(book.tick(later), SWEEP_PER_OPERATION);
+        }
+        assert_eq!(book.lines.len(), kept);
+        // An operation that adds a line pays two more visits for it.
+        let Acquire::Go(fresh) = book.acquire(&key(5000), later) else {
+            panic!("a fresh line goes")
+        };
+        assert_eq!(book.tick(later), SWEEP_PER_OPERATION + 2);
+        book.release(fresh);
+        book.release(in_flight);
     }
 }

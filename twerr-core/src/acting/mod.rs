@@ -16,6 +16,7 @@ mod observer;
 mod policy;
 mod store;
 mod stream;
+mod swept;
 
 #[cfg(feature = "store-conformance")]
 pub mod conformance;
