@@ -12,11 +12,11 @@ use super::{
 };
 use crate::Reach;
 
-/// Lines each operation visits (plus two for each line it added) to drop those with nothing
+/// Lines each acquire visits (plus two for each line added since) to drop those with nothing
 /// in flight whose windows are over, going round all of them in turn: a book over many
 /// credentials and endpoints does not grow without bound, and no operation pauses to sweep
 /// them all at once.
-const SWEEP_PER_OPERATION: usize = 2;
+const SWEEP_PER_OPERATION: usize = 1;
 
 /// The windows last reported, counted down for requests in flight, and the blocks.
 ///
@@ -276,7 +276,7 @@ impl RateLimitBook {
 
     /// A response arrived for `permit` at `now` (server clock).
     pub fn record(&mut self, permit: Permit, mut observation: Observation, now: SystemTime) {
-        self.tick(now);
+        // No sweep here: acquiring sweeps, once per request.
         let key = permit.key();
         match observation.take_block() {
             Some(block) => self.block(&permit, block, now),
