@@ -18,6 +18,9 @@ use crate::Reach;
 /// them all at once.
 const SWEEP_PER_OPERATION: usize = 1;
 
+/// Up to this many lines, the book is swept whole now and then instead (see `tick`).
+const SMALL_BOOK: usize = 256;
+
 /// The windows last reported, counted down for requests in flight, and the blocks.
 ///
 /// A request under a [`BookKey`] counts against up to three windows, each kept on its own:
@@ -77,6 +80,8 @@ pub struct RateLimitBook {
     /// Counts blocks set; a permit carries the count at its grant, so a success can tell
     /// whether its request was granted after a block was set.
     epoch: u64,
+    /// Acquires since a small book was last swept whole.
+    unswept: usize,
 }
 
 #[derive(Debug)]
@@ -454,7 +459,18 @@ impl RateLimitBook {
     /// The sweep's share of an operation: a few lines visited, the expired ones dropped.
     /// Answers how many lines it visited.
     fn tick(&mut self, now: SystemTime) -> usize {
-        self.lines.sweep(SWEEP_PER_OPERATION, |line| line.live(now))
+        let keep = |line: &Line| line.live(now);
+        if self.lines.len() > SMALL_BOOK {
+            return self.lines.sweep(SWEEP_PER_OPERATION, keep);
+        }
+        // A small book is swept whole every SMALL_BOOK acquires: a visit on every call would
+        // cost more than the few lines it could drop, and a whole sweep of so few is short.
+        self.unswept += 1;
+        if self.unswept < SMALL_BOOK {
+            return 0;
+        }
+        self.unswept = 0;
+        self.lines.sweep(SMALL_BOOK, keep)
     }
 }
 
@@ -527,5 +543,30 @@ mod tests {
         assert_eq!(book.tick(later), SWEEP_PER_OPERATION + 2);
         book.release(fresh);
         book.release(in_flight);
+    }
+
+    #[test]
+    fn a_small_book_is_swept_whole_every_few_hundred_acquires() {
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+        let mut book = RateLimitBook::default();
+        for n in 0..50 {
+            let Acquire::Go(permit) = book.acquire(&key(n), t0) else {
+                panic!("goes")
+            };
+            let seen = Observation::new().with_window(WindowReport::new(
+                WindowKind::Endpoint,
+                5,
+                t0 + Duration::from_secs(60),
+            ));
+            book.record(permit, seen, t0);
+        }
+        // The windows are over. Within SMALL_BOOK acquires (50 were counted already) the
+        // whole book is swept once, every line visited, the app's included; no call before.
+        let later = t0 + Duration::from_secs(60 + 15 * 60 + 1);
+        let visits: Vec<usize> = (0..SMALL_BOOK).map(|_| book.tick(later)).collect();
+        let swept: Vec<_> = visits.iter().filter(|&&v| v > 0).collect();
+        assert_eq!(swept, [&51]);
+        assert_eq!(visits.iter().position(|&v| v > 0), Some(SMALL_BOOK - 51));
+        assert_eq!(book.lines.len(), 0);
     }
 }

@@ -75,7 +75,6 @@ impl<K: Hash + Eq + Clone, V: Default> SweptMap<K, V> {
         visits
     }
 
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
