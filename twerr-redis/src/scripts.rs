@@ -23,10 +23,6 @@ use std::time::Duration;
 use redis::Script;
 use twerr_core::WindowKind;
 
-/// How far beyond its window's length a reset may lie and still be believed: the book's
-/// margin (one 15-minute window, for a `Date` cached or late).
-pub(crate) const RESET_SLACK: Duration = Duration::from_secs(15 * 60);
-
 /// How long a block is kept after its next probe was due when no request came to probe it: a
 /// day. A block without end (a revoked credential, credits run out) lives until a probe's
 /// success or a person lifts it, as long as its app sends anything at least once a day.
@@ -461,7 +457,7 @@ impl Scripts {
             micros(WindowKind::Endpoint.length()),
             micros(WindowKind::App24Hour.length()),
             micros(WindowKind::User24Hour.length()),
-            micros(RESET_SLACK),
+            micros(WindowKind::RESET_SLACK),
             BLOCK_IDLE.as_millis(),
             micros(LONGEST_PROBE),
             WindowKind::Endpoint.as_str(),

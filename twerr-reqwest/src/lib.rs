@@ -1,7 +1,8 @@
 //! A [reqwest-middleware](reqwest_middleware) [`Middleware`](reqwest_middleware::Middleware)
 //! for the Twitter/X API that acts on [twerr_core]'s advice: it waits for rate-limit resets,
-//! retries what is safe to retry, and remembers exhausted windows and usage caps, so a
-//! program does not write that loop itself.
+//! retries what is safe to retry, remembers exhausted windows, and stops sending where a
+//! failure an operator must fix reaches (no credits, a revoked token), so a program does not
+//! write that loop itself.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -29,16 +30,17 @@
 //!   [single](twerr_core::RetryPolicy::max_single_wait) and
 //!   [total](twerr_core::RetryPolicy::max_total_wait) waits), or, with
 //!   [`wait_for_window(false)`](TwerrMiddlewareBuilder::wait_for_window) or a reset further
-//!   away, fails with [`NotSent`]; a request a block reaches (a usage cap of its credential)
-//!   fails with [`NotSent`] too. Nothing is sent then.
+//!   away, fails with [`NotSent`]; a request a block reaches (no credits for its app, a
+//!   revoked credential) fails with [`NotSent`] too. Nothing is sent then.
 //! - **After every response**, success included, it records the rate-limit headers. A
 //!   success body is never read.
 //! - **A status from 400 up**: it reads the body (up to
 //!   [`max_error_body`](TwerrMiddlewareBuilder::max_error_body), for at most
 //!   [`error_body_timeout`](TwerrMiddlewareBuilder::error_body_timeout)) into a
 //!   [`twerr_core::ErrorResponse`] and follows its advice:
-//!   - [`Retry::Never`](twerr_core::Retry::Never) (bad request, authentication, a usage cap:
-//!     remembered for the credential) returns the response at once;
+//!   - [`Retry::Never`](twerr_core::Retry::Never) (bad request, authentication, a usage cap)
+//!     returns the response at once; a failure the table says reaches the credential or the
+//!     app blocks the requests it reaches until a probe succeeds;
 //!   - [`Retry::AfterReset`](twerr_core::Retry::AfterReset) (429, code 88) waits until the
 //!     reset the headers announce, measured on the server's clock from `Date`, and resends,
 //!     any method (the request was rejected unprocessed); a reset beyond the single wait (a

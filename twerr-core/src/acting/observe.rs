@@ -247,19 +247,19 @@ impl Observation {
 
     /// The windows of a response's rate-limit headers alone, e.g. of a success whose body was
     /// not parsed, received at `now` (local clock). A window whose reset has passed is left
-    /// out, and so is one whose reset lies further ahead than X's longest window (24 hours)
-    /// plus 15 minutes: no real window does, so the header is malformed, and trusting it
-    /// would hold requests back for years.
+    /// out, and so is one whose reset lies further ahead than its window's length (15 minutes
+    /// or 24 hours) plus 15 minutes ([`WindowKind::accepts_reset`]): no real window does, so
+    /// the header is malformed, and trusting it would hold requests back for years.
     pub fn from_rate_limit(limits: &RateLimit, now: SystemTime) -> Self {
         let facts = facts(limits);
         let server_now = facts.date.unwrap_or(now);
-        let latest = server_now.checked_add(LONGEST_WINDOW + DATE_MARGIN);
         let mut windows = Windows::default();
         let reports = WindowKind::ALL.into_iter().zip(facts.windows).filter_map(
             |(kind, (limit, remaining, reset))| {
                 let (remaining, reset) = (remaining?, reset?);
-                let plausible = reset > server_now && latest.is_none_or(|latest| reset <= latest);
-                plausible.then(|| WindowReport::new(kind, remaining, reset).with_limit(limit))
+                // The book's and every store's rule for a believable reset.
+                kind.accepts_reset(reset, server_now)
+                    .then(|| WindowReport::new(kind, remaining, reset).with_limit(limit))
             },
         );
         reports.for_each(|report| windows.put(report));
